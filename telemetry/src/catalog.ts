@@ -1,0 +1,209 @@
+/**
+ * The signal catalog: the one source of truth for every metric the product emits.
+ *
+ * Names, help texts, label sets and buckets follow the mem0-stack monitoring guide the product was
+ * specified from, because users' existing queries depend on them. Where the guide breaks the
+ * cardinality rule (`user_id` on `ai_memory_operations_total`) the label is dropped here: user ids
+ * go to events and spans, never to metric labels.
+ */
+
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
+
+export interface MetricDefinition {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  readonly labelNames: readonly string[];
+  /** Histogram bucket upper bounds (seconds, scores or sizes), as the guide has them. */
+  readonly buckets?: readonly number[];
+  /** Which part of the product records it; documentation for dashboards and tests. */
+  readonly group: 'memory' | 'cache' | 'agent' | 'resilience' | 'http' | 'pattern' | 'health' | 'guard';
+}
+
+const SCORE_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0] as const;
+
+export const CATALOG = {
+  memoryOperations: {
+    name: 'ai_memory_operations_total',
+    type: 'counter',
+    help: 'Total memory operations by AI agents',
+    labelNames: ['operation', 'agent_type', 'status'],
+    group: 'memory',
+  },
+  memoryOperationDuration: {
+    name: 'ai_memory_operation_duration_seconds',
+    type: 'histogram',
+    help: 'Memory operation latency distribution',
+    labelNames: ['operation', 'agent_type'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5],
+    group: 'memory',
+  },
+  contextSize: {
+    name: 'ai_agent_context_size_bytes',
+    type: 'gauge',
+    help: 'Current context size per AI agent',
+    labelNames: ['agent_id', 'agent_type'],
+    group: 'agent',
+  },
+  cacheHitRatio: {
+    name: 'ai_cache_hit_ratio',
+    type: 'summary',
+    help: 'Cache hit ratio for AI operations',
+    labelNames: ['cache_layer', 'operation'],
+    group: 'cache',
+  },
+  activeSessions: {
+    name: 'ai_agent_active_sessions',
+    type: 'gauge',
+    help: 'Number of active AI agent sessions',
+    labelNames: ['agent_type'],
+    group: 'agent',
+  },
+  relevanceScore: {
+    name: 'ai_memory_relevance_score',
+    type: 'histogram',
+    help: 'Distribution of memory relevance scores',
+    labelNames: ['agent_type'],
+    buckets: SCORE_BUCKETS,
+    group: 'memory',
+  },
+  batchOperationSize: {
+    name: 'ai_batch_operation_size',
+    type: 'histogram',
+    help: 'Batch operation sizes for AI agents',
+    labelNames: ['operation_type'],
+    buckets: [1, 5, 10, 20, 50, 100, 200, 500],
+    group: 'memory',
+  },
+  circuitBreakerState: {
+    name: 'circuit_breaker_state',
+    type: 'gauge',
+    help: 'Circuit breaker state (0=closed, 1=open, 2=half-open)',
+    labelNames: ['service_name'],
+    group: 'resilience',
+  },
+  circuitBreakerFailures: {
+    name: 'circuit_breaker_failures_total',
+    type: 'counter',
+    help: 'Total circuit breaker failures',
+    labelNames: ['service_name', 'error_type'],
+    group: 'resilience',
+  },
+  degradationLevel: {
+    name: 'service_degradation_level',
+    type: 'gauge',
+    help: 'Current degradation level (0=normal, 1=reduced, 2=essential, 3=readonly)',
+    labelNames: ['service_name'],
+    group: 'resilience',
+  },
+  httpRequests: {
+    name: 'http_requests_total',
+    type: 'counter',
+    help: 'Total HTTP requests',
+    labelNames: ['method', 'endpoint', 'status'],
+    group: 'http',
+  },
+  httpRequestDuration: {
+    name: 'http_request_duration_seconds',
+    type: 'histogram',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'endpoint'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0],
+    group: 'http',
+  },
+  httpConcurrentRequests: {
+    name: 'http_concurrent_requests',
+    type: 'gauge',
+    help: 'Number of concurrent HTTP requests',
+    labelNames: [],
+    group: 'http',
+  },
+  queryPatterns: {
+    name: 'ai_query_patterns_total',
+    type: 'counter',
+    help: 'Query patterns by type',
+    labelNames: ['pattern_type', 'agent_type'],
+    group: 'pattern',
+  },
+  memoryAccessInterval: {
+    name: 'ai_memory_access_interval_seconds',
+    type: 'histogram',
+    help: 'Time between memory accesses',
+    labelNames: ['agent_type'],
+    buckets: [0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0],
+    group: 'pattern',
+  },
+  contextGrowthRate: {
+    name: 'ai_context_growth_rate_per_hour',
+    type: 'gauge',
+    help: 'Context growth rate per hour',
+    labelNames: ['agent_id'],
+    group: 'pattern',
+  },
+  decisionConfidence: {
+    name: 'ai_decision_confidence_score',
+    type: 'histogram',
+    help: 'AI agent decision confidence distribution',
+    labelNames: ['agent_type', 'decision_type'],
+    buckets: SCORE_BUCKETS,
+    group: 'pattern',
+  },
+  consolidationRatio: {
+    name: 'ai_memory_consolidation_ratio',
+    type: 'gauge',
+    help: 'Ratio of memories consolidated',
+    labelNames: ['agent_type'],
+    group: 'pattern',
+  },
+  systemHealthScore: {
+    name: 'ai_system_health_score',
+    type: 'gauge',
+    help: 'Overall system health score (0-100)',
+    labelNames: [],
+    group: 'health',
+  },
+  componentHealth: {
+    name: 'ai_component_health',
+    type: 'gauge',
+    help: 'Individual component health',
+    labelNames: ['component'],
+    group: 'health',
+  },
+  healthCheckDuration: {
+    name: 'ai_health_check_duration_seconds',
+    type: 'gauge',
+    help: 'Time taken for health check',
+    labelNames: [],
+    group: 'health',
+  },
+  foldedLabelValues: {
+    name: 'ai_telemetry_label_values_folded_total',
+    type: 'counter',
+    help: 'Label values folded into __other__ because a label reached its cardinality cap',
+    labelNames: ['metric', 'label'],
+    group: 'guard',
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type CatalogKey = keyof typeof CATALOG;
+
+export const ALL_METRICS: readonly MetricDefinition[] = Object.values(CATALOG);
+
+/** Labels that must never be metric labels: unbounded values belong in events and spans. */
+export const FORBIDDEN_METRIC_LABELS: readonly string[] = ['user_id'];
+
+/** Circuit breaker states as the guide encodes them; anything else is -1. */
+export const BREAKER_STATE_VALUES = { closed: 0, open: 1, half_open: 2 } as const;
+
+/** Degradation levels as the guide encodes them; anything else is -1. */
+export const DEGRADATION_LEVEL_VALUES = {
+  normal: 0,
+  reduced: 1,
+  essential: 2,
+  readonly: 3,
+  maintenance: 4,
+} as const;
+
+export function metricByName(name: string): MetricDefinition | undefined {
+  return ALL_METRICS.find((m) => m.name === name);
+}

@@ -1,0 +1,60 @@
+import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
+import { CATALOG, type CatalogKey, FORBIDDEN_METRIC_LABELS, type MetricDefinition } from './catalog.js';
+
+type MetricFor<K extends CatalogKey> = (typeof CATALOG)[K]['type'] extends 'counter'
+  ? Counter<string>
+  : (typeof CATALOG)[K]['type'] extends 'gauge'
+    ? Gauge<string>
+    : (typeof CATALOG)[K]['type'] extends 'histogram'
+      ? Histogram<string>
+      : Summary<string>;
+
+export type CatalogMetrics = { [K in CatalogKey]: MetricFor<K> };
+
+export interface TelemetryRegistryOptions {
+  /** The user's own registry; a fresh one is created when absent (nothing global is touched). */
+  registry?: Registry;
+  /** Labels added to every series, e.g. `{ service: 'memory-api' }`. */
+  defaultLabels?: Record<string, string>;
+}
+
+export interface TelemetryRegistry {
+  readonly registry: Registry;
+  readonly metrics: CatalogMetrics;
+}
+
+/** Creates one prom-client metric for a catalog entry, registered on `registry` only. */
+export function createMetric(def: MetricDefinition, registry: Registry): Counter | Gauge | Histogram | Summary {
+  const forbidden = def.labelNames.filter((l) => FORBIDDEN_METRIC_LABELS.includes(l));
+  if (forbidden.length > 0) {
+    throw new Error(`catalog metric ${def.name} declares forbidden label(s) ${forbidden.join(', ')}`);
+  }
+  const common = { name: def.name, help: def.help, labelNames: [...def.labelNames], registers: [registry] };
+  switch (def.type) {
+    case 'counter':
+      return new Counter(common);
+    case 'gauge':
+      return new Gauge(common);
+    case 'histogram':
+      return new Histogram({ ...common, buckets: [...(def.buckets ?? [])] });
+    case 'summary':
+      return new Summary(common);
+  }
+}
+
+/**
+ * Registers every catalog metric on one registry. A metric of the same name that the registry
+ * already holds is reused, so two SDK instances can share the user's registry.
+ */
+export function createTelemetryRegistry(options: TelemetryRegistryOptions = {}): TelemetryRegistry {
+  const registry = options.registry ?? new Registry();
+  if (options.defaultLabels) {
+    registry.setDefaultLabels(options.defaultLabels);
+  }
+  const metrics = {} as Record<CatalogKey, unknown>;
+  for (const key of Object.keys(CATALOG) as CatalogKey[]) {
+    const def: MetricDefinition = CATALOG[key];
+    metrics[key] = registry.getSingleMetric(def.name) ?? createMetric(def, registry);
+  }
+  return { registry, metrics: metrics as CatalogMetrics };
+}
