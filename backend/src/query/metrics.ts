@@ -1,0 +1,85 @@
+import type { Field, Frame, Notice } from '../protocol/frame';
+import type { PromResult } from '../sources/prometheus';
+import type { MetricsQuery } from './model';
+
+/** Prometheus refuses range queries of more than 11,000 points per series. */
+export const PROMETHEUS_MAX_POINTS = 11_000;
+
+export interface RangeWindow {
+  startSec: number;
+  endSec: number;
+  stepSec: number;
+}
+
+/**
+ * The step and aligned window of a range query, as Grafana's Prometheus data source computes
+ * them: the panel interval, raised to minStep and to what keeps a series under 11,000 points and
+ * under maxDataPoints; start and end aligned to the step so that refreshes hit the same samples.
+ */
+export function rangeWindow(query: MetricsQuery): RangeWindow {
+  const rangeSec = Math.max(0, (query.range.to - query.range.from) / 1000);
+  const candidates = [query.intervalMs / 1000, query.minStepSec ?? 0, rangeSec / PROMETHEUS_MAX_POINTS, 0.001];
+  if (query.maxDataPoints > 0) {
+    candidates.push(rangeSec / query.maxDataPoints);
+  }
+  let stepSec = Math.max(...candidates);
+  stepSec = stepSec >= 1 ? Math.ceil(stepSec) : Math.round(stepSec * 1000) / 1000;
+  const startSec = Math.floor(query.range.from / 1000 / stepSec) * stepSec;
+  const endSec = Math.ceil(query.range.to / 1000 / stepSec) * stepSec;
+  return { startSec, endSec, stepSec };
+}
+
+/** Prometheus sample values are strings; it spells infinities its own way. */
+export function parseSampleValue(raw: string): number {
+  if (raw === '+Inf') {
+    return Number.POSITIVE_INFINITY;
+  }
+  if (raw === '-Inf') {
+    return Number.NEGATIVE_INFINITY;
+  }
+  return Number(raw);
+}
+
+/** Renders a legend format such as "{{operation}} p99" from a series' labels. */
+export function renderLegend(format: string, labels: Record<string, string>): string {
+  return format.replace(/\{\{\s*(.+?)\s*\}\}/g, (_, name: string) => labels[name] ?? '');
+}
+
+function displayName(query: MetricsQuery, labels: Record<string, string>): string | undefined {
+  if (!query.legendFormat || query.legendFormat === '__auto') {
+    return undefined;
+  }
+  return renderLegend(query.legendFormat, labels);
+}
+
+/**
+ * One frame per series, shaped like Grafana's own Prometheus data source returns them
+ * (dataplane `timeseries-multi` for ranges, `numeric-multi` for instant queries): a `Time` field
+ * and a `Value` field that carries the series labels, so panels and alert expressions treat both
+ * data sources alike.
+ */
+export function promResultToFrames(query: MetricsQuery, result: PromResult, executed: string): Frame[] {
+  const type = query.instant ? 'numeric-multi' : 'timeseries-multi';
+  const notices: Notice[] = result.warnings.map((text) => ({ severity: 'warning', text: `Prometheus: ${text}` }));
+  const meta = { type, typeVersion: [0, 1] as [number, number], executedQueryString: executed, ...(notices.length ? { notices } : {}) };
+  if (result.series.length === 0) {
+    return [{ refId: query.refId, meta, fields: [] }];
+  }
+  return result.series.map((series) => {
+    const times: number[] = [];
+    const values: number[] = [];
+    for (const [t, v] of series.values) {
+      times.push(Math.round(t * 1000));
+      values.push(parseSampleValue(v));
+    }
+    const name = displayName(query, series.metric);
+    const valueField: Field = {
+      name: 'Value',
+      type: 'number',
+      values,
+      labels: series.metric,
+      ...(name !== undefined ? { config: { displayNameFromDS: name } } : {}),
+    };
+    return { name: name ?? '', refId: query.refId, meta, fields: [{ name: 'Time', type: 'time', values: times }, valueField] };
+  });
+}

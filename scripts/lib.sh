@@ -1,0 +1,50 @@
+# Shared settings and helpers of the local stack scripts. Sourced, never run.
+# Every server binds 127.0.0.1; every port can be moved with its environment variable.
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ "$(id -u)" = 0 ]; then
+  MEMSTACK_CACHE="${MEMSTACK_CACHE:-/var/cache/memstack}"
+else
+  MEMSTACK_CACHE="${MEMSTACK_CACHE:-$HOME/.cache/memstack}"
+fi
+# Outside the clone and outside /root, so that the unprivileged service user can read it.
+STATE_DIR="${MEMSTACK_STATE_DIR:-/var/tmp/memstack-stack}"
+SERVICE_USER="${MEMSTACK_SERVICE_USER:-memstack}"
+
+PROMETHEUS_PORT="${PROMETHEUS_PORT:-9090}"
+ALERTMANAGER_PORT="${ALERTMANAGER_PORT:-9093}"
+NODE_EXPORTER_PORT="${NODE_EXPORTER_PORT:-9100}"
+POSTGRES_PORT="${POSTGRES_PORT:-5432}"
+POSTGRES_EXPORTER_PORT="${POSTGRES_EXPORTER_PORT:-9187}"
+REDIS_PORT="${REDIS_PORT:-6379}"
+ES_PORT="${ES_PORT:-9200}"
+ES_TRANSPORT_PORT="${ES_TRANSPORT_PORT:-9300}"
+JAEGER_QUERY_PORT="${JAEGER_QUERY_PORT:-16686}"
+JAEGER_QUERY_GRPC_PORT="${JAEGER_QUERY_GRPC_PORT:-16685}"
+JAEGER_OTLP_GRPC_PORT="${JAEGER_OTLP_GRPC_PORT:-4317}"
+JAEGER_OTLP_HTTP_PORT="${JAEGER_OTLP_HTTP_PORT:-4318}"
+JAEGER_HEALTH_PORT="${JAEGER_HEALTH_PORT:-13133}"
+JAEGER_METRICS_PORT="${JAEGER_METRICS_PORT:-8888}"
+DEMO_PORT="${DEMO_PORT:-9464}"
+
+ES_VERSION="${ES_VERSION:-9.2.4}"
+JAEGER_MODULE_VERSION="${JAEGER_MODULE_VERSION:-v1.76.0}" # the same commit as Jaeger v2.13.0
+ES_JAVA_HOME_DEFAULT="/usr/lib/jvm/temurin-25-jdk-amd64"
+
+PROMETHEUS_URL="http://127.0.0.1:${PROMETHEUS_PORT}"
+ALERTMANAGER_URL="http://127.0.0.1:${ALERTMANAGER_PORT}"
+ES_URL="http://127.0.0.1:${ES_PORT}"
+JAEGER_URL="http://127.0.0.1:${JAEGER_QUERY_PORT}"
+JAEGER_OTLP_HTTP_URL="http://127.0.0.1:${JAEGER_OTLP_HTTP_PORT}"
+DEMO_URL="http://127.0.0.1:${DEMO_PORT}"
+export PROMETHEUS_URL ALERTMANAGER_URL ES_URL JAEGER_URL JAEGER_OTLP_HTTP_URL DEMO_URL
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+info() { printf '    %s\n' "$*" >&2; }
+fail() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# True when $1 answers HTTP 2xx within 2 s.
+http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
