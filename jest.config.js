@@ -2,7 +2,14 @@
 // generally used by snapshots, but can affect specific tests
 process.env.TZ = 'UTC';
 
+const base = require('./.config/jest.config');
+
+// @grafana/data 13.x pulls d3-color's .mjs build, which the scaffold's transform pattern
+// (^.+\.(t|j)sx?$) skips; the same swc transform is registered for .mjs as well.
+const swcTransform = base.transform['^.+\\.(t|j)sx?$'];
+
 module.exports = {
   // Jest configuration provided by Grafana scaffolding
-  ...require('./.config/jest.config'),
+  ...base,
+  transform: { '^.+\\.m?(t|j)sx?$': swcTransform },
 };

@@ -25,11 +25,20 @@ export async function checkHealth(instance: InstanceSettingsMessage | undefined)
     const version = await new PrometheusClient(settings.prometheus).buildInfo();
     details.prometheus = { ok: true, message: `Prometheus ${version} answered` };
   } catch (error) {
-    details.prometheus = { ok: false, message: error instanceof SourceError ? error.message : `Prometheus check failed: ${String(error)}` };
+    details.prometheus = {
+      ok: false,
+      message: error instanceof SourceError ? error.message : `Prometheus check failed: ${String(error)}`,
+    };
   }
   const failed = Object.values(details).filter((d) => !d.ok);
   if (failed.length > 0) {
     return { status: 'ERROR', message: failed.map((d) => d.message).join('; '), details };
   }
-  return { status: 'OK', message: Object.values(details).map((d) => d.message).join('; '), details };
+  return {
+    status: 'OK',
+    message: Object.values(details)
+      .map((d) => d.message)
+      .join('; '),
+    details,
+  };
 }

@@ -21,7 +21,9 @@ function main(): void {
     process.exit(2);
   });
   process.on('unhandledRejection', (reason) => {
-    logger.error('unhandled promise rejection, exiting', { error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) });
+    logger.error('unhandled promise rejection, exiting', {
+      error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason),
+    });
     process.exit(2);
   });
 
@@ -71,7 +73,11 @@ function main(): void {
       process.exit(1);
     }
     process.stdout.write(handshakeLine(negotiation.version, socketPath));
-    logger.info('agent memory backend listening', { socket: socketPath, protocolVersion: negotiation.version, pid: process.pid });
+    logger.info('agent memory backend listening', {
+      socket: socketPath,
+      protocolVersion: negotiation.version,
+      pid: process.pid,
+    });
   });
 }
 

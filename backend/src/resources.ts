@@ -44,7 +44,12 @@ export async function callResource(request: ResourceRequest): Promise<ResourceRe
       }
       return { code: 200, body: await client.labelValues(label) };
     }
-    return { code: 404, body: { error: `unknown resource "${request.path}": try prometheus/labels or prometheus/label-values?label=<name>` } };
+    return {
+      code: 404,
+      body: {
+        error: `unknown resource "${request.path}": try prometheus/labels or prometheus/label-values?label=<name>`,
+      },
+    };
   } catch (error) {
     if (error instanceof SourceError) {
       return { code: error.kind === 'bad_query' ? 400 : 502, body: { error: error.message, source: error.source } };

@@ -62,7 +62,12 @@ function timeoutFrom(value: unknown): number {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 300) * 1000 : DEFAULT_TIMEOUT_MS;
 }
 
-function authorization(secure: Record<string, string>, userKey: string | undefined, passwordKey: string, tokenKey: string): string | undefined {
+function authorization(
+  secure: Record<string, string>,
+  userKey: string | undefined,
+  passwordKey: string,
+  tokenKey: string
+): string | undefined {
   const token = secure[tokenKey];
   if (token) {
     return `Bearer ${token}`;

@@ -16,7 +16,12 @@ export interface SearchHit {
 }
 
 function tokenize(text: string): Set<string> {
-  return new Set(text.toLowerCase().split(/[^a-z0-9]+/).filter((t) => t.length > 2));
+  return new Set(
+    text
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((t) => t.length > 2)
+  );
 }
 
 export class InMemoryStore {

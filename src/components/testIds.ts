@@ -1,21 +1,31 @@
+/** Every data-testid of the plugin, shared by components, unit tests and e2e specs. */
 export const testIds = {
   appConfig: {
-    apiKey: 'data-testid ac-api-key',
-    apiUrl: 'data-testid ac-api-url',
-    submit: 'data-testid ac-submit-form',
+    container: 'data-testid ac-container',
+    toggle: 'data-testid ac-toggle-enabled',
   },
-  pageOne: {
-    container: 'data-testid pg-one-container',
-    navigateToFour: 'data-testid navigate-to-four',
+  overview: {
+    container: 'data-testid overview-container',
+    dataSourceLink: 'data-testid overview-add-datasource',
   },
-  pageTwo: {
-    container: 'data-testid pg-two-container',
+  datasource: {
+    configPrometheusUrl: 'data-testid ds-config-prometheus-url',
+    configTimeout: 'data-testid ds-config-timeout',
+    configBasicAuthUser: 'data-testid ds-config-basic-user',
+    configBasicAuthPassword: 'data-testid ds-config-basic-password',
+    configBearerToken: 'data-testid ds-config-bearer-token',
+    queryType: 'data-testid ds-query-type',
+    metricsExpr: 'data-testid ds-metrics-expr',
+    metricsLegend: 'data-testid ds-metrics-legend',
+    metricsMinStep: 'data-testid ds-metrics-min-step',
+    metricsInstant: 'data-testid ds-metrics-instant',
   },
-  pageThree: {
-    container: 'data-testid pg-three-container',
+  breakerTimeline: {
+    container: 'data-testid breaker-timeline',
+    empty: 'data-testid breaker-timeline-empty',
   },
-  pageFour: {
-    container: 'data-testid pg-four-container',
-    navigateBack: 'data-testid navigate-back',
+  relevanceHeatmap: {
+    container: 'data-testid relevance-heatmap',
+    empty: 'data-testid relevance-heatmap-empty',
   },
 };

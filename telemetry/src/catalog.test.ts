@@ -37,7 +37,9 @@ describe('signal catalog', () => {
   });
 
   it('keeps the guide buckets and label sets, without user_id', () => {
-    expect(CATALOG.memoryOperationDuration.buckets).toEqual([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5]);
+    expect(CATALOG.memoryOperationDuration.buckets).toEqual([
+      0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5,
+    ]);
     expect(CATALOG.memoryOperations.labelNames).toEqual(['operation', 'agent_type', 'status']);
     expect(CATALOG.batchOperationSize.buckets).toEqual([1, 5, 10, 20, 50, 100, 200, 500]);
     for (const metric of ALL_METRICS) {
@@ -61,7 +63,9 @@ describe('MemoryTelemetry', () => {
     const text = await registry.metrics();
     expect(text).toContain('ai_memory_operations_total{operation="search",agent_type="coding",status="success"} 1');
     expect(text).toContain('ai_memory_operations_total{operation="search",agent_type="coding",status="error"} 1');
-    expect(text).toContain('ai_memory_operation_duration_seconds_bucket{le="0.025",operation="search",agent_type="coding"} 1');
+    expect(text).toContain(
+      'ai_memory_operation_duration_seconds_bucket{le="0.025",operation="search",agent_type="coding"} 1'
+    );
   });
 
   it('folds agent ids beyond the cap into __other__ and counts the folds', async () => {

@@ -28,7 +28,8 @@ export class MemoryTelemetry {
     this.log = options.logger ?? (() => undefined);
     this.agentIds = new LabelGuard({
       cap: options.agentIdCap,
-      onFold: (label) => this.log(`telemetry: ${label} reached its cap of distinct values; new values are folded into __other__`),
+      onFold: (label) =>
+        this.log(`telemetry: ${label} reached its cap of distinct values; new values are folded into __other__`),
     });
   }
 

@@ -72,12 +72,18 @@ function columnData(field: Field): { data: Data<DataType>; type: DataType; nulla
     }
     case 'boolean': {
       const type = new Bool();
-      const vector = vectorFromArray(field.values.map((v) => (v === null ? null : Boolean(v))), type);
+      const vector = vectorFromArray(
+        field.values.map((v) => (v === null ? null : Boolean(v))),
+        type
+      );
       return { data: vector.data[0], type, nullable };
     }
     case 'string': {
       const type = new Utf8();
-      const vector = vectorFromArray(field.values.map((v) => (v === null || v === undefined ? null : String(v))), type);
+      const vector = vectorFromArray(
+        field.values.map((v) => (v === null || v === undefined ? null : String(v))),
+        type
+      );
       return { data: vector.data[0], type, nullable };
     }
   }
@@ -99,7 +105,9 @@ export function encodeFrame(frame: Frame, refId = frame.refId ?? ''): Uint8Array
   const length = frameLength(frame);
   const columns = frame.fields.map((field) => {
     if (field.values.length !== length) {
-      throw new Error(`frame ${frame.name ?? ''}: field ${field.name} has ${field.values.length} values, expected ${length}`);
+      throw new Error(
+        `frame ${frame.name ?? ''}: field ${field.name} has ${field.values.length} values, expected ${length}`
+      );
     }
     return { field, ...columnData(field) };
   });

@@ -8,8 +8,7 @@ export const CORE_PROTOCOL_VERSION = 1;
 export const APP_PROTOCOL_VERSION = 2;
 
 export type Negotiation =
-  | { ok: true; version: number; socketDir: string | undefined }
-  | { ok: false; exitCode: number; message: string };
+  { ok: true; version: number; socketDir: string | undefined } | { ok: false; exitCode: number; message: string };
 
 /** Decides, from the environment alone, whether and how to start. Pure, so it is unit tested. */
 export function negotiate(env: NodeJS.ProcessEnv): Negotiation {
@@ -26,7 +25,8 @@ export function negotiate(env: NodeJS.ProcessEnv): Negotiation {
     return {
       ok: false,
       exitCode: 1,
-      message: 'PLUGIN_CLIENT_CERT is set, but this plugin does not implement go-plugin AutoMTLS; Grafana never sets it.',
+      message:
+        'PLUGIN_CLIENT_CERT is set, but this plugin does not implement go-plugin AutoMTLS; Grafana never sets it.',
     };
   }
   const offered = (env.PLUGIN_PROTOCOL_VERSIONS ?? '')

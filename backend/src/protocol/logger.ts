@@ -28,7 +28,12 @@ function nowMicros(): number {
 }
 
 /** One log line as go-plugin expects it; `@`-keys cannot be overwritten by fields. */
-export function formatLogLine(level: LogLevel, message: string, fields: LogFields = {}, epochMicros = nowMicros()): string {
+export function formatLogLine(
+  level: LogLevel,
+  message: string,
+  fields: LogFields = {},
+  epochMicros = nowMicros()
+): string {
   const entry: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
     entry[key] = value instanceof Error ? value.message : value;

@@ -68,7 +68,12 @@ async function queryData(request: QueryDataRequestMessage, hooks: ServerHooks) {
       hooks.metrics.queries.inc({ query_type: outcome.queryType, status: outcome.error ? 'error' : 'ok' });
       hooks.metrics.queryDuration.observe({ query_type: outcome.queryType }, (performance.now() - started) / 1000);
       if (outcome.error) {
-        hooks.logger.warn('query failed', { refId: outcome.refId, queryType: outcome.queryType, error: outcome.error, fromAlert });
+        hooks.logger.warn('query failed', {
+          refId: outcome.refId,
+          queryType: outcome.queryType,
+          error: outcome.error,
+          fromAlert,
+        });
       }
       return outcome;
     })
@@ -80,13 +85,20 @@ async function queryData(request: QueryDataRequestMessage, hooks: ServerHooks) {
   return { responses };
 }
 
-function unary<Req, Res>(name: string, logger: Logger, handler: (request: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+function unary<Req, Res>(
+  name: string,
+  logger: Logger,
+  handler: (request: Req) => Promise<Res>
+): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     handler(call.request).then(
       (response) => callback(null, response),
       (error: unknown) => {
         logger.error(`${name} failed`, { error: error instanceof Error ? error.stack : String(error) });
-        callback({ code: grpc.status.INTERNAL, details: `${name} failed: ${error instanceof Error ? error.message : String(error)}` });
+        callback({
+          code: grpc.status.INTERNAL,
+          details: `${name} failed: ${error instanceof Error ? error.message : String(error)}`,
+        });
       }
     );
   };
@@ -101,7 +113,8 @@ export function createServer(hooks: ServerHooks): grpc.Server {
 
   server.addService(SERVICES.health, {
     // go-plugin's Ping asks for service "plugin"; every service we serve is up while we run.
-    Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => callback(null, { status: 'SERVING' }),
+    Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+      callback(null, { status: 'SERVING' }),
   });
 
   server.addService(SERVICES.controller, {
@@ -119,7 +132,11 @@ export function createServer(hooks: ServerHooks): grpc.Server {
   server.addService(SERVICES.diagnostics, {
     CheckHealth: unary('CheckHealth', logger, async (request: { pluginContext?: PluginContextMessage }) => {
       const result = await checkHealth(request.pluginContext?.dataSourceInstanceSettings);
-      return { status: result.status, message: result.message, jsonDetails: Buffer.from(JSON.stringify({ sources: result.details })) };
+      return {
+        status: result.status,
+        message: result.message,
+        jsonDetails: Buffer.from(JSON.stringify({ sources: result.details })),
+      };
     }),
     CollectMetrics: unary('CollectMetrics', logger, async () => ({
       metrics: { prometheus: Buffer.from(await hooks.metrics.registry.metrics()) },
@@ -127,7 +144,12 @@ export function createServer(hooks: ServerHooks): grpc.Server {
   });
 
   server.addService(SERVICES.resource, {
-    CallResource: (call: grpc.ServerWritableStream<{ path?: string; method?: string; url?: string; pluginContext?: PluginContextMessage }, unknown>) => {
+    CallResource: (
+      call: grpc.ServerWritableStream<
+        { path?: string; method?: string; url?: string; pluginContext?: PluginContextMessage },
+        unknown
+      >
+    ) => {
       const request = call.request;
       callResource({
         path: request.path ?? '',

@@ -22,7 +22,11 @@ export interface ExecuteContext {
 
 async function runMetrics(query: MetricsQuery, ctx: ExecuteContext): Promise<Frame[]> {
   if (!ctx.settings.prometheus) {
-    throw new SourceError(PROMETHEUS, 'not_configured', 'No Prometheus URL is configured: set it in the data source settings');
+    throw new SourceError(
+      PROMETHEUS,
+      'not_configured',
+      'No Prometheus URL is configured: set it in the data source settings'
+    );
   }
   const client = new PrometheusClient(ctx.settings.prometheus);
   if (query.instant) {
@@ -38,14 +42,36 @@ async function runMetrics(query: MetricsQuery, ctx: ExecuteContext): Promise<Fra
 /** Maps any failure to a per-query error; nothing thrown here reaches the gRPC layer. */
 export function failureOutcome(refId: string, queryType: string, error: unknown): QueryOutcome {
   if (error instanceof QueryModelError) {
-    return { refId, queryType, frames: [], status: 400, error: `Invalid query: ${error.message}`, errorSource: 'plugin' };
+    return {
+      refId,
+      queryType,
+      frames: [],
+      status: 400,
+      error: `Invalid query: ${error.message}`,
+      errorSource: 'plugin',
+    };
   }
   if (error instanceof SourceError) {
-    const status = error.kind === 'bad_query' ? 400 : error.kind === 'timeout' ? 504 : error.kind === 'not_configured' ? 400 : 502;
-    return { refId, queryType, frames: [], status, error: error.message, errorSource: error.downstream ? 'downstream' : 'plugin' };
+    const status =
+      error.kind === 'bad_query' ? 400 : error.kind === 'timeout' ? 504 : error.kind === 'not_configured' ? 400 : 502;
+    return {
+      refId,
+      queryType,
+      frames: [],
+      status,
+      error: error.message,
+      errorSource: error.downstream ? 'downstream' : 'plugin',
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { refId, queryType, frames: [], status: 500, error: `Internal error in the agent memory data source: ${message}`, errorSource: 'plugin' };
+  return {
+    refId,
+    queryType,
+    frames: [],
+    status: 500,
+    error: `Internal error in the agent memory data source: ${message}`,
+    errorSource: 'plugin',
+  };
 }
 
 export async function executeQuery(message: DataQueryMessage, ctx: ExecuteContext): Promise<QueryOutcome> {

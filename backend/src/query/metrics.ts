@@ -61,7 +61,12 @@ function displayName(query: MetricsQuery, labels: Record<string, string>): strin
 export function promResultToFrames(query: MetricsQuery, result: PromResult, executed: string): Frame[] {
   const type = query.instant ? 'numeric-multi' : 'timeseries-multi';
   const notices: Notice[] = result.warnings.map((text) => ({ severity: 'warning', text: `Prometheus: ${text}` }));
-  const meta = { type, typeVersion: [0, 1] as [number, number], executedQueryString: executed, ...(notices.length ? { notices } : {}) };
+  const meta = {
+    type,
+    typeVersion: [0, 1] as [number, number],
+    executedQueryString: executed,
+    ...(notices.length ? { notices } : {}),
+  };
   if (result.series.length === 0) {
     return [{ refId: query.refId, meta, fields: [] }];
   }
@@ -80,6 +85,11 @@ export function promResultToFrames(query: MetricsQuery, result: PromResult, exec
       labels: series.metric,
       ...(name !== undefined ? { config: { displayNameFromDS: name } } : {}),
     };
-    return { name: name ?? '', refId: query.refId, meta, fields: [{ name: 'Time', type: 'time', values: times }, valueField] };
+    return {
+      name: name ?? '',
+      refId: query.refId,
+      meta,
+      fields: [{ name: 'Time', type: 'time', values: times }, valueField],
+    };
   });
 }

@@ -85,7 +85,9 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
   const model = parseJson(message.json);
   const queryType = message.queryType || (typeof model.queryType === 'string' ? model.queryType : '') || 'metrics';
   if (!(QUERY_TYPES as readonly string[]).includes(queryType)) {
-    throw new QueryModelError(`unknown query type "${String(queryType).slice(0, 40)}": expected one of ${QUERY_TYPES.join(', ')}`);
+    throw new QueryModelError(
+      `unknown query type "${String(queryType).slice(0, 40)}": expected one of ${QUERY_TYPES.join(', ')}`
+    );
   }
   const from = toNumber(message.timeRange?.fromEpochMS, NaN);
   const to = toNumber(message.timeRange?.toEpochMS, NaN);
@@ -97,7 +99,9 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
     throw new QueryModelError('the metrics query has no PromQL expression: fill in "expr"');
   }
   if (expr.length > MAX_EXPR_LENGTH) {
-    throw new QueryModelError(`the PromQL expression is ${expr.length} characters long; the limit is ${MAX_EXPR_LENGTH}`);
+    throw new QueryModelError(
+      `the PromQL expression is ${expr.length} characters long; the limit is ${MAX_EXPR_LENGTH}`
+    );
   }
   if (model.legendFormat !== undefined && typeof model.legendFormat !== 'string') {
     throw new QueryModelError('legendFormat must be a string such as "{{operation}}"');
@@ -106,7 +110,9 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
   if (model.minStep !== undefined && model.minStep !== '') {
     minStepSec = parseDurationSeconds(model.minStep);
     if (minStepSec === undefined) {
-      throw new QueryModelError(`minStep "${String(model.minStep).slice(0, 40)}" is not a duration such as 15s, 1m or 500ms`);
+      throw new QueryModelError(
+        `minStep "${String(model.minStep).slice(0, 40)}" is not a duration such as 15s, 1m or 500ms`
+      );
     }
   }
   return {

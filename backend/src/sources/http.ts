@@ -69,10 +69,20 @@ export async function requestJson(
     json = text === '' ? undefined : JSON.parse(text);
   } catch {
     if (response.status === 401 || response.status === 403) {
-      throw new SourceError(sourceName, 'http', `${where} refused the credentials (HTTP ${response.status}): check the auth settings`, response.status);
+      throw new SourceError(
+        sourceName,
+        'http',
+        `${where} refused the credentials (HTTP ${response.status}): check the auth settings`,
+        response.status
+      );
     }
     const snippet = text.slice(0, 120).replace(/\s+/g, ' ');
-    throw new SourceError(sourceName, 'bad_response', `${where} answered HTTP ${response.status} with something that is not JSON: "${snippet}"`, response.status);
+    throw new SourceError(
+      sourceName,
+      'bad_response',
+      `${where} answered HTTP ${response.status} with something that is not JSON: "${snippet}"`,
+      response.status
+    );
   }
   return { status: response.status, json };
 }

@@ -51,7 +51,12 @@ function unwrap(status: number, json: unknown): PromResult {
     throw new SourceError(PROMETHEUS, kind, `Prometheus rejected the query: ${body.error ?? 'unknown error'}`, status);
   }
   if (body.status !== 'success' || !body.data || typeof body.data.resultType !== 'string') {
-    throw new SourceError(PROMETHEUS, 'bad_response', `Prometheus answered HTTP ${status} without a query result: is the URL a Prometheus server?`, status);
+    throw new SourceError(
+      PROMETHEUS,
+      'bad_response',
+      `Prometheus answered HTTP ${status} without a query result: is the URL a Prometheus server?`,
+      status
+    );
   }
   return {
     resultType: body.data.resultType as PromResult['resultType'],
@@ -63,15 +68,34 @@ function unwrap(status: number, json: unknown): PromResult {
 export class PrometheusClient {
   constructor(private readonly settings: SourceSettings) {}
 
-  async queryRange(expr: string, startSec: number, endSec: number, stepSec: number, signal?: AbortSignal): Promise<PromResult> {
-    const form = new URLSearchParams({ query: expr, start: String(startSec), end: String(endSec), step: String(stepSec) });
-    const { status, json } = await requestJson(PROMETHEUS, this.settings, '/api/v1/query_range', { method: 'POST', form, signal });
+  async queryRange(
+    expr: string,
+    startSec: number,
+    endSec: number,
+    stepSec: number,
+    signal?: AbortSignal
+  ): Promise<PromResult> {
+    const form = new URLSearchParams({
+      query: expr,
+      start: String(startSec),
+      end: String(endSec),
+      step: String(stepSec),
+    });
+    const { status, json } = await requestJson(PROMETHEUS, this.settings, '/api/v1/query_range', {
+      method: 'POST',
+      form,
+      signal,
+    });
     return unwrap(status, json);
   }
 
   async queryInstant(expr: string, timeSec: number, signal?: AbortSignal): Promise<PromResult> {
     const form = new URLSearchParams({ query: expr, time: String(timeSec) });
-    const { status, json } = await requestJson(PROMETHEUS, this.settings, '/api/v1/query', { method: 'POST', form, signal });
+    const { status, json } = await requestJson(PROMETHEUS, this.settings, '/api/v1/query', {
+      method: 'POST',
+      form,
+      signal,
+    });
     return unwrap(status, json);
   }
 
@@ -80,7 +104,12 @@ export class PrometheusClient {
     const { status, json } = await requestJson(PROMETHEUS, this.settings, '/api/v1/status/buildinfo');
     const body = json as { status?: string; data?: { version?: string } } | undefined;
     if (status !== 200 || body?.status !== 'success') {
-      throw new SourceError(PROMETHEUS, 'bad_response', `Prometheus answered HTTP ${status} to /api/v1/status/buildinfo: is the URL a Prometheus server?`, status);
+      throw new SourceError(
+        PROMETHEUS,
+        'bad_response',
+        `Prometheus answered HTTP ${status} to /api/v1/status/buildinfo: is the URL a Prometheus server?`,
+        status
+      );
     }
     return body.data?.version ?? 'unknown';
   }
@@ -97,7 +126,12 @@ export class PrometheusClient {
     const { status, json } = await requestJson(PROMETHEUS, this.settings, path);
     const body = json as { status?: string; data?: unknown; error?: string } | undefined;
     if (body?.status !== 'success' || !Array.isArray(body.data)) {
-      throw new SourceError(PROMETHEUS, 'bad_response', `Prometheus answered HTTP ${status} to ${path}${body?.error ? `: ${body.error}` : ''}`, status);
+      throw new SourceError(
+        PROMETHEUS,
+        'bad_response',
+        `Prometheus answered HTTP ${status} to ${path}${body?.error ? `: ${body.error}` : ''}`,
+        status
+      );
     }
     return body.data.filter((v): v is string => typeof v === 'string');
   }

@@ -4,35 +4,31 @@ import { PluginType } from '@grafana/data';
 import AppConfig, { AppConfigProps } from './AppConfig';
 import { testIds } from 'components/testIds';
 
-describe('Components/AppConfig', () => {
-  let props: AppConfigProps;
-
-  beforeEach(() => {
-    jest.resetAllMocks();
-
-    props = {
-      plugin: {
-        meta: {
-          id: 'sample-app',
-          name: 'Sample App',
-          type: PluginType.app,
-          enabled: true,
-          jsonData: {},
-        },
+function propsWith(enabled: boolean): AppConfigProps {
+  return {
+    plugin: {
+      meta: {
+        id: 'memstack-agentmemory-app',
+        name: 'Agent Memory Observability',
+        type: PluginType.app,
+        enabled,
+        jsonData: {},
       },
-      query: {},
-    } as unknown as AppConfigProps;
+    },
+    query: {},
+  } as unknown as AppConfigProps;
+}
+
+describe('Components/AppConfig', () => {
+  test('offers to enable a disabled app', () => {
+    render(<AppConfig {...propsWith(false)} />);
+    expect(screen.getByRole('group', { name: /agent memory observability/i })).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.appConfig.toggle)).toHaveTextContent('Enable');
   });
 
-  test('renders the "API Settings" fieldset with API key, API url inputs and button', () => {
-    const plugin = { meta: { ...props.plugin.meta, enabled: false } };
-
-    // @ts-ignore - We don't need to provide `addConfigPage()` and `setChannelSupport()` for these tests
-    render(<AppConfig plugin={plugin} query={props.query} />);
-
-    expect(screen.queryByRole('group', { name: /api settings/i })).toBeInTheDocument();
-    expect(screen.queryByTestId(testIds.appConfig.apiKey)).toBeInTheDocument();
-    expect(screen.queryByTestId(testIds.appConfig.apiUrl)).toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: /save api settings/i })).toBeInTheDocument();
+  test('offers to disable an enabled app', () => {
+    render(<AppConfig {...propsWith(true)} />);
+    expect(screen.getByTestId(testIds.appConfig.toggle)).toHaveTextContent('Disable');
+    expect(screen.getByText(/the app is enabled/i)).toBeInTheDocument();
   });
 });

@@ -1,0 +1,69 @@
+import React, { ChangeEvent } from 'react';
+import { InlineField, InlineSwitch, Input, Stack, TextArea } from '@grafana/ui';
+import { testIds } from '../../components/testIds';
+import { AgentMemoryQuery } from '../types';
+
+interface Props {
+  query: AgentMemoryQuery;
+  onChange: (query: AgentMemoryQuery) => void;
+  onRunQuery: () => void;
+}
+
+/** PromQL against the data source's Prometheus, instant or range. */
+export function MetricsQueryEditor({ query, onChange, onRunQuery }: Props) {
+  const update = (patch: Partial<AgentMemoryQuery>, run = false) => {
+    onChange({ ...query, ...patch });
+    if (run) {
+      onRunQuery();
+    }
+  };
+  return (
+    <Stack direction="column" gap={1}>
+      <InlineField label="PromQL" labelWidth={14} grow tooltip="Runs in the backend; Shift+Enter runs the query">
+        <TextArea
+          data-testid={testIds.datasource.metricsExpr}
+          rows={3}
+          value={query.expr ?? ''}
+          placeholder="histogram_quantile(0.99, sum by (operation, le) (rate(ai_memory_operation_duration_seconds_bucket[$__rate_interval])))"
+          onChange={(e: ChangeEvent<HTMLTextAreaElement>) => update({ expr: e.target.value })}
+          onBlur={onRunQuery}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && e.shiftKey) {
+              e.preventDefault();
+              onRunQuery();
+            }
+          }}
+        />
+      </InlineField>
+      <Stack direction="row" gap={1} wrap="wrap">
+        <InlineField label="Legend" labelWidth={14} tooltip='Series name template, e.g. "{{operation}}"'>
+          <Input
+            data-testid={testIds.datasource.metricsLegend}
+            width={24}
+            value={query.legendFormat ?? ''}
+            placeholder="{{operation}}"
+            onChange={(e: ChangeEvent<HTMLInputElement>) => update({ legendFormat: e.target.value })}
+            onBlur={onRunQuery}
+          />
+        </InlineField>
+        <InlineField label="Min step" labelWidth={10} tooltip="Lower bound of the step, e.g. 15s or 1m">
+          <Input
+            data-testid={testIds.datasource.metricsMinStep}
+            width={10}
+            value={query.minStep ?? ''}
+            placeholder="15s"
+            onChange={(e: ChangeEvent<HTMLInputElement>) => update({ minStep: e.target.value.trim() })}
+            onBlur={onRunQuery}
+          />
+        </InlineField>
+        <InlineField label="Instant" labelWidth={10} tooltip="One value per series at the end of the range">
+          <InlineSwitch
+            data-testid={testIds.datasource.metricsInstant}
+            value={Boolean(query.instant)}
+            onChange={(e: React.FormEvent<HTMLInputElement>) => update({ instant: e.currentTarget.checked }, true)}
+          />
+        </InlineField>
+      </Stack>
+    </Stack>
+  );
+}

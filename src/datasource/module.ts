@@ -1,0 +1,9 @@
+import { DataSourcePlugin } from '@grafana/data';
+import { DataSource } from './datasource';
+import { ConfigEditor } from './components/ConfigEditor';
+import { QueryEditor } from './components/QueryEditor';
+import { AgentMemoryOptions, AgentMemoryQuery } from './types';
+
+export const plugin = new DataSourcePlugin<DataSource, AgentMemoryQuery, AgentMemoryOptions>(DataSource)
+  .setConfigEditor(ConfigEditor)
+  .setQueryEditor(QueryEditor);

@@ -1,0 +1,21 @@
+import type { Configuration } from 'webpack';
+import CopyWebpackPlugin from 'copy-webpack-plugin';
+import { merge } from 'webpack-merge';
+import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
+
+// Extends the create-plugin config (never edited): nested plugins declare their own logos, which
+// the tool copies only for the root plugin.json.
+const NESTED_PLUGINS = ['datasource', 'panels/breaker-timeline', 'panels/relevance-heatmap'];
+
+const config = async (env: Env): Promise<Configuration> => {
+  const baseConfig = await grafanaConfig(env);
+  return merge(baseConfig, {
+    plugins: [
+      new CopyWebpackPlugin({
+        patterns: NESTED_PLUGINS.map((dir) => ({ from: `${dir}/img/logo.svg`, to: `${dir}/img/logo.svg` })),
+      }),
+    ],
+  });
+};
+
+export default config;
