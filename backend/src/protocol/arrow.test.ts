@@ -1,0 +1,79 @@
+import { tableFromIPC, Type } from 'apache-arrow';
+import { encodeFrame, millisToNanos } from './arrow';
+
+describe('Arrow frame encoding', () => {
+  const frame = {
+    name: 'search',
+    refId: 'A',
+    meta: { type: 'timeseries-multi', typeVersion: [0, 1] as [number, number] },
+    fields: [
+      { name: 'Time', type: 'time' as const, values: [1_764_000_000_000, 1_764_000_005_000.5] },
+      {
+        name: 'Value',
+        type: 'number' as const,
+        values: [1.5, null],
+        labels: { operation: 'search' },
+        config: { displayNameFromDS: 'search' },
+      },
+      { name: 'Agent', type: 'string' as const, values: ['coding', 'coding'] },
+      { name: 'Ok', type: 'boolean' as const, values: [true, false] },
+    ],
+  };
+
+  it('writes the IPC file format (ARROW1 magic at both ends)', () => {
+    const bytes = encodeFrame(frame);
+    const magic = new TextDecoder().decode(bytes.slice(0, 6));
+    const tail = new TextDecoder().decode(bytes.slice(bytes.length - 6));
+    expect([magic, tail]).toEqual(['ARROW1', 'ARROW1']);
+  });
+
+  it('uses Timestamp(ns), Float64, plain Utf8 and Bool, with nullability from the values', () => {
+    const table = tableFromIPC(encodeFrame(frame));
+    const [time, value, agent, ok] = table.schema.fields;
+    expect(time.type.typeId).toBe(Type.Timestamp);
+    expect((time.type as any).unit).toBe(3); // TimeUnit.NANOSECOND
+    expect(value.type.typeId).toBe(Type.Float);
+    expect(value.nullable).toBe(true);
+    expect(agent.type.typeId).toBe(Type.Utf8); // never Dictionary
+    expect(agent.nullable).toBe(false);
+    expect(ok.type.typeId).toBe(Type.Bool);
+    // The raw column holds epoch nanoseconds (apache-arrow's get() would convert them to millis).
+    expect(Array.from(table.getChild('Time')!.data[0].values as BigInt64Array)).toEqual([
+      1_764_000_000_000_000_000n,
+      1_764_000_005_000_500_000n,
+    ]);
+    expect(table.getChild('Value')!.get(1)).toBeNull();
+  });
+
+  it('carries name, refId and meta on the schema, labels and config on fields', () => {
+    const table = tableFromIPC(encodeFrame(frame));
+    expect(table.schema.metadata.get('name')).toBe('search');
+    expect(table.schema.metadata.get('refId')).toBe('A');
+    expect(JSON.parse(table.schema.metadata.get('meta')!)).toEqual(frame.meta);
+    const value = table.schema.fields[1];
+    expect(JSON.parse(value.metadata.get('labels')!)).toEqual({ operation: 'search' });
+    expect(JSON.parse(value.metadata.get('config')!)).toEqual({ displayNameFromDS: 'search' });
+  });
+
+  it('writes a valid empty frame', () => {
+    const table = tableFromIPC(encodeFrame({ refId: 'B', fields: [] }));
+    expect(table.numRows).toBe(0);
+    expect(table.schema.metadata.get('refId')).toBe('B');
+  });
+
+  it('refuses fields of unequal length instead of writing a frame Grafana cannot read', () => {
+    expect(() =>
+      encodeFrame({
+        fields: [
+          { name: 'a', type: 'number', values: [1] },
+          { name: 'b', type: 'number', values: [] },
+        ],
+      })
+    ).toThrow(/has 0 values, expected 1/);
+  });
+
+  it('converts milliseconds to nanoseconds exactly, keeping sub-millisecond parts', () => {
+    expect(millisToNanos(1_764_000_000_123)).toBe(1_764_000_000_123_000_000n);
+    expect(millisToNanos(1.5)).toBe(1_500_000n);
+  });
+});
