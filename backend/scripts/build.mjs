@@ -5,9 +5,11 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
 const backendDir = resolve(here, '..');
 const repoDir = resolve(backendDir, '..');
 const pluginJson = JSON.parse(readFileSync(join(repoDir, 'src/datasource/plugin.json'), 'utf8'));
@@ -24,6 +26,16 @@ const cacheRoot =
   process.env.MEMSTACK_CACHE ?? (process.getuid?.() === 0 ? '/var/cache/memstack' : join(homedir(), '.cache', 'memstack'));
 const cacheDir = join(cacheRoot, 'node', NODE_VERSION);
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+/** Runs a tool whose chatter (LIEF's ELF notes warnings) is only worth showing when it fails. */
+function quietly(command, args) {
+  try {
+    execFileSync(command, args, { stdio: 'pipe' });
+  } catch (error) {
+    process.stderr.write(`${error.stdout ?? ''}${error.stderr ?? ''}`);
+    throw new Error(`${command} ${args.join(' ')} failed`);
+  }
+}
 
 function log(message) {
   process.stderr.write(`[backend build] ${message}\n`);
@@ -73,15 +85,15 @@ async function main() {
   const blob = join(buildDir, 'sea-prep.blob');
   const seaConfig = join(buildDir, 'sea-config.json');
   writeFileSync(seaConfig, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }));
-  execFileSync(nodeBinary('linux_amd64'), ['--experimental-sea-config', seaConfig], { stdio: ['ignore', 'ignore', 'inherit'] });
+  quietly(nodeBinary('linux_amd64'), ['--experimental-sea-config', seaConfig]);
 
-  const { inject } = await import('postject');
+  const postjectCli = join(dirname(require.resolve('postject')), 'cli.js');
   for (const target of TARGETS) {
     const output = join(outDir, `${executable}_${target}`);
     const temp = `${output}.tmp`;
     copyFileSync(nodeBinary(target), temp);
     chmodSync(temp, 0o755);
-    await inject(temp, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+    quietly(process.execPath, [postjectCli, temp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE]);
     renameSync(temp, output);
     chmodSync(output, 0o755);
     log(`wrote ${output} (${(statSync(output).size / 1e6).toFixed(1)} MB)`);

@@ -1,5 +1,5 @@
-import { ALL_METRICS, CATALOG, FORBIDDEN_METRIC_LABELS } from './catalog';
-import { MemoryTelemetry } from './memoryTelemetry';
+import { ALL_METRICS, CATALOG, FORBIDDEN_METRIC_LABELS } from './catalog.js';
+import { MemoryTelemetry } from './memoryTelemetry.js';
 import { Registry } from 'prom-client';
 
 // The names users' existing queries depend on (DESIGN.md "One source of truth for signals").

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what it needs, builds, starts the real local
+# stack, runs every suite, stops the stack. Suites after the build all run even when one fails;
+# the exit code is non-zero when any failed.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_DIR"
+
+started=$SECONDS
+declare -a RESULTS=()
+passed=0
+failed=0
+skipped=0
+
+suite() {
+  local name="$1"; shift
+  local t0=$SECONDS
+  step "Suite: $name"
+  local rc=0
+  "$@" || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    RESULTS+=("  PASS  $name ($((SECONDS - t0)) s)")
+    passed=$((passed + 1))
+  elif [ "$rc" -eq 77 ]; then
+    # 77: the suite needs what this machine lacks and said why.
+    RESULTS+=("  SKIP  $name")
+    skipped=$((skipped + 1))
+  else
+    RESULTS+=("  FAIL  $name ($((SECONDS - t0)) s)")
+    failed=$((failed + 1))
+  fi
+}
+
+stop_stack() { bash scripts/stack.sh down || true; }
+trap stop_stack EXIT
+
+bash scripts/ensure-npm.sh
+
+step "Starting the local stack (installs what is missing; cached afterwards)"
+bash scripts/stack.sh up postgres redis elasticsearch jaeger node-exporter postgres-exporter alertmanager prometheus
+
+step "Building the plugin (frontend, telemetry SDK, backend executables)"
+npm run build --silent
+
+step "Starting the demo memory service"
+bash scripts/stack.sh up demo
+eval "$(bash scripts/stack.sh env)"
+
+suite "typecheck" npm run typecheck --silent
+suite "lint" npx eslint .
+suite "unit: plugin frontend (jest)" npx jest --maxWorkers 2 --ci
+suite "unit: telemetry SDK (jest)" npm test --silent -w @memstack/telemetry -- --ci
+suite "unit: backend (jest)" npm test --silent -w @memstack/agentmemory-backend -- --ci
+suite "integration: real servers and build output (jest)" npx jest -c tests/jest.config.js --ci --runInBand
+suite "conformance: backend under grafana-plugin-sdk-go (go test)" \
+  env AGENTMEMORY_PLUGIN_BIN="$REPO_DIR/dist/datasource/gpx_agentmemory_linux_amd64" \
+  bash -c 'cd tests/conformance && go test -count=1 -v ./... 2>&1 | grep -E "^(=== RUN|--- |PASS|FAIL|ok|\s+conformance_test)" ; exit ${PIPESTATUS[0]}'
+suite "stack: down and up twice, nothing left behind" bash scripts/stack-cycle-test.sh
+suite "e2e: Grafana with the plugin (@grafana/plugin-e2e)" bash scripts/e2e-grafana.sh
+
+step "Summary ($((SECONDS - started)) s)"
+printf '%s\n' "${RESULTS[@]}"
+echo "suites: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,36 @@
+import { Client } from 'pg';
+import { createClient } from 'redis';
+import { stackUrl } from './env';
+
+describe('PostgreSQL (through pg)', () => {
+  it('serves the mem0 database and reports whether pgvector is installed', async () => {
+    const client = new Client({ connectionString: stackUrl('POSTGRES_URL') });
+    await client.connect();
+    try {
+      const version = await client.query('SHOW server_version');
+      expect(version.rows[0].server_version).toMatch(/^\d+/);
+      const db = await client.query('SELECT current_database() AS db');
+      expect(db.rows[0].db).toBe('mem0');
+      const vector = await client.query("SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'vector'");
+      expect([0, 1]).toContain(vector.rows[0].n);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('Redis (through node-redis)', () => {
+  it('stores and expires a cache entry', async () => {
+    const client = createClient({ url: stackUrl('REDIS_URL') });
+    await client.connect();
+    try {
+      const key = `smoke:${Date.now()}`;
+      await client.set(key, 'hit', { EX: 30 });
+      expect(await client.get(key)).toBe('hit');
+      expect(await client.ttl(key)).toBeGreaterThan(0);
+      await client.del(key);
+    } finally {
+      await client.quit();
+    }
+  });
+});
