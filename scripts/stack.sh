@@ -57,14 +57,17 @@ install_elasticsearch() {
   fi
   step "Installing Elasticsearch $ES_VERSION (Maven Central integ-test-zip, about 100 MB, once)"
   command -v mvn >/dev/null || fail "mvn is needed to fetch Elasticsearch from Maven Central"
-  mvn -q dependency:get -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" -Dtransitive=false \
+  # A Maven repository of our own inside the cache, so the zip's location is known and it can go.
+  local repo="$MEMSTACK_CACHE/m2"
+  mvn -q dependency:get -Dmaven.repo.local="$repo" -Dtransitive=false \
+    -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
     >"$LOGS/es-download.log" 2>&1 || fail "could not fetch Elasticsearch $ES_VERSION from Maven Central; see $LOGS/es-download.log"
-  local zip="$HOME/.m2/repository/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ES_VERSION/elasticsearch-$ES_VERSION.zip"
+  local zip="$repo/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ES_VERSION/elasticsearch-$ES_VERSION.zip"
   [ -f "$zip" ] || fail "Maven reported success but $zip is missing"
   local tmp; tmp="$(mktemp -d "$MEMSTACK_CACHE/es-unzip.XXXX")"
   unzip -q "$zip" -d "$tmp"
   mv "$tmp/elasticsearch-$ES_VERSION" "$home"
-  rm -rf "$tmp"
+  rm -rf "$tmp" "$repo/org/elasticsearch"
   chmod -R a+rX "$home"
 }
 
