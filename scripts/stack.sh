@@ -23,7 +23,8 @@ LOGS="$STATE_DIR/logs"
 install_apt() {
   local missing=()
   for pkg in "${APT_PACKAGES[@]}"; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    # Removed-but-not-purged packages still answer dpkg -s; only "install ok installed" counts.
+    [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] || missing+=("$pkg")
   done
   if [ ${#missing[@]} -eq 0 ]; then
     info "Debian packages: all present"
