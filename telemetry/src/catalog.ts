@@ -176,6 +176,20 @@ export const CATALOG = {
     labelNames: [],
     group: 'health',
   },
+  eventsDropped: {
+    name: 'ai_telemetry_events_dropped_total',
+    type: 'counter',
+    help: 'AI events the SDK dropped instead of blocking the host: queue full, or indexing failed after retries',
+    labelNames: ['reason'],
+    group: 'guard',
+  },
+  eventsIndexed: {
+    name: 'ai_telemetry_events_indexed_total',
+    type: 'counter',
+    help: 'AI events indexed into Elasticsearch by the SDK',
+    labelNames: [],
+    group: 'guard',
+  },
   foldedLabelValues: {
     name: 'ai_telemetry_label_values_folded_total',
     type: 'counter',

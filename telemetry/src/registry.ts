@@ -12,19 +12,25 @@ type MetricFor<K extends CatalogKey> = (typeof CATALOG)[K]['type'] extends 'coun
 export type CatalogMetrics = { [K in CatalogKey]: MetricFor<K> };
 
 export interface TelemetryRegistryOptions {
-  /** The user's own registry; a fresh one is created when absent (nothing global is touched). */
-  registry?: Registry;
+  /** The user's own registry (Prometheus text or OpenMetrics); a fresh one is created when absent (nothing global is touched). */
+  registry?: Registry<any>;
   /** Labels added to every series, e.g. `{ service: 'memory-api' }`. */
   defaultLabels?: Record<string, string>;
 }
 
 export interface TelemetryRegistry {
-  readonly registry: Registry;
+  readonly registry: Registry<any>;
   readonly metrics: CatalogMetrics;
+  /** True when the registry speaks OpenMetrics and the histograms carry exemplars. */
+  readonly exemplars: boolean;
 }
 
 /** Creates one prom-client metric for a catalog entry, registered on `registry` only. */
-export function createMetric(def: MetricDefinition, registry: Registry): Counter | Gauge | Histogram | Summary {
+export function createMetric(
+  def: MetricDefinition,
+  registry: Registry<any>,
+  enableExemplars = false
+): Counter | Gauge | Histogram | Summary {
   const forbidden = def.labelNames.filter((l) => FORBIDDEN_METRIC_LABELS.includes(l));
   if (forbidden.length > 0) {
     throw new Error(`catalog metric ${def.name} declares forbidden label(s) ${forbidden.join(', ')}`);
@@ -36,7 +42,7 @@ export function createMetric(def: MetricDefinition, registry: Registry): Counter
     case 'gauge':
       return new Gauge(common);
     case 'histogram':
-      return new Histogram({ ...common, buckets: [...(def.buckets ?? [])] });
+      return new Histogram({ ...common, buckets: [...(def.buckets ?? [])], enableExemplars });
     case 'summary':
       return new Summary(common);
   }
@@ -51,10 +57,13 @@ export function createTelemetryRegistry(options: TelemetryRegistryOptions = {}):
   if (options.defaultLabels) {
     registry.setDefaultLabels(options.defaultLabels);
   }
+  // Exemplars exist only in OpenMetrics; prom-client refuses them on a Prometheus-text registry.
+  const exemplars = (registry.contentType as string) === Registry.OPENMETRICS_CONTENT_TYPE;
   const metrics = {} as Record<CatalogKey, unknown>;
   for (const key of Object.keys(CATALOG) as CatalogKey[]) {
     const def: MetricDefinition = CATALOG[key];
-    metrics[key] = registry.getSingleMetric(def.name) ?? createMetric(def, registry);
+    metrics[key] =
+      registry.getSingleMetric(def.name) ?? createMetric(def, registry, exemplars && key === 'memoryOperationDuration');
   }
-  return { registry, metrics: metrics as CatalogMetrics };
+  return { registry, metrics: metrics as CatalogMetrics, exemplars };
 }

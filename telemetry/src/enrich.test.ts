@@ -1,0 +1,66 @@
+import { dailyIndex, enrichEvent, performanceClass } from './enrich.js';
+
+const now = new Date('2026-11-25T10:00:00.000Z');
+
+describe('event enrichment (the guide Logstash pipeline, in the SDK)', () => {
+  it('splits agent_id into agent_type and user_id', () => {
+    expect(enrichEvent({ agent_id: ['coding', 'u-ada'] }, { now })).toMatchObject({
+      agent_id: 'coding:u-ada',
+      agent_type: 'coding',
+      user_id: 'u-ada',
+    });
+    expect(enrichEvent({ agent_id: 'research/u-grace' }, { now })).toMatchObject({
+      agent_type: 'research',
+      user_id: 'u-grace',
+    });
+    expect(enrichEvent({ agent_id: 'plain', agent_type: 'kept' }, { now })).toMatchObject({ agent_type: 'kept' });
+    expect(enrichEvent({ agent_id: 'plain' }, { now }).user_id).toBeUndefined();
+  });
+
+  it('derives duration_ms from start and end times and classifies performance', () => {
+    const start = Date.UTC(2026, 10, 25, 10) / 1000;
+    const e = enrichEvent({ start_time: start, end_time: start + 0.075 }, { now });
+    expect(e.duration_ms).toBeCloseTo(75);
+    expect(e.performance_class).toBe('good');
+    expect(e.start_time).toBe('2026-11-25T10:00:00.000Z');
+    expect([50, 50.1, 100, 200, 200.1].map(performanceClass)).toEqual([
+      'excellent',
+      'good',
+      'good',
+      'acceptable',
+      'poor',
+    ]);
+  });
+
+  it('extracts error type and message from ERROR events only, and flags them', () => {
+    const error = enrichEvent(
+      { level: 'ERROR', message: 'search failed: ConnectionError: redis did not answer' },
+      { now }
+    );
+    expect(error).toMatchObject({
+      error_type: 'ConnectionError',
+      error_message: 'redis did not answer',
+      error_category: 'ConnectionError',
+      requires_attention: true,
+    });
+    expect(
+      enrichEvent({ level: 'INFO', message: 'ValueError: not an error event' }, { now }).error_type
+    ).toBeUndefined();
+    expect(enrichEvent({ level: 'ERROR', message: 'no type here' }, { now }).requires_attention).toBeUndefined();
+  });
+
+  it('adds query patterns, trace ids and a timestamp', () => {
+    const e = enrichEvent({ query: 'how to fix the timeout error' }, { now, traceId: 'abc', spanId: 'def' });
+    expect(e).toMatchObject({
+      '@timestamp': '2026-11-25T10:00:00.000Z',
+      query_patterns: ['debugging', 'exploration', 'problem_solving'],
+      trace_id: 'abc',
+      span_id: 'def',
+    });
+  });
+
+  it('names daily indices by UTC date', () => {
+    expect(dailyIndex('ai-events', '2026-11-25T23:59:59.999Z')).toBe('ai-events-2026.11.25');
+    expect(dailyIndex('ai-events', '2026-01-02T00:00:00+02:00')).toBe('ai-events-2026.01.01');
+  });
+});

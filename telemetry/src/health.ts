@@ -1,0 +1,209 @@
+import { Pushgateway } from 'prom-client';
+import type { MemoryTelemetry } from './memoryTelemetry.js';
+
+/** The outcome of one component check. */
+export interface ComponentHealth {
+  healthy: boolean;
+  error?: string;
+  [detail: string]: unknown;
+}
+
+export type HealthCheck = (signal: AbortSignal) => Promise<ComponentHealth>;
+
+export interface HealthReport {
+  overall_score: number;
+  components: Record<string, ComponentHealth>;
+  timestamp: number;
+  duration_seconds: number;
+}
+
+export interface HealthCheckerOptions {
+  telemetry: MemoryTelemetry;
+  /** Component name → check; the guide's names are mem0_api, mcp_server, postgresql, neo4j, redis, monitoring. */
+  checks: Record<string, HealthCheck>;
+  /** Per check; default 5000 ms. */
+  timeoutMs?: number;
+  /** For start(); default 30 s. */
+  intervalMs?: number;
+  /** Also push the registry to a Pushgateway after each run (job `ai_health_check`). */
+  pushgatewayUrl?: string;
+  logger?: (message: string) => void;
+}
+
+async function withTimeout(check: HealthCheck, timeoutMs: number): Promise<ComponentHealth> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<ComponentHealth>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve({ healthy: false, error: `no answer within ${timeoutMs} ms` });
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      check(controller.signal).catch((error: Error) => ({ healthy: false, error: error?.message ?? String(error) })),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The guide's system health checker: every component checked in parallel with a timeout, an
+ * overall score 0–100 (the share of healthy components), exposed as `ai_system_health_score`,
+ * `ai_component_health{component}` (100 or 0) and `ai_health_check_duration_seconds`.
+ */
+export class HealthChecker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<HealthReport> | undefined;
+  last: HealthReport | undefined;
+
+  constructor(private readonly options: HealthCheckerOptions) {}
+
+  async run(): Promise<HealthReport> {
+    this.running ??= this.runOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async runOnce(): Promise<HealthReport> {
+    const started = performance.now();
+    const names = Object.keys(this.options.checks);
+    const results = await Promise.all(
+      names.map((name) => withTimeout(this.options.checks[name], this.options.timeoutMs ?? 5000))
+    );
+    const components: Record<string, ComponentHealth> = {};
+    names.forEach((name, i) => (components[name] = results[i]));
+    const healthy = results.filter((r) => r.healthy).length;
+    const score = names.length === 0 ? 0 : (healthy / names.length) * 100;
+    const duration = (performance.now() - started) / 1000;
+    const { metrics } = this.options.telemetry;
+    try {
+      for (const name of names) {
+        metrics.componentHealth.set({ component: name }, components[name].healthy ? 100 : 0);
+      }
+      metrics.systemHealthScore.set(score);
+      metrics.healthCheckDuration.set(duration);
+    } catch (error) {
+      this.options.logger?.(`telemetry: could not record health: ${(error as Error).message}`);
+    }
+    if (this.options.pushgatewayUrl) {
+      await new Pushgateway(this.options.pushgatewayUrl, { timeout: 5000 }, this.options.telemetry.registry)
+        .pushAdd({ jobName: 'ai_health_check' })
+        .catch((error: Error) => this.options.logger?.(`telemetry: Pushgateway push failed: ${error.message}`));
+    }
+    this.last = { overall_score: score, components, timestamp: Date.now() / 1000, duration_seconds: duration };
+    return this.last;
+  }
+
+  /** Runs now and then every interval, in the background; errors never escape. */
+  start(): this {
+    this.stop();
+    void this.run().catch(() => undefined);
+    this.timer = setInterval(() => void this.run().catch(() => undefined), this.options.intervalMs ?? 30_000);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): void {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+/** An HTTP endpoint answering 2xx (the mem0 API's /health, an MCP server, Prometheus' /-/ready…). */
+export function httpCheck(url: string): HealthCheck {
+  return async (signal) => {
+    const started = performance.now();
+    const response = await fetch(url, { signal });
+    await response.arrayBuffer().catch(() => undefined);
+    return {
+      healthy: response.ok,
+      status: response.status,
+      response_time_ms: Math.round(performance.now() - started),
+      ...(response.ok ? {} : { error: `${url} answered HTTP ${response.status}` }),
+    };
+  };
+}
+
+/** PostgreSQL answers, and whether the pgvector extension is installed. Needs the `pg` package. */
+export function postgresCheck(connectionString: string): HealthCheck {
+  return async () => {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      const result = await client.query("SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'vector'");
+      return { healthy: true, vector_extension: result.rows[0].n > 0 };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+}
+
+/** Neo4j accepts a Bolt session and answers a query. Needs the `neo4j-driver` package. */
+export function neo4jCheck(url: string, auth?: { user: string; password: string }): HealthCheck {
+  return async () => {
+    const neo4j = await import('neo4j-driver');
+    const driver = neo4j.default.driver(url, auth ? neo4j.default.auth.basic(auth.user, auth.password) : undefined, {
+      connectionTimeout: 5000,
+      maxConnectionPoolSize: 1,
+    });
+    try {
+      const info = await driver.getServerInfo();
+      return { healthy: true, server: info.agent ?? 'neo4j' };
+    } finally {
+      await driver.close().catch(() => undefined);
+    }
+  };
+}
+
+/** Redis answers PING. Needs the `redis` package. */
+export function redisCheck(url: string): HealthCheck {
+  return async () => {
+    const { createClient } = await import('redis');
+    const client = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: false } });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const pong = await client.ping();
+      return { healthy: pong === 'PONG' };
+    } finally {
+      await client.quit().catch(() => undefined);
+    }
+  };
+}
+
+/** The monitoring stack: Prometheus, Elasticsearch and Jaeger each answer; healthy when all do. */
+export function monitoringCheck(urls: { prometheus?: string; elasticsearch?: string; jaeger?: string }): HealthCheck {
+  return async (signal) => {
+    const targets: Record<string, string | undefined> = {
+      prometheus: urls.prometheus && `${urls.prometheus}/-/ready`,
+      elasticsearch: urls.elasticsearch && `${urls.elasticsearch}/_cluster/health`,
+      jaeger: urls.jaeger && `${urls.jaeger}/api/services`,
+    };
+    const parts: Record<string, boolean> = {};
+    await Promise.all(
+      Object.entries(targets)
+        .filter((entry): entry is [string, string] => Boolean(entry[1]))
+        .map(async ([name, url]) => {
+          parts[name] = await fetch(url, { signal }).then(
+            (r) => r.ok,
+            () => false
+          );
+        })
+    );
+    const down = Object.entries(parts)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
+    return {
+      healthy: down.length === 0 && Object.keys(parts).length > 0,
+      ...parts,
+      ...(down.length ? { error: `not answering: ${down.join(', ')}` } : {}),
+    };
+  };
+}

@@ -1,0 +1,204 @@
+import type { Span } from '@opentelemetry/api';
+import type { AiEvent } from './enrich.js';
+import type { MemoryTelemetry } from './memoryTelemetry.js';
+import { traceMemoryOperation } from './tracing.js';
+
+/** What instrumentMem0 needs of an event sink (an AiEventLogger fits). */
+export interface EventSink {
+  log(event: AiEvent): void;
+}
+
+export interface InstrumentMem0Options {
+  telemetry: MemoryTelemetry;
+  events?: EventSink;
+  /** The agent type label of this memory's operations, or a function of the call's ids. */
+  agentType?: string | ((ids: CallIds) => string);
+  /** `gen_ai.memory.store.id` on spans; default "mem0". */
+  storeId?: string;
+  /** Records the search text on spans as `gen_ai.memory.query.text` (opt-in). */
+  recordQueryText?: boolean;
+}
+
+export interface CallIds {
+  userId?: string;
+  agentId?: string;
+  runId?: string;
+}
+
+/** The methods of mem0's `Memory` (mem0ai/oss) and `MemoryClient` that are instrumented. */
+export const MEM0_METHODS = ['add', 'search', 'get', 'getAll', 'update', 'delete', 'deleteAll', 'history'] as const;
+type Mem0Method = (typeof MEM0_METHODS)[number];
+
+interface MemoryItemLike {
+  id?: string;
+  score?: number;
+  memory?: string;
+}
+
+/** Ids from mem0's option objects: `{ userId }`, `{ user_id }`, `{ filters: { user_id } }`. */
+export function callIds(options: unknown): CallIds {
+  if (!options || typeof options !== 'object') {
+    return {};
+  }
+  const o = options as Record<string, any>;
+  const filters = (o.filters ?? {}) as Record<string, any>;
+  const pick = (camel: string, snake: string) => {
+    const v = o[camel] ?? o[snake] ?? filters[snake] ?? filters[camel];
+    return typeof v === 'string' ? v : undefined;
+  };
+  return { userId: pick('userId', 'user_id'), agentId: pick('agentId', 'agent_id'), runId: pick('runId', 'run_id') };
+}
+
+function resultItems(result: unknown): MemoryItemLike[] {
+  if (Array.isArray(result)) {
+    return result as MemoryItemLike[];
+  }
+  const items = (result as { results?: unknown })?.results;
+  return Array.isArray(items) ? (items as MemoryItemLike[]) : [];
+}
+
+function messageCount(messages: unknown): number {
+  return Array.isArray(messages) ? messages.length : 1;
+}
+
+function messagesText(messages: unknown): number {
+  if (typeof messages === 'string') {
+    return Buffer.byteLength(messages);
+  }
+  if (Array.isArray(messages)) {
+    return messages.reduce((n: number, m: { content?: unknown }) => n + Buffer.byteLength(String(m?.content ?? '')), 0);
+  }
+  return 0;
+}
+
+/** What one call's arguments say, before it runs. */
+function describeCall(method: Mem0Method, args: unknown[]) {
+  switch (method) {
+    case 'add':
+      return { ids: callIds(args[1]), batchSize: messageCount(args[0]), contextSize: messagesText(args[0]) };
+    case 'search':
+      return { ids: callIds(args[1]), query: typeof args[0] === 'string' ? args[0] : undefined };
+    case 'getAll':
+    case 'deleteAll':
+      return { ids: callIds(args[0]) };
+    case 'update':
+      return { ids: callIds(args[1]), recordId: typeof args[0] === 'string' ? args[0] : undefined };
+    default:
+      return { ids: {}, recordId: typeof args[0] === 'string' ? args[0] : undefined };
+  }
+}
+
+/**
+ * Makes a mem0 `Memory` (self-hosted, `mem0ai/oss`) or `MemoryClient` emit every signal with no
+ * other code: operation counts and latency, relevance scores of search results, batch sizes of
+ * `add`, result counts, a span with the GenAI memory attributes, and one AI event per call.
+ * The returned object is the same memory behind a proxy; the caller's results and errors pass
+ * through untouched, and instrumentation faults are swallowed.
+ */
+export function instrumentMem0<M extends object>(memory: M, options: InstrumentMem0Options): M {
+  const { telemetry } = options;
+  const agentTypeOf = (ids: CallIds) =>
+    typeof options.agentType === 'function'
+      ? options.agentType(ids)
+      : (options.agentType ?? ids.agentId?.split(/[:/]/)[0] ?? 'unknown');
+
+  const wrap = (method: Mem0Method, original: (...args: unknown[]) => Promise<unknown>) =>
+    function (this: unknown, ...args: unknown[]) {
+      const call = describeCall(method, args);
+      const agentType = agentTypeOf(call.ids);
+      const started = Date.now();
+      const t0 = performance.now();
+      return traceMemoryOperation(
+        {
+          operation: method,
+          agentId: call.ids.agentId,
+          agentType,
+          userId: call.ids.userId,
+          contextSize: 'contextSize' in call ? call.contextSize : undefined,
+          storeId: options.storeId ?? 'mem0',
+          recordId: 'recordId' in call ? call.recordId : undefined,
+          query: 'query' in call ? call.query : undefined,
+          recordQueryText: options.recordQueryText,
+        },
+        async (_span: Span, report) => {
+          let result: unknown;
+          try {
+            result = await original.apply(memory, args);
+          } catch (error) {
+            record(method, call, agentType, started, t0, undefined, error);
+            throw error;
+          }
+          const items = resultItems(result);
+          report({ resultCount: method === 'get' ? (result ? 1 : 0) : items.length });
+          record(method, call, agentType, started, t0, result, undefined);
+          return result;
+        }
+      );
+    };
+
+  function record(
+    method: Mem0Method,
+    call: ReturnType<typeof describeCall>,
+    agentType: string,
+    started: number,
+    t0: number,
+    result: unknown,
+    error: unknown
+  ): void {
+    try {
+      const seconds = (performance.now() - t0) / 1000;
+      telemetry.recordOperation(method, agentType, error ? 'error' : 'success', seconds);
+      telemetry.trackMemoryAccess(agentType);
+      const items = resultItems(result);
+      const scores = items.map((i) => i.score).filter((s): s is number => typeof s === 'number' && Number.isFinite(s));
+      if (method === 'search') {
+        scores.forEach((score) => telemetry.trackRelevanceScore(agentType, Math.max(0, Math.min(1, score))));
+        if (call.query) {
+          telemetry.trackQueryPattern(call.query, agentType);
+        }
+      }
+      if (method === 'add' && 'batchSize' in call && call.batchSize !== undefined) {
+        telemetry.trackBatchSize('add', call.batchSize);
+      }
+      const err = error as Error | undefined;
+      options.events?.log({
+        event_type: 'memory_operation',
+        operation: method,
+        level: err ? 'ERROR' : 'INFO',
+        message: err
+          ? `${err.name && err.name !== 'Error' ? err.name : 'MemoryError'}: ${err.message}`
+          : `${method} finished`,
+        agent_id: call.ids.agentId,
+        agent_type: agentType,
+        user_id: call.ids.userId,
+        start_time: started / 1000,
+        end_time: (started + seconds * 1000) / 1000,
+        query: 'query' in call ? call.query : undefined,
+        memory_id: 'recordId' in call ? call.recordId : items[0]?.id,
+        relevance_score: scores.length > 0 ? Math.max(...scores) : undefined,
+        result_count: error ? undefined : method === 'get' ? (result ? 1 : 0) : items.length,
+        batch_size: 'batchSize' in call ? call.batchSize : undefined,
+        context_size: 'contextSize' in call ? call.contextSize : undefined,
+      });
+    } catch (instrumentationError) {
+      telemetry.reportOnce(
+        'mem0',
+        `telemetry: instrumentMem0 could not record ${method}: ${(instrumentationError as Error).message}`
+      );
+    }
+  }
+
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(memory, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || !(MEM0_METHODS as readonly PropertyKey[]).includes(property)) {
+        return value;
+      }
+      if (!wrapped.has(property)) {
+        wrapped.set(property, wrap(property as Mem0Method, value as (...args: unknown[]) => Promise<unknown>));
+      }
+      return wrapped.get(property);
+    },
+  });
+}
