@@ -1,0 +1,140 @@
+import { AiEventLogger } from './events.js';
+import { aiEventsTemplate, installAiEventsTemplate, type EsClientLike } from './indexTemplate.js';
+import { MemoryTelemetry } from './memoryTelemetry.js';
+
+/** A stand-in Elasticsearch client for the logger's queueing logic (the real one is tested in tests/integration). */
+function fakeClient(options: { modules?: string[]; failBulk?: number } = {}) {
+  const indexed: Array<{ index: string; doc: any }> = [];
+  let failures = options.failBulk ?? 0;
+  const templates: any[] = [];
+  const client: EsClientLike = {
+    helpers: {
+      async bulk({ datasource, onDocument }: any) {
+        if (failures > 0) {
+          failures--;
+          throw new Error('connect ECONNREFUSED 127.0.0.1:9200');
+        }
+        for (const doc of datasource) {
+          indexed.push({ index: onDocument(doc).create._index, doc });
+        }
+        return { total: datasource.length, successful: datasource.length, failed: 0, aborted: false };
+      },
+    },
+    indices: {
+      async putIndexTemplate(request: any) {
+        templates.push(request);
+      },
+    },
+    nodes: {
+      async info() {
+        return { nodes: { n1: { modules: (options.modules ?? []).map((name) => ({ name })) } } };
+      },
+    },
+  };
+  return { client, indexed, templates };
+}
+
+async function dropped(telemetry: MemoryTelemetry, reason: string): Promise<number> {
+  const metric = await telemetry.metrics.eventsDropped.get();
+  return metric.values.find((v) => v.labels.reason === reason)?.value ?? 0;
+}
+
+describe('AiEventLogger', () => {
+  it('enriches, batches and indexes events into daily indices', async () => {
+    const { client, indexed } = fakeClient();
+    const logger = new AiEventLogger({ client, batchSize: 2, flushIntervalMs: 60_000 });
+    logger.log({ '@timestamp': '2026-11-25T10:00:00Z', agent_id: 'coding:u1', operation: 'search', duration_ms: 30 });
+    logger.log({ '@timestamp': '2026-11-26T10:00:00Z', level: 'ERROR', message: 'TimeoutError: slow' });
+    logger.log({ '@timestamp': '2026-11-26T11:00:00Z', query: 'what now' });
+    await logger.close();
+    expect(indexed.map((i) => i.index)).toEqual([
+      'ai-events-2026.11.25',
+      'ai-events-2026.11.26',
+      'ai-events-2026.11.26',
+    ]);
+    expect(indexed[0].doc).toMatchObject({ agent_type: 'coding', user_id: 'u1', performance_class: 'excellent' });
+    expect(indexed[1].doc).toMatchObject({ error_type: 'TimeoutError', requires_attention: true });
+  });
+
+  it('retries a batch with back-off when Elasticsearch is unreachable, then succeeds', async () => {
+    const { client, indexed } = fakeClient({ failBulk: 2 });
+    const logger = new AiEventLogger({ client, retries: 3, backoffMs: 5, flushIntervalMs: 60_000 });
+    logger.log({ operation: 'add' });
+    await logger.close();
+    expect(indexed).toHaveLength(1);
+  });
+
+  it('drops and counts what it cannot deliver, never throwing or blocking', async () => {
+    const telemetry = new MemoryTelemetry();
+    const { client } = fakeClient({ failBulk: 100 });
+    const logger = new AiEventLogger({
+      client,
+      telemetry,
+      retries: 2,
+      backoffMs: 1,
+      maxQueue: 3,
+      batchSize: 100,
+      flushIntervalMs: 60_000,
+    });
+    const started = performance.now();
+    for (let i = 0; i < 5; i++) {
+      expect(() => logger.log({ operation: 'search', n: i })).not.toThrow();
+    }
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(logger.pending).toBe(3);
+    expect(await dropped(telemetry, 'queue_full')).toBe(2);
+    await logger.close();
+    expect(await dropped(telemetry, 'unavailable')).toBe(3);
+    logger.log({ operation: 'late' });
+    expect(await dropped(telemetry, 'closed')).toBe(1);
+  });
+
+  it('needs a client or a URL', () => {
+    expect(() => new AiEventLogger({})).toThrow('needs an Elasticsearch client or a node URL');
+  });
+});
+
+describe('ai_events index template', () => {
+  it('has the guide analyzer when analysis-common is present', async () => {
+    const { client, templates } = fakeClient({ modules: ['analysis-common', 'x-pack-core'] });
+    const warnings: string[] = [];
+    await expect(installAiEventsTemplate(client, { logger: (m) => warnings.push(m) })).resolves.toEqual({
+      name: 'ai_events',
+      analyzer: true,
+    });
+    expect(templates[0].template.settings.analysis.analyzer.ai_query_analyzer.filter).toEqual([
+      'lowercase',
+      'stop',
+      'snowball',
+    ]);
+    expect(templates[0].template.mappings.properties.query.analyzer).toBe('ai_query_analyzer');
+    expect(warnings).toEqual([]);
+  });
+
+  it('goes in without the analyzer, with a warning, on a minimal server', async () => {
+    const { client, templates } = fakeClient({ modules: ['transport-netty4', 'x-pack-core'] });
+    const warnings: string[] = [];
+    await expect(installAiEventsTemplate(client, { logger: (m) => warnings.push(m) })).resolves.toEqual({
+      name: 'ai_events',
+      analyzer: false,
+    });
+    expect(templates[0].template.settings.analysis).toBeUndefined();
+    expect(templates[0].template.mappings.properties.query.analyzer).toBeUndefined();
+    expect(warnings[0]).toContain('lacks the analysis-common module');
+  });
+
+  it('keeps the guide settings and mappings', () => {
+    const t = aiEventsTemplate(true);
+    expect(t.index_patterns).toEqual(['ai-events-*']);
+    expect(t.template.settings).toMatchObject({
+      number_of_shards: 2,
+      number_of_replicas: 1,
+      'index.refresh_interval': '5s',
+    });
+    expect(t.template.mappings.properties).toMatchObject({
+      duration_ms: { type: 'float' },
+      cache_hit: { type: 'boolean' },
+      context_size: { type: 'integer' },
+    });
+  });
+});

@@ -1,0 +1,107 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import Fastify from 'fastify';
+import {
+  expressHttpMetrics,
+  fastifyHttpMetrics,
+  instrumentHttpHandler,
+  metricsHandler,
+  templateFromPath,
+} from './http.js';
+import { MemoryTelemetry } from './memoryTelemetry.js';
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function text(telemetry: MemoryTelemetry): Promise<string> {
+  return (await telemetry.exposition()).body;
+}
+
+describe('HTTP metrics', () => {
+  it('turns id-like path segments into :id when no route template is known', () => {
+    expect(templateFromPath('/memories/123?x=1')).toBe('/memories/:id');
+    expect(templateFromPath('/memories/3f2b8c1e-9d4a-4c1b-8e2f-0a1b2c3d4e5f/history')).toBe('/memories/:id/history');
+    expect(templateFromPath('/search')).toBe('/search');
+  });
+
+  it('node:http: counts requests by method, template and status, skips /metrics, and serves /metrics', async () => {
+    const telemetry = new MemoryTelemetry();
+    const server = createServer(
+      instrumentHttpHandler(telemetry, (req, res) => {
+        if (req.url === '/metrics') {
+          return metricsHandler(telemetry)(req, res);
+        }
+        res.statusCode = req.url?.startsWith('/missing') ? 404 : 200;
+        res.end('ok');
+      })
+    );
+    const base = await listen(server);
+    try {
+      await fetch(`${base}/memories/42`);
+      await fetch(`${base}/memories/43`);
+      await fetch(`${base}/missing`);
+      const metrics = await fetch(`${base}/metrics`);
+      expect(metrics.headers.get('content-type')).toContain('text/plain');
+      const body = await metrics.text();
+      expect(body).toContain('http_requests_total{method="GET",endpoint="/memories/:id",status="200"} 2');
+      expect(body).toContain('http_requests_total{method="GET",endpoint="/missing",status="404"} 1');
+      expect(body).not.toContain('endpoint="/metrics"');
+      expect(body).toContain('http_concurrent_requests 0');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('Express: labels the route template, not the raw path; unmatched routes are "unmatched"', async () => {
+    const telemetry = new MemoryTelemetry();
+    const app = express();
+    app.use(expressHttpMetrics(telemetry));
+    const router = express.Router();
+    router.get('/memories/:id', (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.use('/v1', router);
+    app.get('/metrics', metricsHandler(telemetry));
+    const server = createServer(app);
+    const base = await listen(server);
+    try {
+      await fetch(`${base}/v1/memories/abc`);
+      await fetch(`${base}/v1/memories/def`);
+      await fetch(`${base}/nothing-here`);
+      await fetch(`${base}/metrics`);
+      const body = await text(telemetry);
+      expect(body).toContain('http_requests_total{method="GET",endpoint="/v1/memories/:id",status="200"} 2');
+      expect(body).toContain('http_requests_total{method="GET",endpoint="unmatched",status="404"} 1');
+      expect(body).not.toContain('endpoint="/metrics"');
+      expect(body).toMatch(/http_request_duration_seconds_count\{method="GET",endpoint="\/v1\/memories\/:id"\} 2/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('Fastify: labels the route template from routeOptions', async () => {
+    const telemetry = new MemoryTelemetry();
+    const app = Fastify();
+    fastifyHttpMetrics(telemetry, app);
+    app.get('/memories/:id', async () => ({ ok: true }));
+    app.post('/memories', async (_req, reply) => reply.code(201).send({ id: 'x' }));
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      await fetch(`${base}/memories/1`);
+      await fetch(`${base}/memories`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await fetch(`${base}/metrics`);
+      await fetch(`${base}/nothing`);
+      const body = await text(telemetry);
+      expect(body).not.toContain('endpoint="/metrics"');
+      expect(body).toContain('http_requests_total{method="GET",endpoint="/memories/:id",status="200"} 1');
+      expect(body).toContain('http_requests_total{method="POST",endpoint="/memories",status="201"} 1');
+      expect(body).toContain('endpoint="unmatched",status="404"');
+      expect(body).toContain('http_concurrent_requests 0');
+    } finally {
+      await app.close();
+    }
+  });
+});
