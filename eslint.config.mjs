@@ -39,4 +39,8 @@ export default defineConfig([
     ],
   },
   ...baseConfig,
+  {
+    // The workspaces (backend, SDK, demo) and the test suites follow the same rules as the plugin.
+    files: ['backend/src/**/*.ts', 'telemetry/src/**/*.ts', 'demo/src/**/*.ts', 'tests/**/*.ts'],
+  },
 ]);

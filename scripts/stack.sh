@@ -6,12 +6,12 @@
 #   scripts/stack.sh down [component...] stop only the processes this script started (by PID)
 #   scripts/stack.sh status             what runs, with URLs
 #
-# Components: postgres redis elasticsearch jaeger node-exporter postgres-exporter alertmanager
+# Components: postgres redis neo4j elasticsearch jaeger node-exporter postgres-exporter alertmanager
 # prometheus demo. Idempotent: a second `up` finds everything running or cached and takes seconds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SERVERS=(postgres redis elasticsearch jaeger node-exporter postgres-exporter alertmanager prometheus)
+SERVERS=(postgres redis neo4j elasticsearch jaeger node-exporter postgres-exporter alertmanager prometheus)
 ALL=("${SERVERS[@]}" demo)
 APT_PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter prometheus-postgres-exporter postgresql redis-server chromium curl unzip)
 
@@ -96,6 +96,24 @@ install_jaeger() {
   rm -rf "$src"
 }
 
+neo4j_dir() { echo "$MEMSTACK_CACHE/neo4j-harness-5.26.0"; }
+
+install_neo4j() {
+  local dir; dir="$(neo4j_dir)"
+  if [ -f "$dir/classes/Neo4jServer.class" ] && [ -f "$dir/classpath.txt" ]; then
+    info "Neo4j 5.26 harness: cached in $dir"
+    return
+  fi
+  step "Installing Neo4j 5.26 (Maven Central neo4j-harness, about 50 MB of jars, once)"
+  mkdir -p "$dir/classes"
+  mvn -q -f "$REPO_DIR/scripts/neo4j/pom.xml" dependency:build-classpath -Dmaven.repo.local="$dir/m2" \
+    -Dmdep.outputFile="$dir/classpath.txt" >"$LOGS/neo4j-download.log" 2>&1 \
+    || fail "could not fetch neo4j-harness from Maven Central; see $LOGS/neo4j-download.log"
+  javac -d "$dir/classes" -cp "$(cat "$dir/classpath.txt")" "$REPO_DIR/scripts/neo4j/Neo4jServer.java" >>"$LOGS/neo4j-download.log" 2>&1 \
+    || fail "compiling the Neo4j launcher failed; see $LOGS/neo4j-download.log"
+  chmod -R a+rX "$dir"
+}
+
 ensure_service_user() {
   id "$SERVICE_USER" >/dev/null 2>&1 && return
   [ "$(id -u)" = 0 ] || fail "user $SERVICE_USER does not exist; create it or set MEMSTACK_SERVICE_USER to your own user"
@@ -108,6 +126,7 @@ cmd_install() {
   install_apt
   install_elasticsearch
   install_jaeger
+  install_neo4j
   ensure_service_user
 }
 
@@ -192,6 +211,15 @@ start_redis() {
   await redis 15 bash -c "[ \"\$(redis-cli -h 127.0.0.1 -p $REDIS_PORT ping)\" = PONG ]"
 }
 
+start_neo4j() {
+  local dir work; dir="$(neo4j_dir)"; work="$STATE_DIR/neo4j"
+  mkdir -p "$work" && chown "$SERVICE_USER:" "$work" 2>/dev/null || true
+  require_free neo4j "$NEO4J_BOLT_PORT" "$NEO4J_HTTP_PORT"
+  # Debian's JDK 17 runs Neo4j 5.26; the service user keeps root out of the JVM.
+  launch neo4j as-user java -Xmx512m -cp "$dir/classes:$(cat "$dir/classpath.txt")" Neo4jServer "$NEO4J_BOLT_PORT" "$NEO4J_HTTP_PORT" "$work"
+  await neo4j 90 http_ok "http://127.0.0.1:$NEO4J_HTTP_PORT/"
+}
+
 start_elasticsearch() {
   local home conf data
   home="$(es_home)"; conf="$STATE_DIR/elasticsearch/config"; data="$STATE_DIR/elasticsearch/data"
@@ -268,14 +296,15 @@ start_demo() {
 url_of() {
   case "$1" in
     postgres) echo "postgresql://postgres@127.0.0.1:$POSTGRES_PORT/mem0" ;;
-    redis) echo "redis://127.0.0.1:$REDIS_PORT" ;;
+    redis) echo "$REDIS_URL" ;;
+    neo4j) echo "$NEO4J_URL (http http://127.0.0.1:$NEO4J_HTTP_PORT)" ;;
     elasticsearch) echo "$ES_URL" ;;
     jaeger) echo "$JAEGER_URL (OTLP http $JAEGER_OTLP_HTTP_URL, grpc 127.0.0.1:$JAEGER_OTLP_GRPC_PORT)" ;;
     node-exporter) echo "http://127.0.0.1:$NODE_EXPORTER_PORT/metrics" ;;
     postgres-exporter) echo "http://127.0.0.1:$POSTGRES_EXPORTER_PORT/metrics" ;;
     alertmanager) echo "$ALERTMANAGER_URL" ;;
     prometheus) echo "$PROMETHEUS_URL" ;;
-    demo) echo "$DEMO_URL/metrics" ;;
+    demo) echo "$DEMO_URL (metrics $DEMO_URL/metrics, MCP $DEMO_URL/mcp)" ;;
   esac
 }
 
@@ -318,7 +347,7 @@ stop_one() {
 cmd_down() {
   local components=("$@")
   if [ ${#components[@]} -eq 0 ]; then
-    components=(demo prometheus alertmanager postgres-exporter node-exporter jaeger elasticsearch redis postgres)
+    components=(demo prometheus alertmanager postgres-exporter node-exporter jaeger elasticsearch neo4j redis postgres)
   fi
   [ -d "$PIDS" ] || { info "nothing was started"; return; }
   step "Stopping ${components[*]}"
@@ -337,8 +366,8 @@ cmd_status() {
 
 cmd_env() {
   echo "export PROMETHEUS_URL=$PROMETHEUS_URL ALERTMANAGER_URL=$ALERTMANAGER_URL ES_URL=$ES_URL JAEGER_URL=$JAEGER_URL"
-  echo "export JAEGER_OTLP_HTTP_URL=$JAEGER_OTLP_HTTP_URL DEMO_URL=$DEMO_URL REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
-  echo "export POSTGRES_URL=postgresql://postgres@127.0.0.1:$POSTGRES_PORT/mem0"
+  echo "export JAEGER_OTLP_HTTP_URL=$JAEGER_OTLP_HTTP_URL DEMO_URL=$DEMO_URL REDIS_URL=$REDIS_URL"
+  echo "export POSTGRES_URL=$POSTGRES_URL NEO4J_URL=$NEO4J_URL"
 }
 
 case "${1:-}" in

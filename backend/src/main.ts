@@ -14,6 +14,7 @@ import { createServer } from './protocol/server';
 function main(): void {
   const logger = createLogger();
   for (const method of ['log', 'info', 'debug', 'warn', 'error'] as const) {
+    // eslint-disable-next-line no-console -- replacing console itself, so stray output cannot reach stdout
     console[method] = (...args: unknown[]) => logger.debug(args.map(String).join(' '), { via: `console.${method}` });
   }
   process.on('uncaughtException', (error) => {

@@ -1,121 +1,150 @@
-import { createServer } from 'node:http';
-import { parseArgs } from 'node:util';
-import { MemoryTelemetry } from '@memstack/telemetry';
-import { InMemoryStore } from './memoryStore.js';
-
 /**
- * Demo memory service: simulated agents of several types add, search, update and delete
- * memories; every operation is recorded through @memstack/telemetry and served on /metrics for
- * Prometheus to scrape.
+ * Demo memory service: mem0's self-hosted `Memory` instrumented with `instrumentMem0`, a
+ * deterministic hashed embedder, Redis as a cache in front of search, Neo4j and PostgreSQL
+ * beside it, an HTTP API with /health and /metrics, an MCP endpoint, and simulated agents.
+ * Every signal of the @memstack/telemetry catalog comes out of it.
+ *
+ *   node --import tsx demo/src/main.ts [--port 8000] [--rate 20] [--agents 10] [--latency neo4j:1500]
  */
-const { values: args } = parseArgs({
-  options: {
-    port: { type: 'string', default: process.env.DEMO_PORT ?? '9464' },
-    rate: { type: 'string', default: process.env.DEMO_RATE ?? '20' },
-    'error-rate': { type: 'string', default: process.env.DEMO_ERROR_RATE ?? '0.02' },
-  },
-});
-const port = Number(args.port);
-const opsPerSecond = Math.max(1, Number(args.rate));
-const errorRate = Math.min(1, Math.max(0, Number(args['error-rate'])));
+process.env.MEM0_TELEMETRY = 'false'; // mem0's own product analytics would call out to the internet
 
-const AGENTS = [
-  { type: 'coding', users: ['u-ada', 'u-linus'] },
-  { type: 'research', users: ['u-grace'] },
-  { type: 'support', users: ['u-ken', 'u-barbara'] },
-];
-const FACTS = [
-  'prefers TypeScript with strict mode for new services',
-  'deploys the memory API behind nginx on port 8000',
-  'the postgres vector index was rebuilt last week',
-  'asked how to fix the redis timeout error in the cache layer',
-  'wants tests to verify the search relevance threshold',
-  'is implementing a graph store on neo4j for entity links',
-];
+import { createRequire } from 'node:module';
+import { Client } from '@elastic/elasticsearch';
+import {
+  AiEventLogger,
+  HealthChecker,
+  MemoryTelemetry,
+  httpCheck,
+  instrumentMem0,
+  mcpCheck,
+  monitoringCheck,
+  neo4jCheck,
+  postgresCheck,
+  redisCheck,
+  setupTracing,
+  type EsClientLike,
+} from '@memstack/telemetry';
+import { createBreakers } from './breakers.js';
+import { readConfig } from './config.js';
+import { HashedEmbeddings, EMBEDDING_DIMENSION, RuleBasedMemoryModel } from './offlineModels.js';
+import { MemoryService, type Mem0Like } from './memoryService.js';
+import { AgentSimulation } from './agents.js';
+import { createApp } from './api.js';
 
-const telemetry = new MemoryTelemetry({ logger: (m) => process.stderr.write(`${m}\n`) });
-const store = new InMemoryStore();
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
+const require = createRequire(import.meta.url);
 
-/** Runs one operation, timing the real work plus a simulated backend round trip. */
-async function operation(name: string, agentType: string, work: () => void): Promise<void> {
-  const started = performance.now();
-  let status: 'success' | 'error' = 'success';
-  try {
-    await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * (name === 'search' ? 60 : 25)));
-    if (Math.random() < errorRate) {
-      throw new Error('ConnectionError: vector store did not answer');
+async function main(): Promise<void> {
+  const config = readConfig();
+  const log = (message: string) => process.stderr.write(`[demo] ${message}\n`);
+  const tracing = setupTracing({
+    serviceName: 'agentmemory-demo',
+    otlpUrl: config.otlpUrl,
+    instrument: { http: true, pg: true, redis: true },
+  });
+  const telemetry = new MemoryTelemetry({ agentIdCap: config.agentIdCap, logger: log });
+  const breakers = createBreakers(
+    telemetry,
+    ['vector_store', 'redis', 'neo4j', 'postgres', 'elasticsearch'],
+    config.latency
+  );
+
+  // Events go through the elasticsearch breaker, so that a dead cluster is skipped quickly.
+  const es = new Client({ node: config.elasticsearchUrl, requestTimeout: 3000, maxRetries: 0 });
+  const guardedEs: EsClientLike = {
+    helpers: { bulk: (options: any) => breakers.call('elasticsearch', () => es.helpers.bulk(options)) },
+    indices: {
+      putIndexTemplate: (request: any) => breakers.call('elasticsearch', () => es.indices.putIndexTemplate(request)),
+    },
+    nodes: { info: (request: any) => breakers.call('elasticsearch', () => es.nodes.info(request)) },
+  };
+  // One shard, no replica: the local stack is a single node (the guide's 2/1 stays the SDK default).
+  const events = new AiEventLogger({
+    client: guardedEs,
+    telemetry,
+    logger: log,
+    shards: 1,
+    replicas: 0,
+    defaults: { service: 'agentmemory-demo' },
+  });
+
+  const { Memory } = await import('mem0ai/oss');
+  const memory = new Memory({
+    embedder: { provider: 'langchain', config: { model: new HashedEmbeddings() } },
+    llm: { provider: 'langchain', config: { model: new RuleBasedMemoryModel() } },
+    vectorStore: {
+      provider: 'memory',
+      config: { collectionName: 'agentmemory', dimension: EMBEDDING_DIMENSION, dbPath: ':memory:' },
+    },
+    historyStore: { provider: 'sqlite', config: { historyDbPath: ':memory:' } },
+  });
+  const instrumented = instrumentMem0(memory as unknown as Mem0Like, {
+    telemetry,
+    events,
+    storeId: 'agentmemory',
+    recordQueryText: true,
+    agentType: (ids) => ids.agentId?.split(':')[0] ?? 'unknown',
+  });
+
+  const service = new MemoryService(instrumented, telemetry, events, breakers, config);
+  await service.connect();
+  service.updateDegradation();
+
+  const base = `http://127.0.0.1:${config.port}`;
+  const health = new HealthChecker({
+    telemetry,
+    intervalMs: config.healthIntervalMs,
+    timeoutMs: 2000,
+    checks: {
+      mem0_api: httpCheck(`${base}/health`),
+      mcp_server: mcpCheck(`${base}/mcp`),
+      postgresql: postgresCheck(config.postgresUrl),
+      neo4j: neo4jCheck(config.neo4jUrl),
+      redis: redisCheck(config.redisUrl),
+      monitoring: monitoringCheck({
+        prometheus: config.prometheusUrl,
+        elasticsearch: config.elasticsearchUrl,
+        jaeger: config.jaegerUrl,
+      }),
+    },
+    logger: log,
+  });
+
+  const http = require('node:http');
+  const server = http.createServer(createApp(service, telemetry, () => health, breakers));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, '127.0.0.1', resolve);
+  });
+  health.start();
+  const agents = new AgentSimulation(base, telemetry, config.agents, config.rate);
+  agents.start();
+  const degradation = setInterval(() => service.updateDegradation(), 1000);
+  log(
+    `memory service on ${base} (metrics ${base}/metrics, MCP ${base}/mcp); ${config.agents} agents at ${config.rate} ops/s`
+  );
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) {
+      return;
     }
-    work();
-  } catch {
-    status = 'error';
-  }
-  telemetry.recordOperation(name, agentType, status, (performance.now() - started) / 1000);
+    stopping = true;
+    agents.stop();
+    health.stop();
+    clearInterval(degradation);
+    server.close();
+    await Promise.race([
+      Promise.allSettled([events.close(), service.close(), tracing.shutdown(), es.close()]),
+      new Promise((resolve) => setTimeout(resolve, 3000)),
+    ]);
+    breakers.shutdown();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
 }
 
-async function agentStep(): Promise<void> {
-  const agent = pick(AGENTS);
-  const userId = pick(agent.users);
-  const roll = Math.random();
-  if (roll < 0.35 || store.size < 10) {
-    await operation('add', agent.type, () => store.add(userId, pick(FACTS)));
-  } else if (roll < 0.85) {
-    await operation('search', agent.type, () => {
-      const hits = store.search(userId, pick(FACTS));
-      for (const hit of hits) {
-        telemetry.metrics.relevanceScore.observe({ agent_type: agent.type }, hit.score);
-      }
-    });
-  } else if (roll < 0.95) {
-    await operation('update', agent.type, () => {
-      const id = store.anyId(userId);
-      if (id) {
-        store.update(id, pick(FACTS));
-      }
-    });
-  } else {
-    await operation('delete', agent.type, () => {
-      const id = store.anyId(userId);
-      if (id) {
-        store.delete(id);
-      }
-    });
-  }
-}
-
-const timer = setInterval(() => void agentStep(), 1000 / opsPerSecond);
-
-const server = createServer((req, res) => {
-  if (req.url === '/metrics') {
-    telemetry.exposition().then(
-      ({ contentType, body }) => {
-        res.writeHead(200, { 'Content-Type': contentType });
-        res.end(body);
-      },
-      (error: Error) => {
-        res.writeHead(500);
-        res.end(error.message);
-      }
-    );
-    return;
-  }
-  if (req.url === '/health') {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ status: 'ok', memories: store.size }));
-    return;
-  }
-  res.writeHead(404);
-  res.end('not found: try /metrics or /health\n');
+main().catch((error) => {
+  process.stderr.write(`[demo] could not start: ${error?.stack ?? error}\n`);
+  process.exit(1);
 });
-
-server.listen(port, '127.0.0.1', () => {
-  process.stderr.write(`demo memory service: ${opsPerSecond} ops/s, metrics on http://127.0.0.1:${port}/metrics\n`);
-});
-
-function stop(): void {
-  clearInterval(timer);
-  server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 2000).unref();
-}
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);

@@ -221,3 +221,56 @@ export const DEGRADATION_LEVEL_VALUES = {
 export function metricByName(name: string): MetricDefinition | undefined {
   return ALL_METRICS.find((m) => m.name === name);
 }
+
+/** Elasticsearch field types of AI events; the index template is generated from this list. */
+export type EventFieldType = 'date' | 'keyword' | 'text' | 'float' | 'integer' | 'boolean';
+
+/** Every field of an AI event (the guide's template, plus what the SDK's enrichment adds). */
+export const EVENT_FIELDS: Readonly<Record<string, EventFieldType>> = {
+  '@timestamp': 'date',
+  event_type: 'keyword',
+  level: 'keyword',
+  message: 'text',
+  service: 'keyword',
+  agent_id: 'keyword',
+  agent_type: 'keyword',
+  user_id: 'keyword',
+  operation: 'keyword',
+  start_time: 'date',
+  end_time: 'date',
+  duration_ms: 'float',
+  performance_class: 'keyword',
+  query: 'text',
+  query_patterns: 'keyword',
+  memory_id: 'keyword',
+  relevance_score: 'float',
+  cache_hit: 'boolean',
+  result_count: 'integer',
+  error_type: 'keyword',
+  error_category: 'keyword',
+  error_message: 'text',
+  requires_attention: 'boolean',
+  context_size: 'integer',
+  batch_size: 'integer',
+  trace_id: 'keyword',
+  span_id: 'keyword',
+};
+
+/** Every attribute the SDK sets on memory spans: the guide's `ai.*` and the GenAI memory conventions. */
+export const SPAN_ATTRIBUTES = [
+  'operation.type',
+  'duration_ms',
+  'ai.operation',
+  'ai.agent_id',
+  'ai.agent_type',
+  'ai.user_id',
+  'ai.context_size',
+  'ai.result_count',
+  'ai.cache_hit',
+  'ai.trace_id',
+  'gen_ai.operation.name',
+  'gen_ai.system',
+  'gen_ai.memory.store.id',
+  'gen_ai.memory.record.id',
+  'gen_ai.memory.query.text',
+] as const;

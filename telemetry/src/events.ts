@@ -65,6 +65,10 @@ export class AiEventLogger {
       indexPrefix: config.indexPrefix ?? 'ai-events',
     };
     this.warn = config.logger ?? (() => undefined);
+    // Every drop reason exists from the start (at 0), so that rate() and alerts see the series.
+    for (const reason of ['queue_full', 'unavailable', 'rejected', 'closed', 'invalid']) {
+      this.drop(reason, 0);
+    }
     this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
     this.timer.unref();
   }

@@ -207,3 +207,29 @@ export function monitoringCheck(urls: { prometheus?: string; elasticsearch?: str
     };
   };
 }
+
+/** An MCP server over Streamable HTTP answers `initialize` (JSON-RPC) with a server name. */
+export function mcpCheck(url: string): HealthCheck {
+  return async (signal) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      signal,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'memstack-health', version: '1.0.0' },
+        },
+      }),
+    });
+    const text = await response.text();
+    const server = /"serverInfo"\s*:\s*\{[^}]*"name"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+    return response.ok && server
+      ? { healthy: true, server }
+      : { healthy: false, error: `${url} answered HTTP ${response.status} without an MCP initialize result` };
+  };
+}

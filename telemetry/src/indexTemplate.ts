@@ -1,3 +1,5 @@
+import { EVENT_FIELDS } from './catalog.js';
+
 /**
  * The guide's `ai_events` index template as a composable template. Its custom query analyzer
  * (lowercase, stop, snowball) needs Elasticsearch's analysis-common module, which every full
@@ -42,35 +44,9 @@ export function aiEventsTemplate(withAnalyzer: boolean, options: TemplateOptions
     template: {
       settings,
       mappings: {
-        properties: {
-          '@timestamp': { type: 'date' },
-          event_type: { type: 'keyword' },
-          level: { type: 'keyword' },
-          message: { type: 'text' },
-          agent_id: { type: 'keyword' },
-          agent_type: { type: 'keyword' },
-          user_id: { type: 'keyword' },
-          operation: { type: 'keyword' },
-          start_time: { type: 'date' },
-          end_time: { type: 'date' },
-          duration_ms: { type: 'float' },
-          performance_class: { type: 'keyword' },
-          query,
-          query_patterns: { type: 'keyword' },
-          memory_id: { type: 'keyword' },
-          relevance_score: { type: 'float' },
-          cache_hit: { type: 'boolean' },
-          result_count: { type: 'integer' },
-          error_type: { type: 'keyword' },
-          error_category: { type: 'keyword' },
-          error_message: { type: 'text' },
-          requires_attention: { type: 'boolean' },
-          context_size: { type: 'integer' },
-          batch_size: { type: 'integer' },
-          trace_id: { type: 'keyword' },
-          span_id: { type: 'keyword' },
-          service: { type: 'keyword' },
-        },
+        properties: Object.fromEntries(
+          Object.entries(EVENT_FIELDS).map(([field, type]) => [field, field === 'query' ? query : { type }])
+        ),
       },
     },
   };

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span } from '@opentelemetry/api';
 import type { AiEvent } from './enrich.js';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
@@ -23,6 +24,16 @@ export interface CallIds {
   userId?: string;
   agentId?: string;
   runId?: string;
+}
+
+const callerContext = new AsyncLocalStorage<CallIds & { agentType?: string }>();
+
+/**
+ * Runs `fn` with the caller's ids known to instrumentMem0: mem0's `get`, `update`, `delete` and
+ * `history` take only a memory id, so a service names its caller once around the call.
+ */
+export function withMemoryCaller<T>(caller: CallIds & { agentType?: string }, fn: () => T): T {
+  return callerContext.run(caller, fn);
 }
 
 /** The methods of mem0's `Memory` (mem0ai/oss) and `MemoryClient` that are instrumented. */
@@ -105,7 +116,13 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
   const wrap = (method: Mem0Method, original: (...args: unknown[]) => Promise<unknown>) =>
     function (this: unknown, ...args: unknown[]) {
       const call = describeCall(method, args);
-      const agentType = agentTypeOf(call.ids);
+      const ambient = callerContext.getStore();
+      call.ids = {
+        userId: call.ids.userId ?? ambient?.userId,
+        agentId: call.ids.agentId ?? ambient?.agentId,
+        runId: call.ids.runId ?? ambient?.runId,
+      };
+      const agentType = ambient?.agentType ?? agentTypeOf(call.ids);
       const started = Date.now();
       const t0 = performance.now();
       return traceMemoryOperation(

@@ -59,7 +59,8 @@ describe('MemoryTelemetry helpers', () => {
     const manager = new AsyncLocalStorageContextManager().enable();
     context.setGlobalContextManager(manager);
     try {
-      const registry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
+      const registry = new Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>();
+      registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
       const telemetry = new MemoryTelemetry({ registry });
       expect(telemetry.exemplars).toBe(true);
       const traceId = '0af7651916cd43dd8448eb211c80319c';

@@ -193,10 +193,7 @@ export class MemoryTelemetry {
   }
 
   /** Sets the growth rate from context size samples (per second, or timed); returns it. */
-  updateContextGrowth(
-    agentId: string,
-    samples: ReadonlyArray<number> | ReadonlyArray<TimedSample>
-  ): number | undefined {
+  updateContextGrowth(agentId: string, samples: readonly number[] | readonly TimedSample[]): number | undefined {
     const rate = contextGrowthPerHour(samples);
     if (rate !== undefined) {
       this.setContextGrowthRate(agentId, rate);

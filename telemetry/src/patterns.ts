@@ -54,7 +54,7 @@ export interface TimedSample {
  * are samples one second apart (as in the guide); timed samples use their own timestamps.
  * Undefined with fewer than two samples or when every sample has the same time.
  */
-export function contextGrowthPerHour(samples: ReadonlyArray<number> | ReadonlyArray<TimedSample>): number | undefined {
+export function contextGrowthPerHour(samples: readonly number[] | readonly TimedSample[]): number | undefined {
   if (samples.length < 2) {
     return undefined;
   }

@@ -14,7 +14,11 @@ describe('trackOperation', () => {
     await expect(trackOperation(telemetry, 'search', 'coding', async () => 42)).resolves.toBe(42);
     expect(await count(registry, 'success')).toBe(1);
     const histogram = await registry.getSingleMetric('ai_memory_operation_duration_seconds')!.get();
-    expect(histogram.values.find((v) => v.metricName === 'ai_memory_operation_duration_seconds_count')?.value).toBe(1);
+    expect(
+      histogram.values.find(
+        (v) => (v as { metricName?: string }).metricName === 'ai_memory_operation_duration_seconds_count'
+      )?.value
+    ).toBe(1);
   });
 
   it('re-throws the caller error untouched and counts it as error', async () => {

@@ -1,0 +1,169 @@
+import { createRequire } from 'node:module';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { expressHttpMetrics, metricsHandler, type HealthChecker, type MemoryTelemetry } from '@memstack/telemetry';
+import { z } from 'zod';
+import { BackendTimeoutError, BackendUnavailableError, type Breakers } from './breakers.js';
+import { MaintenanceError, type Caller, type MemoryService } from './memoryService.js';
+
+// Loaded with require() after tracing is set up, so that the HTTP server is instrumented.
+const require = createRequire(import.meta.url);
+
+function caller(source: Record<string, unknown>): Caller {
+  const userId = typeof source.user_id === 'string' ? source.user_id : '';
+  const agentId = typeof source.agent_id === 'string' ? source.agent_id : `unknown:${userId}`;
+  const agentType = typeof source.agent_type === 'string' ? source.agent_type : (agentId.split(':')[0] ?? 'unknown');
+  if (!userId) {
+    throw new BadRequest('user_id is required');
+  }
+  return { userId, agentId, agentType };
+}
+
+class BadRequest extends Error {}
+
+function statusOf(error: unknown): number {
+  if (error instanceof BadRequest) {
+    return 400;
+  }
+  if (error instanceof MaintenanceError || error instanceof BackendUnavailableError) {
+    return 503;
+  }
+  if (error instanceof BackendTimeoutError) {
+    return 504;
+  }
+  if (/not found/i.test((error as Error)?.message ?? '')) {
+    return 404;
+  }
+  return 500;
+}
+
+/** The memory service's HTTP API: REST for agents, /mcp for MCP clients, /health and /metrics. */
+export function createApp(
+  service: MemoryService,
+  telemetry: MemoryTelemetry,
+  health: () => HealthChecker | undefined,
+  breakers: Breakers
+) {
+  const express = require('express');
+  const app = express();
+  app.use(expressHttpMetrics(telemetry));
+  app.use(express.json({ limit: '1mb' }));
+
+  const handle = (fn: (req: any) => Promise<unknown>) => async (req: any, res: any) => {
+    try {
+      res.json(await fn(req));
+    } catch (error) {
+      res.status(statusOf(error)).json({ error: (error as Error).message, type: (error as Error).name });
+    }
+  };
+
+  app.get('/metrics', metricsHandler(telemetry));
+  app.get('/health', async (_req: any, res: any) => {
+    const last = health()?.last;
+    res.json({ status: service.maintenance ? 'maintenance' : 'ok', health: last ?? null });
+  });
+
+  app.post(
+    '/memories',
+    handle((req) =>
+      service.add(caller(req.body ?? {}), req.body.messages ?? [{ role: 'user', content: String(req.body.text ?? '') }])
+    )
+  );
+  app.post(
+    '/memories/search',
+    handle((req) => service.search(caller(req.body ?? {}), String(req.body.query ?? ''), Number(req.body.limit ?? 5)))
+  );
+  app.post(
+    '/memories/consolidate',
+    handle((req) => service.consolidate(caller(req.body ?? {})))
+  );
+  app.get(
+    '/memories',
+    handle((req) => service.getAll(caller(req.query)))
+  );
+  app.get(
+    '/memories/:id',
+    handle((req) => service.get(caller(req.query), req.params.id))
+  );
+  app.get(
+    '/memories/:id/history',
+    handle((req) => service.history(caller(req.query), req.params.id))
+  );
+  app.put(
+    '/memories/:id',
+    handle((req) =>
+      service
+        .update(caller(req.body ?? {}), req.params.id, String(req.body.text ?? ''))
+        .then(() => ({ updated: req.params.id }))
+    )
+  );
+  app.delete(
+    '/memories/:id',
+    handle((req) => service.delete(caller(req.query), req.params.id).then(() => ({ deleted: req.params.id })))
+  );
+
+  // Fault injection for demonstrations and tests: latency per backend, maintenance mode.
+  app.post(
+    '/admin/faults',
+    handle(async (req) => {
+      const { service: name, latencyMs, maintenance } = req.body ?? {};
+      if (typeof name === 'string') {
+        breakers.latency[name] = Math.max(0, Number(latencyMs) || 0);
+      }
+      if (typeof maintenance === 'boolean') {
+        service.maintenance = maintenance;
+        service.updateDegradation();
+      }
+      return { latency: breakers.latency, maintenance: service.maintenance };
+    })
+  );
+
+  app.post('/mcp', async (req: any, res: any) => {
+    // Stateless MCP: one server and transport per request, as the SDK recommends for this mode.
+    const mcp = createMcpServer(service);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.on('close', () => {
+      void transport.close();
+      void mcp.close();
+    });
+    await mcp.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  });
+  return app;
+}
+
+function createMcpServer(service: MemoryService): McpServer {
+  const mcp = new McpServer({ name: 'agentmemory-demo', version: '1.0.0' });
+  // The SDK's generic tool types recurse too deeply for tsc with two zod majors in the tree;
+  // the schemas below still validate every call at run time.
+  const registerTool = mcp.registerTool.bind(mcp) as unknown as (
+    name: string,
+    config: { description: string; inputSchema: Record<string, z.ZodTypeAny> },
+    handler: (args: Record<string, string | undefined>) => Promise<{ content: Array<{ type: 'text'; text: string }> }>
+  ) => void;
+  registerTool(
+    'add_memory',
+    {
+      description: 'Remember a piece of information for a user',
+      inputSchema: { user_id: z.string(), agent_id: z.string().optional(), text: z.string() },
+    },
+    async ({ user_id, agent_id, text }) => {
+      const items = await service.add(caller({ user_id, agent_id: agent_id ?? `mcp:${user_id}` }), [
+        { role: 'user', content: String(text) },
+      ]);
+      return { content: [{ type: 'text', text: JSON.stringify(items) }] };
+    }
+  );
+  registerTool(
+    'search_memory',
+    {
+      description: "Search a user's memories",
+      inputSchema: { user_id: z.string(), agent_id: z.string().optional(), query: z.string() },
+    },
+    async ({ user_id, agent_id, query }) => {
+      const found = await service.search(caller({ user_id, agent_id: agent_id ?? `mcp:${user_id}` }), String(query));
+      return { content: [{ type: 'text', text: JSON.stringify(found.results) }] };
+    }
+  );
+  return mcp;
+}
