@@ -282,7 +282,8 @@ start_prometheus() {
   promtool check config "$STATE_DIR/prometheus.yml" >"$LOGS/promtool.log" 2>&1 || fail "generated Prometheus config is invalid; see $LOGS/promtool.log"
   require_free prometheus "$PROMETHEUS_PORT"
   launch prometheus prometheus --config.file="$STATE_DIR/prometheus.yml" --storage.tsdb.path="$STATE_DIR/prometheus" \
-    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --web.enable-lifecycle --storage.tsdb.retention.time=2d
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --web.enable-lifecycle --storage.tsdb.retention.time=2d \
+    --enable-feature=exemplar-storage
   await prometheus 30 http_ok "$PROMETHEUS_URL/-/ready"
 }
 

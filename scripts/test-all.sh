@@ -51,7 +51,7 @@ suite "lint" npx eslint .
 suite "unit: plugin frontend (jest)" npx jest --maxWorkers 2 --ci
 suite "unit: telemetry SDK (jest)" npm test --silent -w @memstack/telemetry -- --ci
 suite "unit: backend (jest)" npm test --silent -w @memstack/agentmemory-backend -- --ci
-suite "integration: real servers and build output (jest)" npx jest -c tests/jest.config.js --ci --runInBand
+suite "integration: real servers, demo signals and build output (jest)" env NODE_OPTIONS=--experimental-vm-modules npx jest -c tests/jest.config.js --ci --runInBand
 suite "conformance: backend under grafana-plugin-sdk-go (go test)" \
   env AGENTMEMORY_PLUGIN_BIN="$REPO_DIR/dist/datasource/gpx_agentmemory_linux_amd64" \
   bash -c 'cd tests/conformance && go test -count=1 -v ./... 2>&1 | grep -E "^(=== RUN|--- |PASS|FAIL|ok|\s+conformance_test)" ; exit ${PIPESTATUS[0]}'

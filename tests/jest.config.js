@@ -4,6 +4,10 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   testMatch: ['<rootDir>/integration/**/*.test.ts', '<rootDir>/build/**/*.test.ts'],
+  // Suites that stop and start servers run last, after the ones that read a steady stack.
+  testSequencer: '<rootDir>/faultsLastSequencer.js',
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
+  // The SDK's sources use NodeNext `.js` suffixes on relative imports.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60_000,
 };

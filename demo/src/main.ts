@@ -9,6 +9,7 @@
 process.env.MEM0_TELEMETRY = 'false'; // mem0's own product analytics would call out to the internet
 
 import { createRequire } from 'node:module';
+import { Registry } from 'prom-client';
 import { Client } from '@elastic/elasticsearch';
 import {
   AiEventLogger,
@@ -41,7 +42,11 @@ async function main(): Promise<void> {
     otlpUrl: config.otlpUrl,
     instrument: { http: true, pg: true, redis: true },
   });
-  const telemetry = new MemoryTelemetry({ agentIdCap: config.agentIdCap, logger: log });
+  // OpenMetrics, so that the latency histogram carries trace ids as exemplars (Prometheus keeps
+  // them with --enable-feature=exemplar-storage, and Grafana links them to Jaeger).
+  const registry = new Registry();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  const telemetry = new MemoryTelemetry({ registry, agentIdCap: config.agentIdCap, logger: log });
   const breakers = createBreakers(
     telemetry,
     ['vector_store', 'redis', 'neo4j', 'postgres', 'elasticsearch'],

@@ -39,7 +39,9 @@ export function aiEventsTemplate(withAnalyzer: boolean, options: TemplateOptions
   return {
     name: prefix.replace(/-/g, '_'),
     index_patterns: [`${prefix}-*`],
-    priority: 200,
+    // A longer prefix is more specific: it wins over a shorter one whose pattern also matches
+    // (Elasticsearch refuses two overlapping templates of the same priority).
+    priority: 100 + prefix.length,
     _meta: { managed_by: '@memstack/telemetry', query_analyzer: withAnalyzer },
     template: {
       settings,
