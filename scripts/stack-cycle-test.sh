@@ -5,8 +5,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SERVERS=(postgres redis neo4j elasticsearch jaeger node-exporter postgres-exporter alertmanager prometheus)
-PORTS=("$POSTGRES_PORT" "$REDIS_PORT" "$NEO4J_BOLT_PORT" "$NEO4J_HTTP_PORT" "$ES_PORT" "$JAEGER_QUERY_PORT" "$JAEGER_OTLP_HTTP_PORT" "$NODE_EXPORTER_PORT"
+SERVERS=(postgres redis neo4j elasticsearch elasticsearch8 jaeger node-exporter postgres-exporter alertmanager prometheus)
+PORTS=("$POSTGRES_PORT" "$REDIS_PORT" "$NEO4J_BOLT_PORT" "$NEO4J_HTTP_PORT" "$ES_PORT" "$ES8_PORT" "$JAEGER_QUERY_PORT" "$JAEGER_OTLP_HTTP_PORT" "$NODE_EXPORTER_PORT"
   "$POSTGRES_EXPORTER_PORT" "$ALERTMANAGER_PORT" "$PROMETHEUS_PORT" "$DEMO_PORT")
 
 assert_all_down() {

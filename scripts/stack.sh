@@ -6,12 +6,12 @@
 #   scripts/stack.sh down [component...] stop only the processes this script started (by PID)
 #   scripts/stack.sh status             what runs, with URLs
 #
-# Components: postgres redis neo4j elasticsearch jaeger node-exporter postgres-exporter alertmanager
+# Components: postgres redis neo4j elasticsearch elasticsearch8 jaeger node-exporter postgres-exporter alertmanager
 # prometheus demo. Idempotent: a second `up` finds everything running or cached and takes seconds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SERVERS=(postgres redis neo4j elasticsearch jaeger node-exporter postgres-exporter alertmanager prometheus)
+SERVERS=(postgres redis neo4j elasticsearch elasticsearch8 jaeger node-exporter postgres-exporter alertmanager prometheus)
 ALL=("${SERVERS[@]}" demo)
 APT_PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter prometheus-postgres-exporter postgresql redis-server chromium curl unzip)
 
@@ -37,13 +37,13 @@ install_apt() {
     || fail "apt-get install failed; see $LOGS/apt.log"
 }
 
-es_home() { echo "$MEMSTACK_CACHE/elasticsearch-$ES_VERSION"; }
+es_home() { echo "$MEMSTACK_CACHE/elasticsearch-$1"; }
 
 es_java_home() {
-  if [ -n "${ES_JAVA_HOME:-}" ]; then echo "$ES_JAVA_HOME"; return; fi
-  local major="${ES_VERSION%%.*}"
+  local major="${1%%.*}"
   if [ "$major" -ge 9 ]; then
-    [ -x "$ES_JAVA_HOME_DEFAULT/bin/java" ] || fail "Elasticsearch $ES_VERSION needs Java 21+: set ES_JAVA_HOME (looked for $ES_JAVA_HOME_DEFAULT)"
+    if [ -n "${ES_JAVA_HOME:-}" ]; then echo "$ES_JAVA_HOME"; return; fi
+    [ -x "$ES_JAVA_HOME_DEFAULT/bin/java" ] || fail "Elasticsearch $1 needs Java 21+: set ES_JAVA_HOME (looked for $ES_JAVA_HOME_DEFAULT)"
     echo "$ES_JAVA_HOME_DEFAULT"
   else
     dirname "$(dirname "$(readlink -f "$(command -v java)")")"
@@ -51,23 +51,23 @@ es_java_home() {
 }
 
 install_elasticsearch() {
-  local home; home="$(es_home)"
+  local version="$1" home; home="$(es_home "$1")"
   if [ -x "$home/bin/elasticsearch" ]; then
-    info "Elasticsearch $ES_VERSION: cached in $home"
+    info "Elasticsearch $version: cached in $home"
     return
   fi
-  step "Installing Elasticsearch $ES_VERSION (Maven Central integ-test-zip, about 100 MB, once)"
+  step "Installing Elasticsearch $version (Maven Central integ-test-zip, about 100 MB, once)"
   command -v mvn >/dev/null || fail "mvn is needed to fetch Elasticsearch from Maven Central"
   # A Maven repository of our own inside the cache, so the zip's location is known and it can go.
   local repo="$MEMSTACK_CACHE/m2"
   mvn -q dependency:get -Dmaven.repo.local="$repo" -Dtransitive=false \
-    -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
-    >"$LOGS/es-download.log" 2>&1 || fail "could not fetch Elasticsearch $ES_VERSION from Maven Central; see $LOGS/es-download.log"
-  local zip="$repo/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ES_VERSION/elasticsearch-$ES_VERSION.zip"
+    -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$version:zip" \
+    >"$LOGS/es-download.log" 2>&1 || fail "could not fetch Elasticsearch $version from Maven Central; see $LOGS/es-download.log"
+  local zip="$repo/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$version/elasticsearch-$version.zip"
   [ -f "$zip" ] || fail "Maven reported success but $zip is missing"
   local tmp; tmp="$(mktemp -d "$MEMSTACK_CACHE/es-unzip.XXXX")"
   unzip -q "$zip" -d "$tmp"
-  mv "$tmp/elasticsearch-$ES_VERSION" "$home"
+  mv "$tmp/elasticsearch-$version" "$home"
   rm -rf "$tmp" "$repo/org/elasticsearch"
   chmod -R a+rX "$home"
 }
@@ -124,7 +124,8 @@ cmd_install() {
   mkdir -p "$STATE_DIR" "$PIDS" "$LOGS" "$MEMSTACK_CACHE"
   chmod 755 "$STATE_DIR"
   install_apt
-  install_elasticsearch
+  install_elasticsearch "$ES_VERSION"
+  install_elasticsearch "$ES8_VERSION"
   install_jaeger
   install_neo4j
   ensure_service_user
@@ -155,7 +156,7 @@ launch() {
 
 # Refuses to start when a port is taken by something this script did not start.
 require_free() {
-  local name="$1"; shift
+  local name="$1" port; shift
   for port in "$@"; do
     if port_open "$port"; then
       fail "port $port (needed by $name) is already taken by another process: stop it, or move $name with its *_PORT variable (scripts/lib.sh)"
@@ -220,24 +221,28 @@ start_neo4j() {
   await neo4j 90 http_ok "http://127.0.0.1:$NEO4J_HTTP_PORT/"
 }
 
-start_elasticsearch() {
-  local home conf data
-  home="$(es_home)"; conf="$STATE_DIR/elasticsearch/config"; data="$STATE_DIR/elasticsearch/data"
-  [ -x "$home/bin/elasticsearch" ] || fail "Elasticsearch is not installed: run scripts/stack.sh install"
-  mkdir -p "$conf" "$data" "$STATE_DIR/elasticsearch/logs"
+# Elasticsearch from its integ-test zip: name, version, HTTP port, transport port.
+start_es() {
+  local name="$1" version="$2" port="$3" transport="$4" home conf data
+  home="$(es_home "$version")"; conf="$STATE_DIR/$name/config"; data="$STATE_DIR/$name/data"
+  [ -x "$home/bin/elasticsearch" ] || fail "Elasticsearch $version is not installed: run scripts/stack.sh install"
+  mkdir -p "$conf" "$data" "$STATE_DIR/$name/logs"
   # ES writes its keystore into the config directory, so it gets a writable copy of its own.
   [ -f "$conf/jvm.options" ] || cp -r "$home/config/." "$conf/"
-  chown -R "$SERVICE_USER:" "$STATE_DIR/elasticsearch" 2>/dev/null || true
-  require_free elasticsearch "$ES_PORT" "$ES_TRANSPORT_PORT"
-  launch elasticsearch as-user env ES_JAVA_HOME="$(es_java_home)" ES_PATH_CONF="$conf" ES_JAVA_OPTS="${ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
+  chown -R "$SERVICE_USER:" "$STATE_DIR/$name" 2>/dev/null || true
+  require_free "$name" "$port" "$transport"
+  launch "$name" as-user env ES_JAVA_HOME="$(es_java_home "$version")" ES_PATH_CONF="$conf" ES_JAVA_OPTS="${ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
     "$home/bin/elasticsearch" \
     -Ediscovery.type=single-node -Expack.security.enabled=false -Enetwork.host=127.0.0.1 \
-    -Ehttp.port="$ES_PORT" -Etransport.port="$ES_TRANSPORT_PORT" \
-    -Epath.data="$data" -Epath.logs="$STATE_DIR/elasticsearch/logs" \
+    -Ehttp.port="$port" -Etransport.port="$transport" \
+    -Epath.data="$data" -Epath.logs="$STATE_DIR/$name/logs" \
     -Ecluster.routing.allocation.disk.watermark.low=1b -Ecluster.routing.allocation.disk.watermark.high=1b \
     -Ecluster.routing.allocation.disk.watermark.flood_stage=1b -Eaction.destructive_requires_name=false
-  await elasticsearch 120 curl -fsS --max-time 2 "$ES_URL/_cluster/health?wait_for_status=yellow&timeout=1s"
+  await "$name" 120 curl -fsS --max-time 2 "http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s"
 }
+
+start_elasticsearch() { start_es elasticsearch "$ES_VERSION" "$ES_PORT" "$ES_TRANSPORT_PORT"; }
+start_elasticsearch8() { start_es elasticsearch8 "$ES8_VERSION" "$ES8_PORT" "$ES8_TRANSPORT_PORT"; }
 
 start_jaeger() {
   local config="$STATE_DIR/jaeger.yaml"
@@ -299,7 +304,8 @@ url_of() {
     postgres) echo "postgresql://postgres@127.0.0.1:$POSTGRES_PORT/mem0" ;;
     redis) echo "$REDIS_URL" ;;
     neo4j) echo "$NEO4J_URL (http http://127.0.0.1:$NEO4J_HTTP_PORT)" ;;
-    elasticsearch) echo "$ES_URL" ;;
+    elasticsearch) echo "$ES_URL (version $ES_VERSION)" ;;
+    elasticsearch8) echo "$ES8_URL (version $ES8_VERSION)" ;;
     jaeger) echo "$JAEGER_URL (OTLP http $JAEGER_OTLP_HTTP_URL, grpc 127.0.0.1:$JAEGER_OTLP_GRPC_PORT)" ;;
     node-exporter) echo "http://127.0.0.1:$NODE_EXPORTER_PORT/metrics" ;;
     postgres-exporter) echo "http://127.0.0.1:$POSTGRES_EXPORTER_PORT/metrics" ;;
@@ -326,19 +332,22 @@ cmd_up() {
   done
 }
 
+# Stops a server and every process it started: launch gave each its own session, so its PID is
+# also its process group (Elasticsearch's launcher, for one, runs the server as a child JVM).
 stop_one() {
   local name="$1" pid
   pid="$(pid_of "$name" || true)"
   [ -n "$pid" ] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
+  if kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do
+      kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
-    if kill -0 "$pid" 2>/dev/null; then
-      info "$name (pid $pid) did not stop within 10 s: killing it"
-      kill -KILL "$pid" 2>/dev/null || true
+    if kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null; then
+      info "$name (pid $pid) did not stop within 15 s: killing it"
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+      sleep 0.5
     fi
     info "$name stopped"
   fi
@@ -348,7 +357,7 @@ stop_one() {
 cmd_down() {
   local components=("$@")
   if [ ${#components[@]} -eq 0 ]; then
-    components=(demo prometheus alertmanager postgres-exporter node-exporter jaeger elasticsearch neo4j redis postgres)
+    components=(demo prometheus alertmanager postgres-exporter node-exporter jaeger elasticsearch8 elasticsearch neo4j redis postgres)
   fi
   [ -d "$PIDS" ] || { info "nothing was started"; return; }
   step "Stopping ${components[*]}"
@@ -366,7 +375,7 @@ cmd_status() {
 }
 
 cmd_env() {
-  echo "export PROMETHEUS_URL=$PROMETHEUS_URL ALERTMANAGER_URL=$ALERTMANAGER_URL ES_URL=$ES_URL JAEGER_URL=$JAEGER_URL"
+  echo "export PROMETHEUS_URL=$PROMETHEUS_URL ALERTMANAGER_URL=$ALERTMANAGER_URL ES_URL=$ES_URL ES8_URL=$ES8_URL JAEGER_URL=$JAEGER_URL"
   echo "export JAEGER_OTLP_HTTP_URL=$JAEGER_OTLP_HTTP_URL DEMO_URL=$DEMO_URL REDIS_URL=$REDIS_URL"
   echo "export POSTGRES_URL=$POSTGRES_URL NEO4J_URL=$NEO4J_URL"
 }

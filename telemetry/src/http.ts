@@ -45,9 +45,9 @@ function startRequest(telemetry: MemoryTelemetry, method: string): (endpoint: st
     done = true;
     try {
       telemetry.metrics.httpConcurrentRequests.dec();
-      const labels = { method, endpoint: telemetry.label('endpoint', endpoint) };
-      telemetry.metrics.httpRequests.inc({ ...labels, status: String(status) });
-      telemetry.metrics.httpRequestDuration.observe(labels, (performance.now() - started) / 1000);
+      const label = telemetry.label('endpoint', endpoint);
+      telemetry.metrics.httpRequests.inc({ method, endpoint: label, status: String(status) });
+      telemetry.metrics.httpRequestDuration.observe({ method, endpoint: label }, (performance.now() - started) / 1000);
     } catch (error) {
       telemetry.reportOnce('http', `telemetry: could not record an HTTP request: ${(error as Error).message}`);
     }

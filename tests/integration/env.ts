@@ -4,6 +4,8 @@ export function stackUrl(
     | 'PROMETHEUS_URL'
     | 'ALERTMANAGER_URL'
     | 'ES_URL'
+    | 'ES8_URL'
+    | 'NEO4J_URL'
     | 'JAEGER_URL'
     | 'JAEGER_OTLP_HTTP_URL'
     | 'DEMO_URL'

@@ -34,7 +34,6 @@ beforeAll(async () => {
     replicas: 0,
     flushIntervalMs: 200,
   });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Memory } = require('mem0ai/oss');
   const raw = new Memory({
     embedder: { provider: 'langchain', config: { model: new HashedEmbeddings() } },
