@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   });
   // OpenMetrics, so that the latency histogram carries trace ids as exemplars (Prometheus keeps
   // them with --enable-feature=exemplar-storage, and Grafana links them to Jaeger).
-  const registry = new Registry();
+  const registry = new Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>();
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const telemetry = new MemoryTelemetry({ registry, agentIdCap: config.agentIdCap, logger: log });
   const breakers = createBreakers(

@@ -78,7 +78,7 @@ describe('AiEventLogger with the user own Elasticsearch client', () => {
 
 describe('AiEventLogger with an 8.x client on an 8.x cluster', () => {
   it('indexes enriched events into Elasticsearch 8.19 through the user 8.x client', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const { Client: Client8 } = require('@elastic/elasticsearch8');
     const client = new Client8({ node: stackUrl('ES8_URL') });
     const prefix = `ai-events-es8test${Date.now()}`;
