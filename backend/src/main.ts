@@ -6,6 +6,7 @@ import { handshakeLine, negotiate } from './protocol/handshake';
 import { createLogger } from './protocol/logger';
 import { createPluginMetrics } from './protocol/pluginMetrics';
 import { createServer } from './protocol/server';
+import { SourceBreakers } from './sources/breakers';
 
 /**
  * Entry point Grafana executes. Nothing but the handshake line may reach stdout: go-plugin reads
@@ -42,9 +43,12 @@ function main(): void {
   let stopping = false;
   const cleanup = () => fs.rmSync(socketDir, { recursive: true, force: true });
 
+  const metrics = createPluginMetrics();
+  const breakers = new SourceBreakers(metrics.circuitBreakerState);
   const server = createServer({
     logger,
-    metrics: createPluginMetrics(),
+    metrics,
+    breakers,
     onShutdown: () => stop('Shutdown'),
   });
 
@@ -54,6 +58,7 @@ function main(): void {
     }
     stopping = true;
     logger.info('stopping', { reason });
+    breakers.shutdown();
     const force = setTimeout(() => {
       server.forceShutdown();
       cleanup();

@@ -1,4 +1,7 @@
 import { parseSettings, type InstanceSettingsMessage } from './settings';
+import { ElasticsearchClient } from './sources/elasticsearch';
+import { EVENT_FILTER_FIELDS, fieldValuesBody, type EventFilterField } from './sources/elasticsearchDsl';
+import { JaegerClient } from './sources/jaeger';
 import { PrometheusClient } from './sources/prometheus';
 import { SourceError } from './sources/sourceError';
 
@@ -30,6 +33,7 @@ export async function callResource(request: ResourceRequest): Promise<ResourceRe
   try {
     const settings = parseSettings(request.instance);
     const path = request.path.replace(/^\/+|\/+$/g, '');
+    const params = queryParams(request.url);
     if (path === 'prometheus/labels' || path === 'prometheus/label-values') {
       if (!settings.prometheus) {
         return { code: 400, body: { error: 'No Prometheus URL is configured: set it in the data source settings' } };
@@ -38,7 +42,7 @@ export async function callResource(request: ResourceRequest): Promise<ResourceRe
       if (path === 'prometheus/labels') {
         return { code: 200, body: await client.labelNames() };
       }
-      const label = queryParams(request.url).get('label');
+      const label = params.get('label');
       if (!label) {
         return { code: 400, body: { error: 'label-values needs ?label=<name>' } };
       }

@@ -19,10 +19,19 @@ export interface SourceSettings {
   authorization?: string;
 }
 
+export interface ElasticsearchSettings extends SourceSettings {
+  /** Index pattern of the AI events, default `ai-events-*`. */
+  index: string;
+}
+
 export interface DataSourceSettings {
   uid: string;
   name: string;
   prometheus?: SourceSettings;
+  elasticsearch?: ElasticsearchSettings;
+  jaeger?: SourceSettings;
+  /** Jaeger service of the memory spans, for the correlated view. */
+  jaegerService?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -66,8 +75,13 @@ function authorization(
   secure: Record<string, string>,
   userKey: string | undefined,
   passwordKey: string,
-  tokenKey: string
+  tokenKey: string,
+  apiKeyKey?: string
 ): string | undefined {
+  const apiKey = apiKeyKey ? secure[apiKeyKey] : undefined;
+  if (apiKey) {
+    return `ApiKey ${apiKey}`;
+  }
   const token = secure[tokenKey];
   if (token) {
     return `Bearer ${token}`;
@@ -84,7 +98,15 @@ export function parseSettings(message: InstanceSettingsMessage | undefined): Dat
   const json = parseJsonData(message?.jsonData);
   const secure = message?.decryptedSecureJsonData ?? {};
   const promUrl = normaliseUrl(json.prometheusUrl, 'Prometheus') ?? normaliseUrl(message?.url, 'Prometheus');
-  const basicUser = typeof json.prometheusBasicAuthUser === 'string' ? json.prometheusBasicAuthUser : undefined;
+  const text = (key: string) => (typeof json[key] === 'string' && json[key] !== '' ? (json[key] as string) : undefined);
+  const esUrl = normaliseUrl(json.elasticsearchUrl, 'Elasticsearch');
+  const jaegerUrl = normaliseUrl(json.jaegerUrl, 'Jaeger');
+  const index = text('elasticsearchIndex') ?? 'ai-events-*';
+  if (!/^[^\s"*\\<|,>/?#][^\s"\\<|>/?#]*$/.test(index)) {
+    throw new SettingsError(
+      `Elasticsearch index pattern "${index}" is not valid: use e.g. ai-events-* (no spaces, quotes or slashes)`
+    );
+  }
   return {
     uid: message?.uid ?? '',
     name: message?.name ?? '',
@@ -92,7 +114,39 @@ export function parseSettings(message: InstanceSettingsMessage | undefined): Dat
       ? {
           url: promUrl,
           timeoutMs: timeoutFrom(json.prometheusTimeoutSeconds ?? json.timeoutSeconds),
-          authorization: authorization(secure, basicUser, 'prometheusBasicAuthPassword', 'prometheusBearerToken'),
+          authorization: authorization(
+            secure,
+            text('prometheusBasicAuthUser'),
+            'prometheusBasicAuthPassword',
+            'prometheusBearerToken'
+          ),
+        }
+      : undefined,
+    elasticsearch: esUrl
+      ? {
+          url: esUrl,
+          index,
+          timeoutMs: timeoutFrom(json.elasticsearchTimeoutSeconds ?? json.timeoutSeconds),
+          authorization: authorization(
+            secure,
+            text('elasticsearchBasicAuthUser'),
+            'elasticsearchBasicAuthPassword',
+            'elasticsearchBearerToken',
+            'elasticsearchApiKey'
+          ),
+        }
+      : undefined,
+    jaegerService: text('jaegerService'),
+    jaeger: jaegerUrl
+      ? {
+          url: jaegerUrl,
+          timeoutMs: timeoutFrom(json.jaegerTimeoutSeconds ?? json.timeoutSeconds),
+          authorization: authorization(
+            secure,
+            text('jaegerBasicAuthUser'),
+            'jaegerBasicAuthPassword',
+            'jaegerBearerToken'
+          ),
         }
       : undefined,
   };

@@ -1,4 +1,5 @@
 import {
+  Binary,
   Bool,
   Field as ArrowField,
   Float64,
@@ -74,6 +75,15 @@ function columnData(field: Field): { data: Data<DataType>; type: DataType; nulla
       const type = new Bool();
       const vector = vectorFromArray(
         field.values.map((v) => (v === null ? null : Boolean(v))),
+        type
+      );
+      return { data: vector.data[0], type, nullable };
+    }
+    case 'json': {
+      const type = new Binary();
+      const encoder = new TextEncoder();
+      const vector = vectorFromArray(
+        field.values.map((v) => (v === null || v === undefined ? null : encoder.encode(JSON.stringify(v)))),
         type
       );
       return { data: vector.data[0], type, nullable };

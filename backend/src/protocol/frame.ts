@@ -2,13 +2,19 @@
  * The data frame model the backend returns, independent of its wire encoding. It mirrors the
  * parts of grafana-plugin-sdk-go's `data.Frame` we produce; `arrow.ts` encodes it.
  */
-export type FieldType = 'time' | 'number' | 'string' | 'boolean';
+/** `json` values are any JSON; they travel as Arrow Binary, which the Go SDK reads as json.RawMessage. */
+export type FieldType = 'time' | 'number' | 'string' | 'boolean' | 'json';
 
 export interface FieldConfig {
   displayNameFromDS?: string;
   unit?: string;
   decimals?: number;
-  links?: Array<{ title: string; url: string; internal?: unknown; targetBlank?: boolean }>;
+  links?: Array<{
+    title: string;
+    url: string;
+    internal?: { datasourceUid: string; datasourceName: string; query: Record<string, unknown> };
+    targetBlank?: boolean;
+  }>;
   [key: string]: unknown;
 }
 
@@ -16,7 +22,7 @@ export interface Field {
   name: string;
   type: FieldType;
   /** Times are epoch milliseconds (fractions keep sub-millisecond precision). */
-  values: ReadonlyArray<number | string | boolean | null>;
+  values: ReadonlyArray<unknown>;
   labels?: Record<string, string>;
   config?: FieldConfig;
 }

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The backend's own metrics, returned by CollectMetrics (Grafana serves them at /metrics/plugins/<id>). */
 export function createPluginMetrics() {
@@ -17,7 +17,14 @@ export function createPluginMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  return { registry, queries, queryDuration };
+  // The guide's breaker metric, so that the app's own breaker panel can show the data source's upstreams.
+  const circuitBreakerState = new Gauge({
+    name: 'circuit_breaker_state',
+    help: 'Circuit breaker state (0=closed, 1=open, 2=half-open)',
+    labelNames: ['service_name'],
+    registers: [registry],
+  });
+  return { registry, queries, queryDuration, circuitBreakerState };
 }
 
 export type PluginMetrics = ReturnType<typeof createPluginMetrics>;

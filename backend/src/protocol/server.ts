@@ -8,6 +8,7 @@ import { executeQuery, type QueryOutcome } from '../query/execute';
 import type { DataQueryMessage } from '../query/model';
 import { callResource } from '../resources';
 import { parseSettings, SettingsError, type InstanceSettingsMessage } from '../settings';
+import type { SourceBreakers } from '../sources/breakers';
 
 /** Grafana's SDK accepts 16 MiB requests; grpc-js defaults to 4 MiB. */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -26,6 +27,7 @@ interface QueryDataRequestMessage {
 export interface ServerHooks {
   logger: Logger;
   metrics: PluginMetrics;
+  breakers: SourceBreakers;
   /** Called once Grafana asked for Shutdown and the answer was sent. */
   onShutdown: () => void;
 }
@@ -64,7 +66,7 @@ async function queryData(request: QueryDataRequestMessage, hooks: ServerHooks) {
   const outcomes = await Promise.all(
     queries.map(async (query) => {
       const started = performance.now();
-      const outcome = await executeQuery(query, { settings });
+      const outcome = await executeQuery(query, { settings, breakers: hooks.breakers });
       hooks.metrics.queries.inc({ query_type: outcome.queryType, status: outcome.error ? 'error' : 'ok' });
       hooks.metrics.queryDuration.observe({ query_type: outcome.queryType }, (performance.now() - started) / 1000);
       if (outcome.error) {

@@ -1,9 +1,26 @@
 import type { Frame } from '../protocol/frame';
 import type { DataSourceSettings } from '../settings';
-import { PrometheusClient, PROMETHEUS } from '../sources/prometheus';
+import type { SourceBreakers } from '../sources/breakers';
+import { ElasticsearchClient, ELASTICSEARCH } from '../sources/elasticsearch';
+import { countSearchBody, errorsByOperationBody, logsSearchBody } from '../sources/elasticsearchDsl';
+import { JaegerClient, JAEGER } from '../sources/jaeger';
+import { PrometheusClient, PROMETHEUS, type PromResult } from '../sources/prometheus';
 import { SourceError } from '../sources/sourceError';
-import { promResultToFrames, rangeWindow } from './metrics';
-import { parseQuery, QueryModelError, type DataQueryMessage, type MetricsQuery } from './model';
+import { correlatePromQL, correlationFrame, type CorrelationParts } from './correlate';
+import { countFrames, logsFrame, type SelfLink } from './eventFrames';
+import { interpolateMacros, promResultToFrames, rangeWindow } from './metrics';
+import {
+  parseQuery,
+  QueryModelError,
+  type CorrelateQuery,
+  type DataQueryMessage,
+  type LogsCountQuery,
+  type LogsQuery,
+  type MetricsQuery,
+  type ParsedQuery,
+  type TracesQuery,
+} from './model';
+import { traceFrame, traceTableFrame } from './traceFrames';
 
 /** The outcome of one query, before wire encoding: frames, or an error that says who failed. */
 export interface QueryOutcome {
@@ -17,26 +34,186 @@ export interface QueryOutcome {
 
 export interface ExecuteContext {
   settings: DataSourceSettings;
+  breakers: SourceBreakers;
   signal?: AbortSignal;
 }
 
-async function runMetrics(query: MetricsQuery, ctx: ExecuteContext): Promise<Frame[]> {
-  if (!ctx.settings.prometheus) {
+function self(ctx: ExecuteContext): SelfLink {
+  return { uid: ctx.settings.uid, name: ctx.settings.name };
+}
+
+function prometheus(ctx: ExecuteContext) {
+  const settings = ctx.settings.prometheus;
+  if (!settings) {
     throw new SourceError(
       PROMETHEUS,
       'not_configured',
       'No Prometheus URL is configured: set it in the data source settings'
     );
   }
-  const client = new PrometheusClient(ctx.settings.prometheus);
-  if (query.instant) {
-    const timeSec = query.range.to / 1000;
-    const result = await client.queryInstant(query.expr, timeSec, ctx.signal);
-    return promResultToFrames(query, result, `Expr: ${query.expr}\nTime: ${new Date(query.range.to).toISOString()}`);
+  const client = new PrometheusClient(settings);
+  return { client, guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(PROMETHEUS, settings.url, fn) };
+}
+
+function elasticsearch(ctx: ExecuteContext) {
+  const settings = ctx.settings.elasticsearch;
+  if (!settings) {
+    throw new SourceError(
+      ELASTICSEARCH,
+      'not_configured',
+      'No Elasticsearch URL is configured: set it in the data source settings'
+    );
   }
+  const client = new ElasticsearchClient(settings);
+  return { client, guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(ELASTICSEARCH, settings.url, fn) };
+}
+
+function jaeger(ctx: ExecuteContext) {
+  const settings = ctx.settings.jaeger;
+  if (!settings) {
+    throw new SourceError(JAEGER, 'not_configured', 'No Jaeger URL is configured: set it in the data source settings');
+  }
+  const client = new JaegerClient(settings);
+  return { client, guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(JAEGER, settings.url, fn) };
+}
+
+async function runMetrics(query: MetricsQuery, ctx: ExecuteContext): Promise<Frame[]> {
+  const { client, guard } = prometheus(ctx);
   const window = rangeWindow(query);
-  const result = await client.queryRange(query.expr, window.startSec, window.endSec, window.stepSec, ctx.signal);
-  return promResultToFrames(query, result, `Expr: ${query.expr}\nStep: ${window.stepSec}s`);
+  const expr = interpolateMacros(query.expr, window, query.range);
+  if (query.instant) {
+    const result = await guard(() => client.queryInstant(expr, query.range.to / 1000, ctx.signal));
+    return promResultToFrames(query, result, `Expr: ${expr}\nTime: ${new Date(query.range.to).toISOString()}`);
+  }
+  const result = await guard(() => client.queryRange(expr, window.startSec, window.endSec, window.stepSec, ctx.signal));
+  return promResultToFrames(query, result, `Expr: ${expr}\nStep: ${window.stepSec}s`);
+}
+
+async function runLogs(query: LogsQuery, ctx: ExecuteContext): Promise<Frame[]> {
+  const { client, guard } = elasticsearch(ctx);
+  const response = await guard(() =>
+    client.search(logsSearchBody(query.range, query.query, query.filters, query.sort, query.limit), ctx.signal)
+  );
+  const total = typeof response.hits?.total === 'number' ? response.hits.total : (response.hits?.total?.value ?? 0);
+  return [logsFrame(query, response.hits?.hits ?? [], total, self(ctx))];
+}
+
+async function runLogsCount(query: LogsCountQuery, ctx: ExecuteContext): Promise<Frame[]> {
+  const { client, guard } = elasticsearch(ctx);
+  const rangeMs = query.range.to - query.range.from;
+  // At most ~1,000 buckets per series whatever the panel asks.
+  const intervalMs = Math.max(query.intervalMs, rangeMs / 1000, 1000);
+  const response = await guard(() =>
+    client.search(countSearchBody(query.range, query.query, query.filters, query.groupBy, intervalMs), ctx.signal)
+  );
+  return countFrames(query, response.aggregations);
+}
+
+async function runTraces(query: TracesQuery, ctx: ExecuteContext): Promise<Frame[]> {
+  const { client, guard } = jaeger(ctx);
+  if (query.traceId) {
+    const trace = await guard(() => client.trace(query.traceId!, ctx.signal));
+    return [traceFrame(query, trace)];
+  }
+  const traces = await guard(() =>
+    client.search(
+      {
+        service: query.service!,
+        operation: query.operation,
+        tags: query.tags,
+        minDuration: query.minDuration,
+        maxDuration: query.maxDuration,
+        limit: query.limit,
+        startMs: query.range.from,
+        endMs: query.range.to,
+      },
+      ctx.signal
+    )
+  );
+  return [traceTableFrame(query, traces, self(ctx))];
+}
+
+function byOperation(result: PromResult): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const series of result.series) {
+    const value = Number(series.values[0]?.[1]);
+    if (series.metric.operation) {
+      map.set(series.metric.operation, value);
+    }
+  }
+  return map;
+}
+
+/** The three sources in parallel; whatever fails leaves its part empty and a notice naming it. */
+async function runCorrelate(query: CorrelateQuery, ctx: ExecuteContext): Promise<Frame[]> {
+  const parts: CorrelationParts = { failures: [] };
+  const note = (error: unknown) => parts.failures.push(error instanceof Error ? error.message : String(error));
+  const promQL = correlatePromQL((query.range.to - query.range.from) / 1000);
+  const service = query.service ?? ctx.settings.jaegerService;
+  const promPart = (async () => {
+    const { client, guard } = prometheus(ctx);
+    const [p99, errors] = await Promise.all([
+      guard(() => client.queryInstant(promQL.p99, query.range.to / 1000, ctx.signal)),
+      guard(() => client.queryInstant(promQL.errorRate, query.range.to / 1000, ctx.signal)),
+    ]);
+    parts.p99Seconds = byOperation(p99);
+    parts.errorRate = byOperation(errors);
+  })().catch(note);
+  const esPart = (async () => {
+    const { client, guard } = elasticsearch(ctx);
+    const response = await guard(() => client.search(errorsByOperationBody(query.range), ctx.signal));
+    const map = new Map<string, Array<{ type: string; count: number }>>();
+    for (const bucket of response.aggregations?.operations?.buckets ?? []) {
+      map.set(
+        String(bucket.key),
+        (bucket.errors?.buckets ?? []).map((e: { key: string; doc_count: number }) => ({
+          type: String(e.key),
+          count: e.doc_count,
+        }))
+      );
+    }
+    parts.topErrors = map;
+  })().catch(note);
+  await Promise.all([promPart, esPart]);
+  // Jaeger is asked per operation that the other sources know of (at most 20).
+  if (!service) {
+    parts.failures.push(
+      'Jaeger: no service given for the slowest traces; set "service" in the query or jaegerService in the settings.'
+    );
+  } else {
+    await (async () => {
+      const { client, guard } = jaeger(ctx);
+      const operations = new Set([...(parts.p99Seconds?.keys() ?? []), ...(parts.topErrors?.keys() ?? [])]);
+      const map = new Map<string, string[]>();
+      await Promise.all(
+        [...operations].slice(0, 20).map(async (op) => {
+          const traces = await guard(() =>
+            client.search(
+              {
+                service,
+                operation: `ai.memory.${op}`,
+                tags: {},
+                limit: 20,
+                startMs: query.range.from,
+                endMs: query.range.to,
+              },
+              ctx.signal
+            )
+          );
+          const durations = traces.map((t) => ({ id: t.traceID, d: Math.max(...t.spans.map((s) => s.duration)) }));
+          map.set(
+            op,
+            durations
+              .sort((a, b) => b.d - a.d)
+              .slice(0, 3)
+              .map((t) => t.id)
+          );
+        })
+      );
+      parts.slowestTraces = map;
+    })().catch(note);
+  }
+  return [correlationFrame(query, parts, self(ctx), service)];
 }
 
 /** Maps any failure to a per-query error; nothing thrown here reaches the gRPC layer. */
@@ -74,14 +251,28 @@ export function failureOutcome(refId: string, queryType: string, error: unknown)
   };
 }
 
+function run(query: ParsedQuery, ctx: ExecuteContext): Promise<Frame[]> {
+  switch (query.queryType) {
+    case 'logs':
+      return runLogs(query, ctx);
+    case 'logs_count':
+      return runLogsCount(query, ctx);
+    case 'traces':
+      return runTraces(query, ctx);
+    case 'correlate':
+      return runCorrelate(query, ctx);
+    default:
+      return runMetrics(query, ctx);
+  }
+}
+
 export async function executeQuery(message: DataQueryMessage, ctx: ExecuteContext): Promise<QueryOutcome> {
   const refId = message.refId ?? '';
   let queryType = message.queryType || 'metrics';
   try {
     const query = parseQuery(message);
     queryType = query.queryType;
-    const frames = await runMetrics(query, ctx);
-    return { refId, queryType, frames, status: 200 };
+    return { refId, queryType, frames: await run(query, ctx), status: 200 };
   } catch (error) {
     return failureOutcome(refId, queryType, error);
   }

@@ -93,3 +93,22 @@ export function promResultToFrames(query: MetricsQuery, result: PromResult, exec
     };
   });
 }
+
+/**
+ * Grafana's interval macros, replaced server-side so that alert rules (which skip the browser)
+ * and dashboards run the same PromQL: $__interval, $__interval_ms, $__rate_interval, $__range,
+ * $__range_s, $__range_ms.
+ */
+export function interpolateMacros(expr: string, window: RangeWindow, range: { from: number; to: number }): string {
+  const rangeSec = Math.max(1, Math.round((range.to - range.from) / 1000));
+  const step = Math.max(1, Math.round(window.stepSec));
+  // As Grafana computes it: at least four scrapes (15 s default) and one step beyond a scrape.
+  const rateInterval = Math.max(step + 15, 4 * 15);
+  return expr
+    .replace(/\$__rate_interval\b/g, `${rateInterval}s`)
+    .replace(/\$__interval_ms\b/g, String(step * 1000))
+    .replace(/\$__interval\b/g, `${step}s`)
+    .replace(/\$__range_ms\b/g, String(rangeSec * 1000))
+    .replace(/\$__range_s\b/g, String(rangeSec))
+    .replace(/\$__range\b/g, `${rangeSec}s`);
+}

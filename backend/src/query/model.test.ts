@@ -24,6 +24,7 @@ describe('query model', () => {
       intervalMs: 5000,
       maxDataPoints: 100,
       range: { from: 1000, to: 61000 },
+      notices: [],
     });
   });
 
@@ -55,5 +56,70 @@ describe('query model', () => {
     expect(parseDurationSeconds('1x')).toBeUndefined();
     expect(parseDurationSeconds('')).toBeUndefined();
     expect(parseDurationSeconds(-3)).toBeUndefined();
+  });
+});
+
+describe('logs, traces and correlate models', () => {
+  it('parses logs with filters, sort and a capped limit that leaves a notice', () => {
+    const q = parseQuery(
+      withJson({
+        queryType: 'logs',
+        query: 'error',
+        filters: { agent_type: 'coding', level: ['ERROR'] },
+        limit: 999_999,
+      })
+    );
+    expect(q).toMatchObject({
+      queryType: 'logs',
+      sort: 'desc',
+      limit: 5000,
+      filters: { agent_type: ['coding'], level: ['ERROR'] },
+    });
+    expect(q.notices[0]).toContain('capped to 5000');
+  });
+
+  it('cuts search ranges longer than 31 days to their end, with a notice', () => {
+    const year = { timeRange: { fromEpochMS: '0', toEpochMS: String(365 * 86_400_000) } };
+    const q = parseQuery(withJson({ queryType: 'logs' }, year));
+    expect(q.range.to - q.range.from).toBe(31 * 86_400_000);
+    expect(q.notices.join()).toContain('31 days');
+  });
+
+  it.each([
+    [{ queryType: 'logs', filters: { secret_field: 'x' } }, 'unknown filter "secret_field"'],
+    [{ queryType: 'logs', filters: ['x'] }, 'filters must be an object'],
+    [{ queryType: 'logs', sort: 'sideways' }, 'sort must be'],
+    [{ queryType: 'logs', limit: -1 }, 'at least 1'],
+    [{ queryType: 'logs_count', groupBy: 'message' }, 'not an event field'],
+    [{ queryType: 'traces' }, 'needs a traceId, or a service'],
+    [{ queryType: 'traces', traceId: 'zz-not-hex' }, 'is not a trace id'],
+    [{ queryType: 'traces', service: 's', tags: { a: 1 } }, 'tags must be an object of strings'],
+    [{ queryType: 'traces', service: 's', minDuration: 'long' }, 'is not a duration'],
+  ])('rejects %p', (json, message) => {
+    expect(() => parseQuery(withJson(json))).toThrow(message);
+  });
+
+  it('parses trace searches and trace ids', () => {
+    expect(
+      parseQuery(
+        withJson({
+          queryType: 'traces',
+          service: 'memory-api',
+          tags: { 'ai.operation': 'search' },
+          minDuration: '10ms',
+        })
+      )
+    ).toMatchObject({
+      queryType: 'traces',
+      service: 'memory-api',
+      limit: 20,
+    });
+    expect(parseQuery(withJson({ queryType: 'traces', traceId: 'ABCDEF0123' }))).toMatchObject({
+      traceId: 'ABCDEF0123',
+    });
+    expect(parseQuery(withJson({ queryType: 'correlate', service: 'memory-api' }))).toMatchObject({
+      queryType: 'correlate',
+      service: 'memory-api',
+    });
   });
 });

@@ -2,7 +2,9 @@
  * The query model the frontend and alert rules send, validated before anything is called.
  * A malformed model becomes a per-query error that says what is wrong; it never throws further.
  */
-export const QUERY_TYPES = ['metrics'] as const;
+import { EVENT_FILTER_FIELDS, type EventFilterField, type EventFilters } from '../sources/elasticsearchDsl';
+
+export const QUERY_TYPES = ['metrics', 'logs', 'logs_count', 'traces', 'correlate'] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 
 export interface TimeRangeMs {
@@ -13,6 +15,7 @@ export interface TimeRangeMs {
 export interface MetricsQuery {
   queryType: 'metrics';
   refId: string;
+  notices?: string[];
   expr: string;
   /** Instant query at the end of the range; otherwise a range query. */
   instant: boolean;
@@ -24,7 +27,54 @@ export interface MetricsQuery {
   range: TimeRangeMs;
 }
 
-export type ParsedQuery = MetricsQuery;
+interface CommonQuery {
+  refId: string;
+  intervalMs: number;
+  maxDataPoints: number;
+  range: TimeRangeMs;
+  /** Set when a limit or range was capped, to say so in a frame notice. */
+  notices: string[];
+}
+
+export interface LogsQuery extends CommonQuery {
+  queryType: 'logs';
+  query?: string;
+  filters: EventFilters;
+  sort: 'asc' | 'desc';
+  limit: number;
+}
+
+export interface LogsCountQuery extends CommonQuery {
+  queryType: 'logs_count';
+  query?: string;
+  filters: EventFilters;
+  groupBy?: EventFilterField;
+}
+
+export interface TracesQuery extends CommonQuery {
+  queryType: 'traces';
+  /** Trace by id; otherwise a search. */
+  traceId?: string;
+  service?: string;
+  operation?: string;
+  tags: Record<string, string>;
+  minDuration?: string;
+  maxDuration?: string;
+  limit: number;
+}
+
+export interface CorrelateQuery extends CommonQuery {
+  queryType: 'correlate';
+  /** Jaeger service of the memory spans. */
+  service?: string;
+}
+
+export type ParsedQuery = MetricsQuery | LogsQuery | LogsCountQuery | TracesQuery | CorrelateQuery;
+
+export const MAX_LOGS = 5000;
+export const MAX_TRACES = 500;
+/** Logs and traces searches over longer ranges are cut to the most recent part. */
+export const MAX_SEARCH_RANGE_MS = 31 * 24 * 3600 * 1000;
 
 /** The pluginv2 DataQuery as proto-loader decodes it (int64 as strings). */
 export interface DataQueryMessage {
@@ -81,6 +131,65 @@ function parseJson(raw: Buffer | Uint8Array | undefined): Record<string, unknown
   return parsed as Record<string, unknown>;
 }
 
+function optionalString(model: Record<string, unknown>, key: string, max = 1024): string | undefined {
+  const value = model[key];
+  if (value === undefined || value === null || value === '') {
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    throw new QueryModelError(`${key} must be a string`);
+  }
+  if (value.length > max) {
+    throw new QueryModelError(`${key} is ${value.length} characters long; the limit is ${max}`);
+  }
+  return value;
+}
+
+function parseFilters(raw: unknown): EventFilters {
+  if (raw === undefined || raw === null) {
+    return {};
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new QueryModelError('filters must be an object such as {"agent_type": "coding"}');
+  }
+  const filters: EventFilters = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (!(EVENT_FILTER_FIELDS as readonly string[]).includes(key)) {
+      throw new QueryModelError(`unknown filter "${key.slice(0, 40)}": use one of ${EVENT_FILTER_FIELDS.join(', ')}`);
+    }
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => typeof v !== 'string' || v.length > 256) || values.length > 100) {
+      throw new QueryModelError(`filter ${key} takes a string or a list of up to 100 strings`);
+    }
+    filters[key as EventFilterField] = values as string[];
+  }
+  return filters;
+}
+
+function limitOf(raw: unknown, fallback: number, max: number, what: string, notices: string[]): number {
+  if (raw === undefined || raw === null || raw === '') {
+    return fallback;
+  }
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 1) {
+    throw new QueryModelError(`${what} limit must be a whole number of at least 1`);
+  }
+  if (n > max) {
+    notices.push(`The ${what} limit ${n} was capped to ${max}.`);
+    return max;
+  }
+  return n;
+}
+
+/** Caps a search range to its most recent MAX_SEARCH_RANGE_MS, with a notice. */
+function searchRange(range: TimeRangeMs, notices: string[]): TimeRangeMs {
+  if (range.to - range.from <= MAX_SEARCH_RANGE_MS) {
+    return range;
+  }
+  notices.push(`The time range was longer than 31 days; only its last 31 days were searched.`);
+  return { from: range.to - MAX_SEARCH_RANGE_MS, to: range.to };
+}
+
 export function parseQuery(message: DataQueryMessage): ParsedQuery {
   const model = parseJson(message.json);
   const queryType = message.queryType || (typeof model.queryType === 'string' ? model.queryType : '') || 'metrics';
@@ -94,6 +203,88 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) {
     throw new QueryModelError('the query has no valid time range (from must not be after to)');
   }
+  const common = {
+    refId: message.refId ?? '',
+    intervalMs: Math.max(0, toNumber(message.intervalMS, 0)),
+    maxDataPoints: Math.max(0, toNumber(message.maxDataPoints, 0)),
+    range: { from, to },
+    notices: [] as string[],
+  };
+  switch (queryType) {
+    case 'logs': {
+      const sort = model.sort ?? 'desc';
+      if (sort !== 'asc' && sort !== 'desc') {
+        throw new QueryModelError('sort must be "asc" or "desc"');
+      }
+      return {
+        ...common,
+        queryType,
+        query: optionalString(model, 'query', 8192),
+        filters: parseFilters(model.filters),
+        sort,
+        limit: limitOf(model.limit, 100, MAX_LOGS, 'logs', common.notices),
+        range: searchRange(common.range, common.notices),
+      };
+    }
+    case 'logs_count': {
+      const groupBy = optionalString(model, 'groupBy', 64);
+      if (groupBy !== undefined && !(EVENT_FILTER_FIELDS as readonly string[]).includes(groupBy)) {
+        throw new QueryModelError(
+          `groupBy "${groupBy}" is not an event field: use one of ${EVENT_FILTER_FIELDS.join(', ')}`
+        );
+      }
+      return {
+        ...common,
+        queryType,
+        query: optionalString(model, 'query', 8192),
+        filters: parseFilters(model.filters),
+        groupBy: groupBy as EventFilterField | undefined,
+      };
+    }
+    case 'traces': {
+      const traceId = optionalString(model, 'traceId', 64);
+      if (traceId !== undefined && !/^[0-9a-fA-F]{1,32}$/.test(traceId)) {
+        throw new QueryModelError(`traceId "${traceId.slice(0, 40)}" is not a trace id (1 to 32 hex digits)`);
+      }
+      const service = optionalString(model, 'service', 256);
+      if (traceId === undefined && service === undefined) {
+        throw new QueryModelError('a traces query needs a traceId, or a service to search');
+      }
+      const tags = model.tags ?? {};
+      if (
+        typeof tags !== 'object' ||
+        Array.isArray(tags) ||
+        Object.values(tags as object).some((v) => typeof v !== 'string')
+      ) {
+        throw new QueryModelError('tags must be an object of strings such as {"ai.operation": "search"}');
+      }
+      for (const key of ['minDuration', 'maxDuration']) {
+        const d = optionalString(model, key, 32);
+        if (d !== undefined && !/^\d+(\.\d+)?(us|µs|ms|s|m|h)$/.test(d)) {
+          throw new QueryModelError(`${key} "${d}" is not a duration such as 100ms or 1.5s`);
+        }
+      }
+      return {
+        ...common,
+        queryType,
+        traceId,
+        service,
+        operation: optionalString(model, 'operation', 256),
+        tags: tags as Record<string, string>,
+        minDuration: optionalString(model, 'minDuration', 32),
+        maxDuration: optionalString(model, 'maxDuration', 32),
+        limit: limitOf(model.limit, 20, MAX_TRACES, 'traces', common.notices),
+        range: searchRange(common.range, common.notices),
+      };
+    }
+    case 'correlate':
+      return { ...common, queryType, service: optionalString(model, 'service', 256) };
+    default:
+      return parseMetrics(model, common);
+  }
+}
+
+function parseMetrics(model: Record<string, unknown>, common: CommonQuery): MetricsQuery {
   const expr = model.expr;
   if (typeof expr !== 'string' || expr.trim() === '') {
     throw new QueryModelError('the metrics query has no PromQL expression: fill in "expr"');
@@ -116,14 +307,11 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
     }
   }
   return {
+    ...common,
     queryType: 'metrics',
-    refId: message.refId ?? '',
     expr,
     instant: model.instant === true && model.range !== true,
     legendFormat: model.legendFormat as string | undefined,
     minStepSec,
-    intervalMs: Math.max(0, toNumber(message.intervalMS, 0)),
-    maxDataPoints: Math.max(0, toNumber(message.maxDataPoints, 0)),
-    range: { from, to },
   };
 }

@@ -1,0 +1,104 @@
+import type { Frame } from '../protocol/frame';
+import type { SelfLink } from './eventFrames';
+import type { CorrelateQuery } from './model';
+
+/** What each source contributed, by memory operation; a missing part is undefined. */
+export interface CorrelationParts {
+  p99Seconds?: Map<string, number>;
+  errorRate?: Map<string, number>;
+  topErrors?: Map<string, Array<{ type: string; count: number }>>;
+  slowestTraces?: Map<string, string[]>;
+  /** Why a part is missing: one line per failed source, naming it. */
+  failures: string[];
+}
+
+/** PromQL of the correlated view, over the query's range. */
+export function correlatePromQL(rangeSeconds: number): { p99: string; errorRate: string } {
+  const window = `${Math.max(60, Math.round(rangeSeconds))}s`;
+  return {
+    p99: `histogram_quantile(0.99, sum by (operation, le) (rate(ai_memory_operation_duration_seconds_bucket[${window}])))`,
+    errorRate: `sum by (operation) (rate(ai_memory_operations_total{status="error"}[${window}])) / sum by (operation) (rate(ai_memory_operations_total[${window}]))`,
+  };
+}
+
+/**
+ * One row per memory operation joining p99 latency and error rate (Prometheus), the top error
+ * types (Elasticsearch) and the slowest traces (Jaeger), with links to that operation's logs and
+ * traces. A failed source leaves its columns empty and says so in a notice. Pure.
+ */
+export function correlationFrame(
+  query: CorrelateQuery,
+  parts: CorrelationParts,
+  self: SelfLink,
+  service: string | undefined
+): Frame {
+  const operations = new Set<string>();
+  for (const map of [parts.p99Seconds, parts.errorRate, parts.topErrors, parts.slowestTraces]) {
+    map?.forEach((_, op) => operations.add(op));
+  }
+  const rows = [...operations].sort();
+  const notices = [...query.notices, ...parts.failures].map((text) => ({ severity: 'warning' as const, text }));
+  const finite = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? null : v);
+  return {
+    name: 'Memory operations',
+    refId: query.refId,
+    meta: { preferredVisualisationType: 'table', ...(notices.length ? { notices } : {}) },
+    fields: [
+      {
+        name: 'operation',
+        type: 'string',
+        values: rows,
+        config: {
+          links: [
+            {
+              title: 'Logs of this operation',
+              url: '',
+              internal: {
+                datasourceUid: self.uid,
+                datasourceName: self.name,
+                query: { queryType: 'logs', filters: { operation: '${__value.raw}' } },
+              },
+            },
+            ...(service
+              ? [
+                  {
+                    title: 'Traces of this operation',
+                    url: '',
+                    internal: {
+                      datasourceUid: self.uid,
+                      datasourceName: self.name,
+                      query: { queryType: 'traces', service, operation: 'ai.memory.${__value.raw}' },
+                    },
+                  },
+                ]
+              : []),
+          ],
+        },
+      },
+      {
+        name: 'p99 latency',
+        type: 'number',
+        values: rows.map((op) => finite(parts.p99Seconds?.get(op))),
+        config: { unit: 's' },
+      },
+      {
+        name: 'error rate',
+        type: 'number',
+        values: rows.map((op) => finite(parts.errorRate?.get(op))),
+        config: { unit: 'percentunit' },
+      },
+      {
+        name: 'top errors',
+        type: 'string',
+        values: rows.map((op) =>
+          parts.topErrors ? (parts.topErrors.get(op) ?? []).map((e) => `${e.type} (${e.count})`).join(', ') : null
+        ),
+      },
+      {
+        name: 'slowest traces',
+        type: 'string',
+        values: rows.map((op) => (parts.slowestTraces ? (parts.slowestTraces.get(op) ?? []).join(', ') : null)),
+      },
+    ],
+  };
+}

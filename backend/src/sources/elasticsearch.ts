@@ -1,0 +1,68 @@
+import type { ElasticsearchSettings } from '../settings';
+import { requestJson } from './http';
+import { SourceError } from './sourceError';
+
+export const ELASTICSEARCH = 'Elasticsearch';
+
+interface SearchResponse {
+  hits?: {
+    total?: { value: number } | number;
+    hits?: Array<{ _id: string; _index: string; _source: Record<string, unknown> }>;
+  };
+  aggregations?: Record<string, any>;
+  error?: { type?: string; reason?: string; root_cause?: Array<{ reason?: string }> };
+  status?: number;
+  timed_out?: boolean;
+}
+
+/** Elasticsearch's REST search API, as Grafana's own data source uses it: the same for 8.x and 9.x. */
+export class ElasticsearchClient {
+  constructor(private readonly settings: ElasticsearchSettings) {}
+
+  async search(body: unknown, signal?: AbortSignal): Promise<SearchResponse> {
+    const path = `/${encodeURIComponent(this.settings.index).replace(/%2A/g, '*').replace(/%2C/g, ',')}/_search?ignore_unavailable=true&allow_no_indices=true`;
+    const { status, json } = await requestJson(ELASTICSEARCH, this.settings, path, { method: 'POST', body, signal });
+    const response = (json ?? {}) as SearchResponse;
+    if (status >= 400 || response.error) {
+      const reason = response.error?.root_cause?.[0]?.reason ?? response.error?.reason ?? `HTTP ${status}`;
+      const badQuery = status === 400 || response.error?.type === 'search_phase_execution_exception';
+      throw new SourceError(
+        ELASTICSEARCH,
+        badQuery ? 'bad_query' : 'http',
+        `Elasticsearch rejected the search: ${reason}`,
+        status
+      );
+    }
+    if (!response.hits && !response.aggregations) {
+      throw new SourceError(
+        ELASTICSEARCH,
+        'bad_response',
+        `Elasticsearch answered HTTP ${status} without search results: is the URL an Elasticsearch server?`,
+        status
+      );
+    }
+    return response;
+  }
+
+  /** The cluster's version and health, for CheckHealth. */
+  async health(): Promise<string> {
+    const { status, json } = await requestJson(ELASTICSEARCH, this.settings, '/_cluster/health');
+    const body = json as { status?: string; cluster_name?: string } | undefined;
+    if (status !== 200 || !body?.status) {
+      throw new SourceError(
+        ELASTICSEARCH,
+        'bad_response',
+        `Elasticsearch answered HTTP ${status} to /_cluster/health`,
+        status
+      );
+    }
+    if (body.status === 'red') {
+      throw new SourceError(ELASTICSEARCH, 'http', `Elasticsearch cluster ${body.cluster_name ?? ''} is red`);
+    }
+    const nodes = await requestJson(ELASTICSEARCH, this.settings, '/_nodes?filter_path=nodes.*.version');
+    const versions = Object.values(((nodes.json as any)?.nodes ?? {}) as Record<string, { version?: string }>).map(
+      (n) => n.version
+    );
+    return `Elasticsearch ${versions[0] ?? 'unknown version'} (${body.status})`;
+  }
+}

@@ -1,0 +1,42 @@
+import { countSearchBody, eventsFilter, logsSearchBody } from './elasticsearchDsl';
+
+const range = { from: 1000, to: 2000 };
+
+describe('Elasticsearch DSL for AI events', () => {
+  it('puts filter values into term/terms clauses as data, never into query text', () => {
+    const hostile = 'coding") OR (*:*';
+    const filter = eventsFilter(range, undefined, { agent_type: [hostile], level: ['ERROR', 'WARN'] }) as any;
+    expect(filter.bool.filter).toEqual([
+      { range: { '@timestamp': { gte: 1000, lte: 2000, format: 'epoch_millis' } } },
+      { term: { agent_type: hostile } },
+      { terms: { level: ['ERROR', 'WARN'] } },
+    ]);
+  });
+
+  it('adds the user query as query_string, and skips empty or match-all text', () => {
+    expect((eventsFilter(range, 'error_type:TimeoutError', {}) as any).bool.filter[1]).toEqual({
+      query_string: { query: 'error_type:TimeoutError', default_field: 'message', analyze_wildcard: true },
+    });
+    expect((eventsFilter(range, ' * ', {}) as any).bool.filter).toHaveLength(1);
+  });
+
+  it('sorts and limits log searches', () => {
+    expect(logsSearchBody(range, undefined, {}, 'asc', 10)).toMatchObject({
+      size: 10,
+      sort: [{ '@timestamp': { order: 'asc' } }],
+    });
+  });
+
+  it('counts over time, grouped by a field, with empty buckets kept', () => {
+    const body = countSearchBody(range, undefined, {}, 'error_type', 60_000) as any;
+    expect(body.aggs.groups.terms.field).toBe('error_type');
+    expect(body.aggs.groups.aggs.over_time.date_histogram).toMatchObject({
+      fixed_interval: '60000ms',
+      min_doc_count: 0,
+      extended_bounds: { min: 1000, max: 2000 },
+    });
+    expect(
+      (countSearchBody(range, undefined, {}, undefined, 10) as any).aggs.over_time.date_histogram.fixed_interval
+    ).toBe('1000ms');
+  });
+});
