@@ -1,6 +1,7 @@
 import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 import { AgentMemoryOptions, AgentMemoryQuery, DEFAULT_QUERY } from './types';
+import { interpolateQuery } from './interpolate';
 
 /** Every query runs in the backend, so dashboards and alert rules get the same answers. */
 export class DataSource extends DataSourceWithBackend<AgentMemoryQuery, AgentMemoryOptions> {
@@ -13,18 +14,30 @@ export class DataSource extends DataSourceWithBackend<AgentMemoryQuery, AgentMem
     return DEFAULT_QUERY;
   }
 
-  // Queries without an expression or hidden by the user are not sent.
+  // Hidden queries, and metrics or trace queries with nothing to run, are not sent.
   filterQuery(query: AgentMemoryQuery): boolean {
-    return !query.hide && Boolean(query.expr?.trim());
+    if (query.hide) {
+      return false;
+    }
+    switch (query.queryType ?? 'metrics') {
+      case 'metrics':
+        return Boolean(query.expr?.trim());
+      case 'traces':
+        return Boolean(query.traceId?.trim() || query.service?.trim());
+      default:
+        return true;
+    }
   }
 
   // Dashboard variables are replaced in the browser; Grafana's $__ interval macros stay for the backend.
   applyTemplateVariables(query: AgentMemoryQuery, scopedVars: ScopedVars): AgentMemoryQuery {
     const templateSrv = getTemplateSrv();
-    return {
-      ...query,
-      expr: query.expr ? templateSrv.replace(query.expr, scopedVars) : query.expr,
-      legendFormat: query.legendFormat ? templateSrv.replace(query.legendFormat, scopedVars) : query.legendFormat,
-    };
+    return interpolateQuery(query, (text, format) => templateSrv.replace(text, scopedVars, format));
+  }
+
+  /** Autocomplete values from the backend's resources (labels, event fields, services, operations). */
+  async suggestions(path: string, params?: Record<string, string>): Promise<string[]> {
+    const values = await this.getResource<unknown>(path, params);
+    return Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
   }
 }

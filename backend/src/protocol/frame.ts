@@ -22,7 +22,7 @@ export interface Field {
   name: string;
   type: FieldType;
   /** Times are epoch milliseconds (fractions keep sub-millisecond precision). */
-  values: ReadonlyArray<unknown>;
+  values: readonly unknown[];
   labels?: Record<string, string>;
   config?: FieldConfig;
 }

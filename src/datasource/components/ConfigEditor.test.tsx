@@ -1,0 +1,57 @@
+import React from 'react';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { testIds } from '../../components/testIds';
+import { ConfigEditor } from './ConfigEditor';
+
+function props(overrides: Record<string, unknown> = {}) {
+  const onOptionsChange = jest.fn();
+  const options = {
+    id: 1,
+    uid: 'agentmemory',
+    name: 'Agent Memory',
+    type: 'memstack-agentmemory-datasource',
+    jsonData: { prometheusUrl: 'http://prom:9090' },
+    secureJsonFields: { elasticsearchApiKey: true },
+    ...overrides,
+  } as any;
+  return { options, onOptionsChange };
+}
+
+describe('ConfigEditor', () => {
+  it('shows a section for each source', () => {
+    render(<ConfigEditor {...props()} />);
+    for (const source of ['prometheus', 'elasticsearch', 'jaeger']) {
+      expect(screen.getByTestId(testIds.datasource.configSection(source))).toBeInTheDocument();
+    }
+    expect(screen.getByTestId(testIds.datasource.configPrometheusUrl)).toHaveValue('http://prom:9090');
+  });
+
+  it('writes URLs to jsonData and secrets to secureJsonData only', () => {
+    const p = props();
+    render(<ConfigEditor {...p} />);
+    fireEvent.change(screen.getByTestId('data-testid ds-config-elasticsearch-url'), {
+      target: { value: ' http://es:9200 ' },
+    });
+    expect(p.onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { prometheusUrl: 'http://prom:9090', elasticsearchUrl: 'http://es:9200' } })
+    );
+    fireEvent.change(screen.getByTestId(testIds.datasource.configBearerToken), { target: { value: 't0ken' } });
+    const last = p.onOptionsChange.mock.calls.at(-1)[0];
+    expect(last.secureJsonData).toEqual({ prometheusBearerToken: 't0ken' });
+    expect(JSON.stringify(last.jsonData)).not.toContain('t0ken');
+  });
+
+  it('shows a configured secret as configured and can reset it', () => {
+    const p = props();
+    render(<ConfigEditor {...p} />);
+    const resets = screen.getAllByRole('button', { name: /reset/i });
+    expect(resets).toHaveLength(1);
+    fireEvent.click(resets[0]);
+    expect(p.onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        secureJsonFields: { elasticsearchApiKey: false },
+        secureJsonData: { elasticsearchApiKey: '' },
+      })
+    );
+  });
+});

@@ -1,0 +1,67 @@
+import React from 'react';
+import { InlineField, MultiCombobox, Stack } from '@grafana/ui';
+import { testIds } from '../../components/testIds';
+import type { DataSource } from '../datasource';
+import type { AgentMemoryQuery, EventFilterField } from '../types';
+import { suggestionLoader } from './useSuggestions';
+
+const SHOWN: EventFilterField[] = ['agent_type', 'operation', 'level', 'performance_class', 'error_type'];
+
+function FilterField({
+  datasource,
+  field,
+  values,
+  onChange,
+}: {
+  datasource: DataSource;
+  field: EventFilterField;
+  values: string[];
+  onChange: (v: string[]) => void;
+}) {
+  const options = React.useMemo(
+    () => suggestionLoader(datasource, 'elasticsearch/field-values', { field }),
+    [datasource, field]
+  );
+  return (
+    <InlineField label={field.replace('_', ' ')} labelWidth={16}>
+      <div data-testid={testIds.datasource.eventFilter(field)}>
+        <MultiCombobox<string>
+          width="auto"
+          minWidth={20}
+          maxWidth={40}
+          createCustomValue
+          options={options}
+          value={values}
+          placeholder="any"
+          onChange={(selected) => onChange(selected.map((s) => s.value).filter(Boolean))}
+        />
+      </div>
+    </InlineField>
+  );
+}
+
+/** Exact-value filters on AI event fields, with values suggested from Elasticsearch. */
+export function EventFiltersEditor({
+  datasource,
+  query,
+  onChange,
+}: {
+  datasource: DataSource;
+  query: AgentMemoryQuery;
+  onChange: (q: AgentMemoryQuery) => void;
+}) {
+  const filters = query.filters ?? {};
+  return (
+    <Stack direction="row" gap={1} wrap="wrap">
+      {SHOWN.map((field) => (
+        <FilterField
+          key={field}
+          datasource={datasource}
+          field={field}
+          values={filters[field] ?? []}
+          onChange={(values) => onChange({ ...query, filters: { ...filters, [field]: values } })}
+        />
+      ))}
+    </Stack>
+  );
+}

@@ -1,0 +1,73 @@
+import React, { ChangeEvent } from 'react';
+import { InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
+import { testIds } from '../../components/testIds';
+import type { DataSource } from '../datasource';
+import type { AgentMemoryQuery } from '../types';
+import { EventFiltersEditor } from './EventFiltersEditor';
+
+interface Props {
+  datasource: DataSource;
+  query: AgentMemoryQuery;
+  onChange: (query: AgentMemoryQuery) => void;
+  onRunQuery: () => void;
+}
+
+/** AI events from Elasticsearch as log lines: a Lucene query, filters, sort and limit. */
+export function LogsQueryEditor({ datasource, query, onChange, onRunQuery }: Props) {
+  return (
+    <Stack direction="column" gap={1}>
+      <InlineField
+        label="Query"
+        labelWidth={14}
+        grow
+        tooltip="Lucene query over the events, e.g. error_type:TimeoutError; empty for all"
+      >
+        <Input
+          data-testid={testIds.datasource.logsQuery}
+          value={query.query ?? ''}
+          placeholder="error_type:TimeoutError AND agent_type:coding"
+          onChange={(e: ChangeEvent<HTMLInputElement>) => onChange({ ...query, query: e.target.value })}
+          onBlur={onRunQuery}
+        />
+      </InlineField>
+      <EventFiltersEditor
+        datasource={datasource}
+        query={query}
+        onChange={(q) => {
+          onChange(q);
+          onRunQuery();
+        }}
+      />
+      <Stack direction="row" gap={1}>
+        <InlineField label="Sort" labelWidth={14}>
+          <RadioButtonGroup<'asc' | 'desc'>
+            options={[
+              { label: 'Newest first', value: 'desc' },
+              { label: 'Oldest first', value: 'asc' },
+            ]}
+            value={query.sort ?? 'desc'}
+            onChange={(sort) => {
+              onChange({ ...query, sort });
+              onRunQuery();
+            }}
+          />
+        </InlineField>
+        <InlineField label="Limit" labelWidth={10} tooltip="At most 5,000 lines">
+          <Input
+            data-testid={testIds.datasource.logsLimit}
+            type="number"
+            width={12}
+            min={1}
+            max={5000}
+            value={query.limit ?? ''}
+            placeholder="100"
+            onChange={(e: ChangeEvent<HTMLInputElement>) =>
+              onChange({ ...query, limit: e.target.value === '' ? undefined : Number(e.target.value) })
+            }
+            onBlur={onRunQuery}
+          />
+        </InlineField>
+      </Stack>
+    </Stack>
+  );
+}

@@ -1,0 +1,128 @@
+import React, { ChangeEvent } from 'react';
+import { Combobox, InlineField, Input, Stack } from '@grafana/ui';
+import { testIds } from '../../components/testIds';
+import type { DataSource } from '../datasource';
+import type { AgentMemoryQuery } from '../types';
+import { suggestionLoader } from './useSuggestions';
+
+/** "k=v, k2=v2" to a tag object and back, for the one-line tags input. */
+export function parseTags(text: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const at = part.indexOf('=');
+    if (at > 0) {
+      tags[part.slice(0, at).trim()] = part.slice(at + 1).trim();
+    }
+  }
+  return tags;
+}
+
+export function formatTags(tags: Record<string, string> | undefined): string {
+  return Object.entries(tags ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}
+
+/** Jaeger: a trace by id, or a search by service, operation, tags and duration. */
+export function TracesQueryEditor({
+  datasource,
+  query,
+  onChange,
+  onRunQuery,
+}: {
+  datasource: DataSource;
+  query: AgentMemoryQuery;
+  onChange: (q: AgentMemoryQuery) => void;
+  onRunQuery: () => void;
+}) {
+  const services = React.useMemo(() => suggestionLoader(datasource, 'jaeger/services'), [datasource]);
+  const operations = React.useMemo(
+    () =>
+      query.service ? suggestionLoader(datasource, 'jaeger/operations', { service: query.service }) : async () => [],
+    [datasource, query.service]
+  );
+  const set = (patch: Partial<AgentMemoryQuery>, run = false) => {
+    onChange({ ...query, ...patch });
+    if (run) {
+      onRunQuery();
+    }
+  };
+  return (
+    <Stack direction="column" gap={1}>
+      <InlineField label="Trace ID" labelWidth={14} tooltip="Open one trace; leave empty to search">
+        <Input
+          data-testid={testIds.datasource.traceId}
+          width={40}
+          value={query.traceId ?? ''}
+          placeholder="e.g. 4bf92f3577b34da6a3ce929d0e0e4736"
+          onChange={(e: ChangeEvent<HTMLInputElement>) => set({ traceId: e.target.value.trim() || undefined })}
+          onBlur={onRunQuery}
+        />
+      </InlineField>
+      {!query.traceId && (
+        <Stack direction="row" gap={1} wrap="wrap">
+          <InlineField label="Service" labelWidth={14}>
+            <div data-testid={testIds.datasource.traceService}>
+              <Combobox<string>
+                width={30}
+                isClearable
+                createCustomValue
+                options={services}
+                value={query.service ?? null}
+                onChange={(v) => set({ service: v?.value, operation: undefined }, true)}
+              />
+            </div>
+          </InlineField>
+          <InlineField label="Operation" labelWidth={12}>
+            <Combobox<string>
+              width={30}
+              createCustomValue
+              isClearable
+              options={operations}
+              value={query.operation ?? null}
+              onChange={(v) => set({ operation: v?.value }, true)}
+            />
+          </InlineField>
+          <InlineField label="Tags" labelWidth={8} tooltip="key=value pairs, comma separated">
+            <Input
+              width={36}
+              defaultValue={formatTags(query.tags)}
+              placeholder="ai.agent_type=coding, error=true"
+              onBlur={(e) => set({ tags: parseTags(e.currentTarget.value) }, true)}
+            />
+          </InlineField>
+          <InlineField label="Min" labelWidth={6}>
+            <Input
+              width={10}
+              value={query.minDuration ?? ''}
+              placeholder="100ms"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => set({ minDuration: e.target.value || undefined })}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+          <InlineField label="Max" labelWidth={6}>
+            <Input
+              width={10}
+              value={query.maxDuration ?? ''}
+              placeholder="5s"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => set({ maxDuration: e.target.value || undefined })}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+          <InlineField label="Limit" labelWidth={8}>
+            <Input
+              type="number"
+              width={10}
+              value={query.limit ?? ''}
+              placeholder="20"
+              onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                set({ limit: e.target.value === '' ? undefined : Number(e.target.value) })
+              }
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        </Stack>
+      )}
+    </Stack>
+  );
+}

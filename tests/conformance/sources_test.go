@@ -1,0 +1,276 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
+)
+
+func envURL(t *testing.T, name string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		t.Fatalf("%s is not set: bring the stack up (scripts/stack.sh up) and eval \"$(scripts/stack.sh env)\"", name)
+	}
+	return v
+}
+
+func allSources(t *testing.T, esURL string) map[string]any {
+	return map[string]any{
+		"prometheusUrl":    prometheusURL(t),
+		"elasticsearchUrl": esURL,
+		"jaegerUrl":        envURL(t, "JAEGER_URL"),
+		"jaegerService":    "agentmemory-demo",
+	}
+}
+
+func query(t *testing.T, refID, queryType string, model map[string]any, from, to time.Time) *pluginv2.DataQuery {
+	q := metricsQuery(t, refID, model, from, to)
+	q.QueryType = queryType
+	return q
+}
+
+func fieldByName(t *testing.T, f *data.Frame, name string) *data.Field {
+	t.Helper()
+	field, _ := f.FieldByName(name)
+	if field == nil {
+		t.Fatalf("frame %q has no field %q (fields: %v)", f.Name, name, f.Fields)
+	}
+	return field
+}
+
+func TestElasticsearchAndJaegerQueries(t *testing.T) {
+	p := startPlugin(t)
+	ctx := pluginContext(t, allSources(t, envURL(t, "ES_URL")), nil)
+	to := time.Now()
+	from := to.Add(-15 * time.Minute)
+	res, err := p.data.QueryData(ctxWithTimeout(t, 30*time.Second), &pluginv2.QueryDataRequest{
+		PluginContext: ctx,
+		Queries: []*pluginv2.DataQuery{
+			query(t, "LOGS", "logs", map[string]any{"filters": map[string]any{"operation": "search"}, "limit": 20}, from, to),
+			query(t, "COUNT", "logs_count", map[string]any{"groupBy": "operation"}, from, to),
+			query(t, "SEARCH", "traces", map[string]any{"service": "agentmemory-demo", "operation": "ai.memory.search", "limit": 5}, from, to),
+			query(t, "CORR", "correlate", map[string]any{}, from, to),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for refID, r := range res.Responses {
+		if r.Error != "" {
+			t.Fatalf("%s failed: %s", refID, r.Error)
+		}
+	}
+
+	t.Run("logs decode as a log-lines frame with severities, labels and trace ids", func(t *testing.T) {
+		frames := decodeFrames(t, res.Responses["LOGS"])
+		f := frames[0]
+		if f.Meta == nil || f.Meta.Type != data.FrameTypeLogLines {
+			t.Fatalf("meta %+v, want log-lines", f.Meta)
+		}
+		if f.Rows() == 0 || f.Rows() > 20 {
+			t.Fatalf("%d rows, want 1..20", f.Rows())
+		}
+		ts := fieldByName(t, f, "timestamp").At(0).(time.Time)
+		if ts.Before(from.Add(-time.Minute)) {
+			t.Fatalf("log time %s is before the range", ts)
+		}
+		labels := fieldByName(t, f, "labels")
+		if labels.Type() != data.FieldTypeJSON && labels.Type() != data.FieldTypeNullableJSON {
+			t.Fatalf("labels field type %s, want JSON", labels.Type())
+		}
+		var first map[string]string
+		if err := json.Unmarshal(labels.At(0).(json.RawMessage), &first); err != nil || first["operation"] != "search" {
+			t.Fatalf("labels %s, want operation=search (%v)", labels.At(0), err)
+		}
+		traceField := fieldByName(t, f, "traceID")
+		if traceField.Config == nil || len(traceField.Config.Links) == 0 || traceField.Config.Links[0].Internal == nil {
+			t.Fatal("traceID has no internal link to the trace view")
+		}
+	})
+
+	t.Run("logs_count decodes as labelled time series", func(t *testing.T) {
+		frames := decodeFrames(t, res.Responses["COUNT"])
+		ops := map[string]bool{}
+		for _, f := range frames {
+			ops[f.Fields[1].Labels["operation"]] = true
+		}
+		if !ops["search"] || !ops["add"] {
+			t.Fatalf("count series for %v, want search and add", ops)
+		}
+	})
+
+	var traceID string
+	t.Run("trace search decodes as a table of traces", func(t *testing.T) {
+		f := decodeFrames(t, res.Responses["SEARCH"])[0]
+		if f.Rows() == 0 {
+			t.Fatal("no traces found for ai.memory.search")
+		}
+		traceID = fieldByName(t, f, "traceID").At(0).(string)
+	})
+
+	t.Run("trace by id decodes in the shape of the trace view", func(t *testing.T) {
+		if traceID == "" {
+			t.Skip("no trace id from the search subtest")
+		}
+		res, err := p.data.QueryData(ctxWithTimeout(t, 20*time.Second), &pluginv2.QueryDataRequest{
+			PluginContext: ctx,
+			Queries:       []*pluginv2.DataQuery{query(t, "TRACE", "traces", map[string]any{"traceId": traceID}, from, to)},
+		})
+		if err != nil || res.Responses["TRACE"].Error != "" {
+			t.Fatalf("%v %+v", err, res.Responses["TRACE"])
+		}
+		f := decodeFrames(t, res.Responses["TRACE"])[0]
+		if f.Meta == nil || f.Meta.PreferredVisualization != data.VisTypeTrace {
+			t.Fatalf("meta %+v, want preferred visualisation trace", f.Meta)
+		}
+		for _, name := range []string{"traceID", "spanID", "parentSpanID", "operationName", "serviceName", "serviceTags", "startTime", "duration", "tags", "logs"} {
+			fieldByName(t, f, name)
+		}
+		ops := map[string]bool{}
+		for i := 0; i < f.Rows(); i++ {
+			ops[fieldByName(t, f, "operationName").At(i).(string)] = true
+		}
+		if !ops["ai.memory.search"] {
+			t.Fatalf("operations %v lack ai.memory.search", ops)
+		}
+	})
+
+	t.Run("correlate joins Prometheus, Elasticsearch and Jaeger per operation", func(t *testing.T) {
+		f := decodeFrames(t, res.Responses["CORR"])[0]
+		if f.Meta != nil && len(f.Meta.Notices) > 0 {
+			t.Fatalf("correlation had notices with every source up: %+v", f.Meta.Notices)
+		}
+		rows := map[string]int{}
+		for i := 0; i < f.Rows(); i++ {
+			rows[f.Fields[0].At(i).(string)] = i
+		}
+		i, ok := rows["search"]
+		if !ok {
+			t.Fatalf("operations %v lack search", rows)
+		}
+		p99 := fieldByName(t, f, "p99 latency").At(i).(*float64)
+		if p99 == nil || *p99 <= 0 {
+			t.Fatalf("p99 of search is %v", p99)
+		}
+		slow := fieldByName(t, f, "slowest traces").At(i).(string)
+		if slow == "" {
+			t.Fatal("no slowest traces for search")
+		}
+	})
+}
+
+func TestCorrelateKeepsPartsWhenASourceIsDown(t *testing.T) {
+	p := startPlugin(t)
+	settings := allSources(t, "http://127.0.0.1:1")
+	res, err := p.data.QueryData(ctxWithTimeout(t, 30*time.Second), &pluginv2.QueryDataRequest{
+		PluginContext: pluginContext(t, settings, map[string]string{"elasticsearchApiKey": "top-secret-key"}),
+		Queries: []*pluginv2.DataQuery{
+			query(t, "CORR", "correlate", map[string]any{}, time.Now().Add(-10*time.Minute), time.Now()),
+			query(t, "LOGS", "logs", map[string]any{}, time.Now().Add(-10*time.Minute), time.Now()),
+			query(t, "M", "metrics", map[string]any{"expr": "count(" + demoSelector + ")"}, time.Now().Add(-5*time.Minute), time.Now()),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	corr := decodeFrames(t, res.Responses["CORR"])[0]
+	if corr.Meta == nil || len(corr.Meta.Notices) == 0 || !strings.Contains(corr.Meta.Notices[0].Text, "Elasticsearch") {
+		t.Fatalf("want a notice naming Elasticsearch, got %+v", corr.Meta)
+	}
+	if corr.Rows() == 0 {
+		t.Fatal("the Prometheus part of the correlation is missing")
+	}
+	logs := res.Responses["LOGS"]
+	if logs.ErrorSource != "downstream" || !strings.Contains(logs.Error, "Elasticsearch") {
+		t.Fatalf("logs: %+v, want a downstream error naming Elasticsearch", logs)
+	}
+	if strings.Contains(logs.Error, "top-secret-key") || strings.Contains(p.logs.String(), "top-secret-key") {
+		t.Fatal("the API key leaked")
+	}
+	if res.Responses["M"].Error != "" {
+		t.Fatalf("the metrics query of the same request failed: %s", res.Responses["M"].Error)
+	}
+	metrics, err := p.diagnostics.CollectMetrics(ctxWithTimeout(t, 5*time.Second), &pluginv2.CollectMetricsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(metrics.Metrics.Prometheus), `circuit_breaker_state{service_name="elasticsearch 127.0.0.1:1"}`) {
+		t.Fatalf("no breaker state for the Elasticsearch upstream in CollectMetrics")
+	}
+}
+
+func TestCheckHealthNamesEachSource(t *testing.T) {
+	p := startPlugin(t)
+	up, err := p.diagnostics.CheckHealth(ctxWithTimeout(t, 15*time.Second), &pluginv2.CheckHealthRequest{PluginContext: pluginContext(t, allSources(t, envURL(t, "ES_URL")), nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.Status != pluginv2.CheckHealthResponse_OK || !strings.Contains(up.Message, "Elasticsearch 9.") || !strings.Contains(up.Message, "Jaeger") {
+		t.Fatalf("all up: %s %q", up.Status, up.Message)
+	}
+	settings := allSources(t, envURL(t, "ES_URL"))
+	settings["jaegerUrl"] = "http://127.0.0.1:1"
+	down, err := p.diagnostics.CheckHealth(ctxWithTimeout(t, 15*time.Second), &pluginv2.CheckHealthRequest{PluginContext: pluginContext(t, settings, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if down.Status != pluginv2.CheckHealthResponse_ERROR || !strings.HasPrefix(down.Message, "Jaeger at http://127.0.0.1:1 is unreachable") {
+		t.Fatalf("jaeger down: %s %q", down.Status, down.Message)
+	}
+}
+
+// The same logs query against Elasticsearch 8.19: one data source serves 8.x and 9.x.
+func TestLogsOnElasticsearch8(t *testing.T) {
+	es8 := envURL(t, "ES8_URL")
+	index := fmt.Sprintf("ai-events-conformance8-%d", time.Now().UnixNano())
+	var bulk bytes.Buffer
+	now := time.Now().UTC()
+	for i := 0; i < 3; i++ {
+		fmt.Fprintf(&bulk, "{\"index\":{\"_index\":%q}}\n", index)
+		fmt.Fprintf(&bulk, "{\"@timestamp\":%q,\"level\":\"INFO\",\"message\":\"search finished\",\"operation\":\"search\",\"agent_type\":\"coding\"}\n", now.Add(-time.Duration(i)*time.Second).Format(time.RFC3339Nano))
+	}
+	resp, err := http.Post(es8+"/_bulk?refresh=true", "application/x-ndjson", &bulk)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("indexing into Elasticsearch 8: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	defer func() {
+		req, _ := http.NewRequest(http.MethodDelete, es8+"/"+index, nil)
+		if r, err := http.DefaultClient.Do(req); err == nil {
+			r.Body.Close()
+		}
+	}()
+	p := startPlugin(t)
+	settings := allSources(t, es8)
+	settings["elasticsearchIndex"] = index
+	res, err := p.data.QueryData(ctxWithTimeout(t, 20*time.Second), &pluginv2.QueryDataRequest{
+		PluginContext: pluginContext(t, settings, nil),
+		Queries: []*pluginv2.DataQuery{
+			query(t, "L", "logs", map[string]any{"filters": map[string]any{"agent_type": "coding"}}, now.Add(-time.Hour), now.Add(time.Minute)),
+			query(t, "C", "logs_count", map[string]any{}, now.Add(-time.Hour), now.Add(time.Minute)),
+		},
+	})
+	if err != nil || res.Responses["L"].Error != "" || res.Responses["C"].Error != "" {
+		t.Fatalf("%v %+v", err, res.Responses)
+	}
+	if rows := decodeFrames(t, res.Responses["L"])[0].Rows(); rows != 3 {
+		t.Fatalf("%d log lines from Elasticsearch 8, want 3", rows)
+	}
+	var total float64
+	count := decodeFrames(t, res.Responses["C"])[0]
+	for i := 0; i < count.Rows(); i++ {
+		total += count.Fields[1].At(i).(float64)
+	}
+	if total != 3 {
+		t.Fatalf("counted %v events, want 3", total)
+	}
+}
