@@ -55,6 +55,14 @@ describe('Arrow frame encoding', () => {
     expect(JSON.parse(value.metadata.get('config')!)).toEqual({ displayNameFromDS: 'search' });
   });
 
+  it('keeps non-ASCII strings and nulls intact in the direct Utf8 encoding', () => {
+    const table = tableFromIPC(
+      encodeFrame({ fields: [{ name: 's', type: 'string', values: ['größe', null, 'ok', '记忆'] }] })
+    );
+    expect(table.getChild('s')!.toArray()).toEqual(['größe', null, 'ok', '记忆']);
+    expect(table.schema.fields[0].nullable).toBe(true);
+  });
+
   it('writes a valid empty frame', () => {
     const table = tableFromIPC(encodeFrame({ refId: 'B', fields: [] }));
     expect(table.numRows).toBe(0);

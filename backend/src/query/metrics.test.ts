@@ -9,6 +9,7 @@ const query = (patch: Partial<MetricsQuery> = {}): MetricsQuery => ({
   intervalMs: 15_000,
   maxDataPoints: 1000,
   range: { from: 1_000_000, to: 1_000_000 + 3_600_000 },
+  notices: [],
   ...patch,
 });
 

@@ -15,7 +15,7 @@ export interface TimeRangeMs {
 export interface MetricsQuery {
   queryType: 'metrics';
   refId: string;
-  notices?: string[];
+  notices: string[];
   expr: string;
   /** Instant query at the end of the range; otherwise a range query. */
   instant: boolean;
