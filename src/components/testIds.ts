@@ -26,6 +26,7 @@ export const testIds = {
     traceId: 'data-testid ds-trace-id',
     traceService: 'data-testid ds-trace-service',
     correlateService: 'data-testid ds-correlate-service',
+    variableKind: 'data-testid ds-variable-kind',
     configSection: (source: string) => `data-testid ds-config-${source}`,
   },
   breakerTimeline: {

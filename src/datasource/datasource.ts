@@ -2,11 +2,16 @@ import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 import { AgentMemoryOptions, AgentMemoryQuery, DEFAULT_QUERY } from './types';
 import { interpolateQuery } from './interpolate';
+import { AgentMemoryVariableSupport } from './variables';
 
 /** Every query runs in the backend, so dashboards and alert rules get the same answers. */
 export class DataSource extends DataSourceWithBackend<AgentMemoryQuery, AgentMemoryOptions> {
   constructor(instanceSettings: DataSourceInstanceSettings<AgentMemoryOptions>) {
     super(instanceSettings);
+    this.variables = new AgentMemoryVariableSupport(this);
+    // Annotations run a query of this data source (typically logs with level ERROR); its time
+    // field and first string field (the event message) become the annotation.
+    this.annotations = {};
   }
 
   // Defaults of a new query in the panel editor and in Explore.
