@@ -1,0 +1,29 @@
+// Bundles the browser harness (our editors, React, @grafana/ui) into one file for Chromium.
+import { build } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, 'build');
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: [join(here, 'harness.tsx')],
+  outfile: join(out, 'harness.js'),
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'chrome120',
+  jsx: 'automatic',
+  define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+  loader: { '.svg': 'text', '.css': 'empty', '.woff': 'empty', '.woff2': 'empty', '.png': 'empty' },
+  logLevel: 'error',
+});
+// grafanaBootData must exist before @grafana/runtime reads its config.
+writeFileSync(
+  join(out, 'index.html'),
+  `<!doctype html><html><head><meta charset="utf-8"><title>Agent Memory editors</title>
+<script>window.grafanaBootData = { settings: { featureToggles: {}, buildInfo: { version: '12.3.0' } }, user: { orgId: 1 }, navTree: [] };</script>
+</head><body><div id="root"></div><pre id="requests">[]</pre><script src="harness.js"></script></body></html>`
+);
+console.log(`built ${join(out, 'index.html')}`);
