@@ -274,3 +274,39 @@ func TestLogsOnElasticsearch8(t *testing.T) {
 		t.Fatalf("counted %v events, want 3", total)
 	}
 }
+
+// Alert evaluation: Grafana calls QueryData with no user and the FromAlert header; the answer
+// must be the same frames a dashboard gets.
+func TestAlertEvaluationAnswersLikeADashboard(t *testing.T) {
+	p := startPlugin(t)
+	to := time.Now().Truncate(time.Second)
+	from := to.Add(-10 * time.Minute)
+	expr := fmt.Sprintf("sum by (operation) (%s)", demoSelector)
+	dashboardCtx := pluginContext(t, allSources(t, envURL(t, "ES_URL")), nil)
+	alertCtx := pluginContext(t, allSources(t, envURL(t, "ES_URL")), nil)
+	alertCtx.User = nil
+	ask := func(ctx *pluginv2.PluginContext, headers map[string]string) data.Frames {
+		res, err := p.data.QueryData(ctxWithTimeout(t, 20*time.Second), &pluginv2.QueryDataRequest{
+			PluginContext: ctx,
+			Headers:       headers,
+			Queries: []*pluginv2.DataQuery{
+				metricsQuery(t, "A", map[string]any{"expr": expr, "instant": true}, from, to),
+				query(t, "B", "logs_count", map[string]any{"groupBy": "level"}, from, to),
+			},
+		})
+		if err != nil || res.Responses["A"].Error != "" || res.Responses["B"].Error != "" {
+			t.Fatalf("%v %+v", err, res)
+		}
+		return append(decodeFrames(t, res.Responses["A"]), decodeFrames(t, res.Responses["B"])...)
+	}
+	dashboard := ask(dashboardCtx, nil)
+	alert := ask(alertCtx, map[string]string{"FromAlert": "true"})
+	if len(dashboard) != len(alert) || len(alert) == 0 {
+		t.Fatalf("dashboard got %d frames, alert evaluation %d", len(dashboard), len(alert))
+	}
+	for i := range alert {
+		if alert[i].Fields[1].Labels.String() != dashboard[i].Fields[1].Labels.String() {
+			t.Fatalf("frame %d: labels %s vs %s", i, alert[i].Fields[1].Labels, dashboard[i].Fields[1].Labels)
+		}
+	}
+}

@@ -8,7 +8,7 @@ import { PrometheusClient, PROMETHEUS, type PromResult } from '../sources/promet
 import { SourceError } from '../sources/sourceError';
 import { correlatePromQL, correlationFrame, type CorrelationParts } from './correlate';
 import { countFrames, logsFrame, type SelfLink } from './eventFrames';
-import { interpolateMacros, promResultToFrames, rangeWindow } from './metrics';
+import { interpolateMacros, PROMETHEUS_MAX_POINTS, promResultToFrames, rangeWindow } from './metrics';
 import {
   parseQuery,
   QueryModelError,
@@ -80,6 +80,16 @@ function jaeger(ctx: ExecuteContext) {
 async function runMetrics(query: MetricsQuery, ctx: ExecuteContext): Promise<Frame[]> {
   const { client, guard } = prometheus(ctx);
   const window = rangeWindow(query);
+  const requested = Math.max(query.intervalMs / 1000, query.minStepSec ?? 0);
+  if (
+    !query.instant &&
+    window.stepSec > requested &&
+    window.stepSec >= (query.range.to - query.range.from) / 1000 / PROMETHEUS_MAX_POINTS
+  ) {
+    query.notices.push(
+      `The step was raised to ${window.stepSec}s to keep each series under ${PROMETHEUS_MAX_POINTS} points (or the panel's max data points).`
+    );
+  }
   const expr = interpolateMacros(query.expr, window, query.range);
   if (query.instant) {
     const result = await guard(() => client.queryInstant(expr, query.range.to / 1000, ctx.signal));

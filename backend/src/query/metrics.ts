@@ -60,7 +60,10 @@ function displayName(query: MetricsQuery, labels: Record<string, string>): strin
  */
 export function promResultToFrames(query: MetricsQuery, result: PromResult, executed: string): Frame[] {
   const type = query.instant ? 'numeric-multi' : 'timeseries-multi';
-  const notices: Notice[] = result.warnings.map((text) => ({ severity: 'warning', text: `Prometheus: ${text}` }));
+  const notices: Notice[] = [
+    ...query.notices.map((text) => ({ severity: 'info' as const, text })),
+    ...result.warnings.map((text) => ({ severity: 'warning' as const, text: `Prometheus: ${text}` })),
+  ];
   const meta = {
     type,
     typeVersion: [0, 1] as [number, number],
