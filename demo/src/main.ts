@@ -27,7 +27,7 @@ import {
 } from '@memstack/telemetry';
 import { createBreakers } from './breakers.js';
 import { readConfig } from './config.js';
-import { HashedEmbeddings, EMBEDDING_DIMENSION, RuleBasedMemoryModel } from './offlineModels.js';
+import { offlineMemoryConfig } from './offlineModels.js';
 import { MemoryService, type Mem0Like } from './memoryService.js';
 import { AgentSimulation } from './agents.js';
 import { createApp } from './api.js';
@@ -73,15 +73,7 @@ async function main(): Promise<void> {
   });
 
   const { Memory } = await import('mem0ai/oss');
-  const memory = new Memory({
-    embedder: { provider: 'langchain', config: { model: new HashedEmbeddings() } },
-    llm: { provider: 'langchain', config: { model: new RuleBasedMemoryModel() } },
-    vectorStore: {
-      provider: 'memory',
-      config: { collectionName: 'agentmemory', dimension: EMBEDDING_DIMENSION, dbPath: ':memory:' },
-    },
-    historyStore: { provider: 'sqlite', config: { historyDbPath: ':memory:' } },
-  });
+  const memory = new Memory(offlineMemoryConfig('agentmemory'));
   const instrumented = instrumentMem0(memory as unknown as Mem0Like, {
     telemetry,
     events,

@@ -99,3 +99,16 @@ export class RuleBasedMemoryModel extends SimpleChatModel {
     return JSON.stringify(memory.length > 0 ? { memory } : {});
   }
 }
+
+/**
+ * mem0's self-hosted `Memory` configuration with the offline models: an in-process vector store
+ * and history, nothing on disk. Shared by the demo, the integration tests and the benchmarks.
+ */
+export function offlineMemoryConfig(collectionName: string) {
+  return {
+    embedder: { provider: 'langchain', config: { model: new HashedEmbeddings() } },
+    llm: { provider: 'langchain', config: { model: new RuleBasedMemoryModel() } },
+    vectorStore: { provider: 'memory', config: { collectionName, dimension: EMBEDDING_DIMENSION, dbPath: ':memory:' } },
+    historyStore: { provider: 'sqlite', config: { historyDbPath: ':memory:' } },
+  };
+}

@@ -9,7 +9,7 @@ process.env.MEM0_TELEMETRY = 'false';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { instrumentMem0 } from '../src/mem0.js';
 import { MemoryTelemetry } from '../src/memoryTelemetry.js';
-import { EMBEDDING_DIMENSION, HashedEmbeddings, RuleBasedMemoryModel } from '../../demo/src/offlineModels.js';
+import { offlineMemoryConfig } from '../../demo/src/offlineModels.js';
 
 const N = Number(process.argv[2] ?? 2000);
 const ROUNDS = 5;
@@ -18,15 +18,7 @@ const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcess
 provider.register();
 
 const { Memory } = await import('mem0ai/oss');
-const memory = new Memory({
-  embedder: { provider: 'langchain', config: { model: new HashedEmbeddings() } },
-  llm: { provider: 'langchain', config: { model: new RuleBasedMemoryModel() } },
-  vectorStore: {
-    provider: 'memory',
-    config: { collectionName: 'bench', dimension: EMBEDDING_DIMENSION, dbPath: ':memory:' },
-  },
-  historyStore: { provider: 'sqlite', config: { historyDbPath: ':memory:' } },
-});
+const memory = new Memory(offlineMemoryConfig('bench'));
 const facts = [
   'prefers TypeScript',
   'deploys on Fridays',

@@ -41,7 +41,12 @@ describe('the plugin zip', () => {
       zip,
     ]).toString();
     fs.rmSync(zip);
-    const entries = Object.fromEntries(listing.trim().split('\n').map((l) => l.split(' ').reverse()));
+    const entries = Object.fromEntries(
+      listing
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ').reverse())
+    );
     expect(entries['memstack-agentmemory-app/datasource/gpx_agentmemory_linux_amd64']).toBe('0o755');
     expect(entries['memstack-agentmemory-app/datasource/gpx_agentmemory_linux_arm64']).toBe('0o755');
     expect(entries['memstack-agentmemory-app/plugin.json']).toBe('0o644');

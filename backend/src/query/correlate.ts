@@ -1,5 +1,5 @@
 import type { Frame } from '../protocol/frame';
-import type { SelfLink } from './eventFrames';
+import { selfLink, type SelfLink } from './eventFrames';
 import type { CorrelateQuery } from './model';
 
 /** What each source contributed, by memory operation; a missing part is undefined. */
@@ -50,26 +50,14 @@ export function correlationFrame(
         values: rows,
         config: {
           links: [
-            {
-              title: 'Logs of this operation',
-              url: '',
-              internal: {
-                datasourceUid: self.uid,
-                datasourceName: self.name,
-                query: { queryType: 'logs', filters: { operation: '${__value.raw}' } },
-              },
-            },
+            selfLink(self, 'Logs of this operation', { queryType: 'logs', filters: { operation: '${__value.raw}' } }),
             ...(service
               ? [
-                  {
-                    title: 'Traces of this operation',
-                    url: '',
-                    internal: {
-                      datasourceUid: self.uid,
-                      datasourceName: self.name,
-                      query: { queryType: 'traces', service, operation: 'ai.memory.${__value.raw}' },
-                    },
-                  },
+                  selfLink(self, 'Traces of this operation', {
+                    queryType: 'traces',
+                    service,
+                    operation: 'ai.memory.${__value.raw}',
+                  }),
                 ]
               : []),
           ],

@@ -1,5 +1,5 @@
 import type { Frame } from '../protocol/frame';
-import type { DataSourceSettings } from '../settings';
+import type { DataSourceSettings, SourceSettings } from '../settings';
 import type { SourceBreakers } from '../sources/breakers';
 import { ElasticsearchClient, ELASTICSEARCH } from '../sources/elasticsearch';
 import { countSearchBody, errorsByOperationBody, logsSearchBody } from '../sources/elasticsearchDsl';
@@ -42,40 +42,26 @@ function self(ctx: ExecuteContext): SelfLink {
   return { uid: ctx.settings.uid, name: ctx.settings.name };
 }
 
-function prometheus(ctx: ExecuteContext) {
-  const settings = ctx.settings.prometheus;
+/** A configured upstream's client and its breaker; "not configured" names the source and the fix. */
+function upstream<S extends SourceSettings, C>(
+  ctx: ExecuteContext,
+  name: string,
+  settings: S | undefined,
+  Client: new (settings: S) => C
+) {
   if (!settings) {
-    throw new SourceError(
-      PROMETHEUS,
-      'not_configured',
-      'No Prometheus URL is configured: set it in the data source settings'
-    );
+    throw new SourceError(name, 'not_configured', `No ${name} URL is configured: set it in the data source settings`);
   }
-  const client = new PrometheusClient(settings);
-  return { client, guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(PROMETHEUS, settings.url, fn) };
+  return {
+    client: new Client(settings),
+    guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(name, settings.url, fn),
+  };
 }
 
-function elasticsearch(ctx: ExecuteContext) {
-  const settings = ctx.settings.elasticsearch;
-  if (!settings) {
-    throw new SourceError(
-      ELASTICSEARCH,
-      'not_configured',
-      'No Elasticsearch URL is configured: set it in the data source settings'
-    );
-  }
-  const client = new ElasticsearchClient(settings);
-  return { client, guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(ELASTICSEARCH, settings.url, fn) };
-}
-
-function jaeger(ctx: ExecuteContext) {
-  const settings = ctx.settings.jaeger;
-  if (!settings) {
-    throw new SourceError(JAEGER, 'not_configured', 'No Jaeger URL is configured: set it in the data source settings');
-  }
-  const client = new JaegerClient(settings);
-  return { client, guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(JAEGER, settings.url, fn) };
-}
+const prometheus = (ctx: ExecuteContext) => upstream(ctx, PROMETHEUS, ctx.settings.prometheus, PrometheusClient);
+const elasticsearch = (ctx: ExecuteContext) =>
+  upstream(ctx, ELASTICSEARCH, ctx.settings.elasticsearch, ElasticsearchClient);
+const jaeger = (ctx: ExecuteContext) => upstream(ctx, JAEGER, ctx.settings.jaeger, JaegerClient);
 
 async function runMetrics(query: MetricsQuery, ctx: ExecuteContext): Promise<Frame[]> {
   const { client, guard } = prometheus(ctx);

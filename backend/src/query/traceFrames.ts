@@ -1,6 +1,6 @@
 import type { Frame } from '../protocol/frame';
 import type { JaegerTrace } from '../sources/jaeger';
-import type { SelfLink } from './eventFrames';
+import { traceIdLink, type SelfLink } from './eventFrames';
 import type { TracesQuery } from './model';
 
 const keyValues = (tags: Array<{ key: string; value: unknown }> | undefined) =>
@@ -69,17 +69,7 @@ export function traceTableFrame(query: TracesQuery, traces: JaegerTrace[], self:
         type: 'string',
         values: rows.map((r) => r.traceID),
         config: {
-          links: [
-            {
-              title: 'Open trace',
-              url: '',
-              internal: {
-                datasourceUid: self.uid,
-                datasourceName: self.name,
-                query: { queryType: 'traces', traceId: '${__value.raw}' },
-              },
-            },
-          ],
+          links: [traceIdLink(self)],
         },
       },
       { name: 'traceName', type: 'string', values: rows.map((r) => r.traceName) },

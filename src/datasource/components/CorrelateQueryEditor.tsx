@@ -1,49 +1,29 @@
 import React from 'react';
-import { Combobox, InlineField, Stack, Text } from '@grafana/ui';
+import { Stack, Text } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
-import type { DataSource } from '../datasource';
-import type { AgentMemoryQuery } from '../types';
-import { suggestionLoader } from './useSuggestions';
+import type { TypeEditorProps } from './editorProps';
+import { JaegerServiceField } from './JaegerServiceField';
 
 /** The correlated view: per memory operation, Prometheus latency and errors, top error types, slowest traces. */
-export function CorrelateQueryEditor({
-  datasource,
-  query,
-  onChange,
-  onRunQuery,
-}: {
-  datasource: DataSource;
-  query: AgentMemoryQuery;
-  onChange: (q: AgentMemoryQuery) => void;
-  onRunQuery: () => void;
-}) {
-  const services = React.useMemo(() => suggestionLoader(datasource, 'jaeger/services'), [datasource]);
+export function CorrelateQueryEditor({ datasource, query, onChange, onRunQuery }: TypeEditorProps) {
   return (
     <Stack direction="column" gap={1}>
       <Text color="secondary">
         One row per memory operation: p99 latency and error rate, top error types, slowest traces, with links to logs
         and traces.
       </Text>
-      <InlineField
+      <JaegerServiceField
+        datasource={datasource}
+        testId={testIds.datasource.correlateService}
         label="Jaeger service"
-        labelWidth={16}
         tooltip="Service of the memory spans; default from the data source settings"
-      >
-        <div data-testid={testIds.datasource.correlateService}>
-          <Combobox<string>
-            width={30}
-            isClearable
-            createCustomValue
-            options={services}
-            value={query.service ?? null}
-            placeholder="from settings"
-            onChange={(v) => {
-              onChange({ ...query, service: v?.value });
-              onRunQuery();
-            }}
-          />
-        </div>
-      </InlineField>
+        placeholder="from settings"
+        value={query.service}
+        onChange={(service) => {
+          onChange({ ...query, service });
+          onRunQuery();
+        }}
+      />
     </Stack>
   );
 }

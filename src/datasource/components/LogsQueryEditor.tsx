@@ -1,43 +1,15 @@
 import React, { ChangeEvent } from 'react';
 import { InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
-import type { DataSource } from '../datasource';
-import type { AgentMemoryQuery } from '../types';
-import { EventFiltersEditor } from './EventFiltersEditor';
-
-interface Props {
-  datasource: DataSource;
-  query: AgentMemoryQuery;
-  onChange: (query: AgentMemoryQuery) => void;
-  onRunQuery: () => void;
-}
+import type { TypeEditorProps } from './editorProps';
+import { EventSelection } from './EventSelection';
 
 /** AI events from Elasticsearch as log lines: a Lucene query, filters, sort and limit. */
-export function LogsQueryEditor({ datasource, query, onChange, onRunQuery }: Props) {
+export function LogsQueryEditor(props: TypeEditorProps) {
+  const { query, onChange, onRunQuery } = props;
   return (
     <Stack direction="column" gap={1}>
-      <InlineField
-        label="Query"
-        labelWidth={14}
-        grow
-        tooltip="Lucene query over the events, e.g. error_type:TimeoutError; empty for all"
-      >
-        <Input
-          data-testid={testIds.datasource.logsQuery}
-          value={query.query ?? ''}
-          placeholder="error_type:TimeoutError AND agent_type:coding"
-          onChange={(e: ChangeEvent<HTMLInputElement>) => onChange({ ...query, query: e.target.value })}
-          onBlur={onRunQuery}
-        />
-      </InlineField>
-      <EventFiltersEditor
-        datasource={datasource}
-        query={query}
-        onChange={(q) => {
-          onChange(q);
-          onRunQuery();
-        }}
-      />
+      <EventSelection {...props} placeholder="error_type:TimeoutError AND agent_type:coding" />
       <Stack direction="row" gap={1}>
         <InlineField label="Sort" labelWidth={14}>
           <RadioButtonGroup<'asc' | 'desc'>

@@ -1,8 +1,9 @@
 import React, { ChangeEvent } from 'react';
 import { Combobox, InlineField, Input, Stack } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
-import type { DataSource } from '../datasource';
 import type { AgentMemoryQuery } from '../types';
+import type { TypeEditorProps } from './editorProps';
+import { JaegerServiceField } from './JaegerServiceField';
 import { suggestionLoader } from './useSuggestions';
 
 /** "k=v, k2=v2" to a tag object and back, for the one-line tags input. */
@@ -24,18 +25,7 @@ export function formatTags(tags: Record<string, string> | undefined): string {
 }
 
 /** Jaeger: a trace by id, or a search by service, operation, tags and duration. */
-export function TracesQueryEditor({
-  datasource,
-  query,
-  onChange,
-  onRunQuery,
-}: {
-  datasource: DataSource;
-  query: AgentMemoryQuery;
-  onChange: (q: AgentMemoryQuery) => void;
-  onRunQuery: () => void;
-}) {
-  const services = React.useMemo(() => suggestionLoader(datasource, 'jaeger/services'), [datasource]);
+export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: TypeEditorProps) {
   const operations = React.useMemo(
     () =>
       query.service ? suggestionLoader(datasource, 'jaeger/operations', { service: query.service }) : async () => [],
@@ -61,18 +51,12 @@ export function TracesQueryEditor({
       </InlineField>
       {!query.traceId && (
         <Stack direction="row" gap={1} wrap="wrap">
-          <InlineField label="Service" labelWidth={14}>
-            <div data-testid={testIds.datasource.traceService}>
-              <Combobox<string>
-                width={30}
-                isClearable
-                createCustomValue
-                options={services}
-                value={query.service ?? null}
-                onChange={(v) => set({ service: v?.value, operation: undefined }, true)}
-              />
-            </div>
-          </InlineField>
+          <JaegerServiceField
+            datasource={datasource}
+            testId={testIds.datasource.traceService}
+            value={query.service}
+            onChange={(service) => set({ service, operation: undefined }, true)}
+          />
           <InlineField label="Operation" labelWidth={12}>
             <Combobox<string>
               width={30}

@@ -3,6 +3,7 @@ import { css } from '@emotion/css';
 import { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
+import { prepareCanvas } from '../canvas';
 import { drawRects } from './draw';
 import { breakerRows, layoutRuns, type BreakerState } from './timeline';
 
@@ -30,16 +31,10 @@ export function BreakerTimelinePanel({ data, width, height, timeRange }: PanelPr
   );
 
   useEffect(() => {
-    const el = canvas.current;
-    const ctx = el?.getContext('2d');
-    if (!el || !ctx) {
+    const ctx = prepareCanvas(canvas.current, plotWidth, plotHeight);
+    if (!ctx) {
       return;
     }
-    const ratio = window.devicePixelRatio || 1;
-    el.width = Math.round(plotWidth * ratio);
-    el.height = Math.round(plotHeight * ratio);
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, plotWidth, plotHeight);
     drawRects(ctx, layoutRuns(rows, from, to, plotWidth, plotHeight), colors);
   }, [rows, from, to, plotWidth, plotHeight, colors]);
 

@@ -3,6 +3,7 @@ import { css } from '@emotion/css';
 import { colorManipulator, GrafanaTheme2, PanelProps } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
+import { prepareCanvas } from '../canvas';
 import { bucketGrid, layoutCells } from './buckets';
 
 const LEVELS = 16;
@@ -21,16 +22,10 @@ export function RelevanceHeatmapPanel({ data, width, height }: PanelProps) {
   }, [theme]);
 
   useEffect(() => {
-    const el = canvas.current;
-    const ctx = el?.getContext('2d');
-    if (!el || !ctx) {
+    const ctx = prepareCanvas(canvas.current, plotWidth, height);
+    if (!ctx) {
       return;
     }
-    const ratio = window.devicePixelRatio || 1;
-    el.width = Math.round(plotWidth * ratio);
-    el.height = Math.round(height * ratio);
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, plotWidth, height);
     const paths = palette.map(() => new Path2D());
     for (const cell of layoutCells(grid, plotWidth, height, LEVELS)) {
       paths[cell.level].rect(cell.x, cell.y, cell.width, cell.height);

@@ -78,19 +78,24 @@ describe('AiEventLogger with the user own Elasticsearch client', () => {
 
 describe('AiEventLogger with an 8.x client on an 8.x cluster', () => {
   it('indexes enriched events into Elasticsearch 8.19 through the user 8.x client', async () => {
-     
     const { Client: Client8 } = require('@elastic/elasticsearch8');
     const client = new Client8({ node: stackUrl('ES8_URL') });
     const prefix = `ai-events-es8test${Date.now()}`;
     try {
       const info = await client.nodes.info({ filter_path: 'nodes.*.version' });
-      expect(String(Object.values(info.nodes ?? {})[0] && (Object.values(info.nodes)[0] as any).version)).toMatch(/^8\./);
+      expect(String(Object.values(info.nodes ?? {})[0] && (Object.values(info.nodes)[0] as any).version)).toMatch(
+        /^8\./
+      );
       const logger = new AiEventLogger({ client, indexPrefix: prefix, shards: 1, replicas: 0 });
       logger.log({ agent_id: 'support:u-ken', operation: 'add', duration_ms: 42 });
       await logger.close();
       await client.indices.refresh({ index: `${prefix}-*` });
       const result = await client.search({ index: `${prefix}-*` });
-      expect(result.hits.hits[0]._source).toMatchObject({ agent_type: 'support', user_id: 'u-ken', performance_class: 'excellent' });
+      expect(result.hits.hits[0]._source).toMatchObject({
+        agent_type: 'support',
+        user_id: 'u-ken',
+        performance_class: 'excellent',
+      });
     } finally {
       await client.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true });
       await client.indices.deleteIndexTemplate({ name: prefix.replace(/-/g, '_') }, { ignore: [404] });

@@ -8,7 +8,7 @@ import { AiEventLogger } from '../../../telemetry/src/events';
 import { instrumentMem0, withMemoryCaller } from '../../../telemetry/src/mem0';
 import { MemoryTelemetry } from '../../../telemetry/src/memoryTelemetry';
 import { setupTracing, type TracingHandle } from '../../../telemetry/src/tracing';
-import { EMBEDDING_DIMENSION, HashedEmbeddings, RuleBasedMemoryModel } from '../../../demo/src/offlineModels';
+import { offlineMemoryConfig } from '../../../demo/src/offlineModels';
 import { eventually, getJson, stackUrl } from '../env';
 
 process.env.MEM0_TELEMETRY = 'false';
@@ -35,15 +35,7 @@ beforeAll(async () => {
     flushIntervalMs: 200,
   });
   const { Memory } = require('mem0ai/oss');
-  const raw = new Memory({
-    embedder: { provider: 'langchain', config: { model: new HashedEmbeddings() } },
-    llm: { provider: 'langchain', config: { model: new RuleBasedMemoryModel() } },
-    vectorStore: {
-      provider: 'memory',
-      config: { collectionName: 'test', dimension: EMBEDDING_DIMENSION, dbPath: ':memory:' },
-    },
-    historyStore: { provider: 'sqlite', config: { historyDbPath: ':memory:' } },
-  });
+  const raw = new Memory(offlineMemoryConfig('test'));
   memory = instrumentMem0(raw, { telemetry, events, storeId: 'test-store', recordQueryText: true });
 });
 
