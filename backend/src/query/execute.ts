@@ -140,6 +140,9 @@ function byOperation(result: PromResult): Map<string, number> {
   return map;
 }
 
+/** Memory operation spans are named `ai.memory.<operation>` by the SDK. */
+const MEMORY_SPAN_PREFIX = 'ai.memory.';
+
 /** The three sources in parallel; whatever fails leaves its part empty and a notice naming it. */
 async function runCorrelate(query: CorrelateQuery, ctx: ExecuteContext): Promise<Frame[]> {
   const parts: CorrelationParts = { failures: [] };
@@ -170,45 +173,38 @@ async function runCorrelate(query: CorrelateQuery, ctx: ExecuteContext): Promise
     }
     parts.topErrors = map;
   })().catch(note);
-  await Promise.all([promPart, esPart]);
-  // Jaeger is asked per operation that the other sources know of (at most 20).
-  if (!service) {
-    parts.failures.push(
-      'Jaeger: no service given for the slowest traces; set "service" in the query or jaegerService in the settings.'
-    );
-  } else {
-    await (async () => {
-      const { client, guard } = jaeger(ctx);
-      const operations = new Set([...(parts.p99Seconds?.keys() ?? []), ...(parts.topErrors?.keys() ?? [])]);
-      const map = new Map<string, string[]>();
-      await Promise.all(
-        [...operations].slice(0, 20).map(async (op) => {
-          const traces = await guard(() =>
-            client.search(
-              {
-                service,
-                operation: `ai.memory.${op}`,
-                tags: {},
-                limit: 20,
-                startMs: query.range.from,
-                endMs: query.range.to,
-              },
-              ctx.signal
-            )
-          );
-          const durations = traces.map((t) => ({ id: t.traceID, d: Math.max(...t.spans.map((s) => s.duration)) }));
-          map.set(
-            op,
-            durations
-              .sort((a, b) => b.d - a.d)
-              .slice(0, 3)
-              .map((t) => t.id)
-          );
-        })
+  // Jaeger in parallel too: its own list of memory span operations says what to search.
+  const jaegerPart = (async () => {
+    if (!service) {
+      parts.failures.push(
+        'Jaeger: no service given for the slowest traces; set "service" in the query or jaegerService in the settings.'
       );
-      parts.slowestTraces = map;
-    })().catch(note);
-  }
+      return;
+    }
+    const { client, guard } = jaeger(ctx);
+    const operations = (await guard(() => client.operations(service, ctx.signal))).filter((op) =>
+      op.startsWith(MEMORY_SPAN_PREFIX)
+    );
+    const map = new Map<string, string[]>();
+    await Promise.all(
+      operations.slice(0, 20).map(async (spanName) => {
+        const traces = await guard(() =>
+          client.search(
+            { service, operation: spanName, tags: {}, limit: 20, startMs: query.range.from, endMs: query.range.to },
+            ctx.signal
+          )
+        );
+        const slowest = traces
+          .map((t) => ({ id: t.traceID, duration: Math.max(...t.spans.map((s) => s.duration)) }))
+          .sort((a, b) => b.duration - a.duration)
+          .slice(0, 3)
+          .map((t) => t.id);
+        map.set(spanName.slice(MEMORY_SPAN_PREFIX.length), slowest);
+      })
+    );
+    parts.slowestTraces = map;
+  })().catch(note);
+  await Promise.all([promPart, esPart, jaegerPart]);
   return [correlationFrame(query, parts, self(ctx), service)];
 }
 
