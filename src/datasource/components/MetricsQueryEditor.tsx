@@ -2,6 +2,7 @@ import React, { ChangeEvent } from 'react';
 import { InlineField, InlineSwitch, Input, Stack, TextArea } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { AgentMemoryQuery } from '../types';
+import { queryPatcher } from './editorProps';
 
 interface Props {
   query: AgentMemoryQuery;
@@ -11,12 +12,7 @@ interface Props {
 
 /** PromQL against the data source's Prometheus, instant or range. */
 export function MetricsQueryEditor({ query, onChange, onRunQuery }: Props) {
-  const update = (patch: Partial<AgentMemoryQuery>, run = false) => {
-    onChange({ ...query, ...patch });
-    if (run) {
-      onRunQuery();
-    }
-  };
+  const update = queryPatcher({ query, onChange, onRunQuery });
   return (
     <Stack direction="column" gap={1}>
       <InlineField label="PromQL" labelWidth={14} grow tooltip="Runs in the backend; Shift+Enter runs the query">

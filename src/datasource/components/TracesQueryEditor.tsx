@@ -1,8 +1,7 @@
 import React, { ChangeEvent } from 'react';
 import { Combobox, InlineField, Input, Stack } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
-import type { AgentMemoryQuery } from '../types';
-import type { TypeEditorProps } from './editorProps';
+import { queryPatcher, type TypeEditorProps } from './editorProps';
 import { JaegerServiceField } from './JaegerServiceField';
 import { suggestionLoader } from './useSuggestions';
 
@@ -31,12 +30,7 @@ export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: T
       query.service ? suggestionLoader(datasource, 'jaeger/operations', { service: query.service }) : async () => [],
     [datasource, query.service]
   );
-  const set = (patch: Partial<AgentMemoryQuery>, run = false) => {
-    onChange({ ...query, ...patch });
-    if (run) {
-      onRunQuery();
-    }
-  };
+  const set = queryPatcher({ query, onChange, onRunQuery });
   return (
     <Stack direction="column" gap={1}>
       <InlineField label="Trace ID" labelWidth={14} tooltip="Open one trace; leave empty to search">
