@@ -142,12 +142,14 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
           try {
             result = await original.apply(memory, args);
           } catch (error) {
-            record(method, call, agentType, started, t0, undefined, error);
+            record(method, call, agentType, started, t0, { error });
             throw error;
           }
           const items = resultItems(result);
-          report({ resultCount: method === 'get' ? (result ? 1 : 0) : items.length });
-          record(method, call, agentType, started, t0, result, undefined);
+          // `get` answers one memory or null; the others a list.
+          const count = method === 'get' ? (result ? 1 : 0) : items.length;
+          report({ resultCount: count });
+          record(method, call, agentType, started, t0, { items, count });
           return result;
         }
       );
@@ -159,14 +161,13 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
     agentType: string,
     started: number,
     t0: number,
-    result: unknown,
-    error: unknown
+    outcome: { items?: MemoryItemLike[]; count?: number; error?: unknown }
   ): void {
+    const { items = [], count, error } = outcome;
     try {
       const seconds = (performance.now() - t0) / 1000;
       telemetry.recordOperation(method, agentType, error ? 'error' : 'success', seconds);
       telemetry.trackMemoryAccess(agentType);
-      const items = resultItems(result);
       const scores = items.map((i) => i.score).filter((s): s is number => typeof s === 'number' && Number.isFinite(s));
       if (method === 'search') {
         scores.forEach((score) => telemetry.trackRelevanceScore(agentType, Math.max(0, Math.min(1, score))));
@@ -193,7 +194,7 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
         query: 'query' in call ? call.query : undefined,
         memory_id: 'recordId' in call ? call.recordId : items[0]?.id,
         relevance_score: scores.length > 0 ? Math.max(...scores) : undefined,
-        result_count: error ? undefined : method === 'get' ? (result ? 1 : 0) : items.length,
+        result_count: count,
         batch_size: 'batchSize' in call ? call.batchSize : undefined,
         context_size: 'contextSize' in call ? call.contextSize : undefined,
       });
