@@ -41,6 +41,6 @@ export default defineConfig([
   ...baseConfig,
   {
     // The workspaces (backend, SDK, demo) and the test suites follow the same rules as the plugin.
-    files: ['backend/src/**/*.ts', 'telemetry/src/**/*.ts', 'demo/src/**/*.ts', 'tests/**/*.ts'],
+    files: ['backend/src/**/*.ts', 'telemetry/src/**/*.ts', 'demo/src/**/*.ts', 'tests/**/*.ts', 'contract/**/*.ts'],
   },
 ]);

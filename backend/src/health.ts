@@ -62,6 +62,16 @@ export async function checkHealth(instance: InstanceSettingsMessage | undefined)
       }
     })
   );
+  for (const [name, source] of [
+    ['prometheus', settings.prometheus],
+    ['elasticsearch', settings.elasticsearch],
+    ['jaeger', settings.jaeger],
+  ] as const) {
+    if (source?.tls?.skipVerify && details[name]?.ok) {
+      details[name].message +=
+        ' (warning: TLS certificate verification is off for it; turn "skip verify" off outside tests)';
+    }
+  }
   const order = checks.map(([name]) => details[name]);
   const failed = order.filter((d) => !d.ok);
   return failed.length > 0

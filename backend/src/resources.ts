@@ -1,63 +1,205 @@
-import { parseSettings, type InstanceSettingsMessage } from './settings';
-import { ElasticsearchClient } from './sources/elasticsearch';
-import { EVENT_FILTER_FIELDS, fieldValuesBody, type EventFilterField } from './sources/elasticsearchDsl';
-import { JaegerClient } from './sources/jaeger';
-import { PrometheusClient } from './sources/prometheus';
-import { SourceError } from './sources/sourceError';
+import {
+  EVENT_FILTER_FIELDS,
+  LIMITS,
+  RESOURCE_PATHS,
+  isEventFilterField,
+  type ResourceErrorBody,
+  type ResourcePath,
+} from '../../contract';
+import { parseSettings, SettingsError, type DataSourceSettings, type InstanceSettingsMessage } from './settings';
+import type { SourceBreakers } from './sources/breakers';
+import { ElasticsearchClient, ELASTICSEARCH } from './sources/elasticsearch';
+import { fieldValuesBody } from './sources/elasticsearchDsl';
+import { JaegerClient, JAEGER } from './sources/jaeger';
+import { PrometheusClient, PROMETHEUS } from './sources/prometheus';
+import { CancelledError, SourceError } from './sources/sourceError';
 
 export interface ResourceRequest {
   path: string;
   method: string;
   url: string;
   instance: InstanceSettingsMessage | undefined;
+  breakers: SourceBreakers;
+  signal?: AbortSignal;
 }
 
 export interface ResourceResponse {
   code: number;
-  body: unknown;
+  body: string[] | ResourceErrorBody;
 }
+
+/** Without a time range, value lists cover the last day (Prometheus and Elasticsearch). */
+const DEFAULT_RANGE_MS = 24 * 3600 * 1000;
+
+class BadParameter extends Error {}
 
 function queryParams(url: string): URLSearchParams {
   const index = url.indexOf('?');
   return new URLSearchParams(index >= 0 ? url.slice(index + 1) : '');
 }
 
+function required(params: URLSearchParams, name: string, path: string, max = 1024): string {
+  const value = params.get(name);
+  if (!value) {
+    throw new BadParameter(`${path} needs ?${name}=<value>`);
+  }
+  if (value.length > max) {
+    throw new BadParameter(`${name} is ${value.length} characters long; the limit is ${max}`);
+  }
+  return value;
+}
+
+function optional(params: URLSearchParams, name: string, max: number): string | undefined {
+  const value = params.get(name) ?? undefined;
+  if (value !== undefined && value.length > max) {
+    throw new BadParameter(`${name} is ${value.length} characters long; the limit is ${max}`);
+  }
+  return value || undefined;
+}
+
+/** `from`/`to` in epoch ms (as Grafana's variable editor sends the dashboard range), capped to 31 days. */
+function rangeOf(params: URLSearchParams): { from: number; to: number } {
+  const now = Date.now();
+  const to = params.has('to') ? Number(params.get('to')) : now;
+  const from = params.has('from') ? Number(params.get('from')) : to - DEFAULT_RANGE_MS;
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) {
+    throw new BadParameter('from and to must be epoch milliseconds with from not after to');
+  }
+  return { from: Math.max(from, to - LIMITS.maxSearchRangeMs), to };
+}
+
+function configured<T>(value: T | undefined, source: string): T {
+  if (!value) {
+    throw new SourceError(
+      source,
+      'not_configured',
+      `No ${source} URL is configured: set it in the data source settings`
+    );
+  }
+  return value;
+}
+
+type Handler = (settings: DataSourceSettings, params: URLSearchParams, request: ResourceRequest) => Promise<string[]>;
+
+const HANDLERS: Record<ResourcePath, Handler> = {
+  [RESOURCE_PATHS.prometheusLabels]: async (settings, params, { breakers, signal }) => {
+    const prometheus = configured(settings.prometheus, PROMETHEUS);
+    const range = rangeOf(params);
+    const match = optional(params, 'match', LIMITS.maxExprLength);
+    return breakers.call(
+      PROMETHEUS,
+      prometheus,
+      () =>
+        new PrometheusClient(prometheus).labelNames({
+          match,
+          startSec: range.from / 1000,
+          endSec: range.to / 1000,
+          signal,
+        }),
+      signal
+    );
+  },
+  [RESOURCE_PATHS.prometheusLabelValues]: async (settings, params, { breakers, signal }) => {
+    const label = required(params, 'label', RESOURCE_PATHS.prometheusLabelValues, 256);
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) {
+      throw new BadParameter(`"${label.slice(0, 60)}" is not a Prometheus label name`);
+    }
+    const prometheus = configured(settings.prometheus, PROMETHEUS);
+    const range = rangeOf(params);
+    const match = optional(params, 'match', LIMITS.maxExprLength);
+    return breakers.call(
+      PROMETHEUS,
+      prometheus,
+      () =>
+        new PrometheusClient(prometheus).labelValues(label, {
+          match,
+          startSec: range.from / 1000,
+          endSec: range.to / 1000,
+          signal,
+        }),
+      signal
+    );
+  },
+  [RESOURCE_PATHS.elasticsearchFieldValues]: async (settings, params, { breakers, signal }) => {
+    const field = required(params, 'field', RESOURCE_PATHS.elasticsearchFieldValues, 64);
+    if (!isEventFilterField(field)) {
+      throw new BadParameter(
+        `"${field.slice(0, 60)}" is not an event field: use one of ${EVENT_FILTER_FIELDS.join(', ')}`
+      );
+    }
+    const elasticsearch = configured(settings.elasticsearch, ELASTICSEARCH);
+    const body = fieldValuesBody(field, rangeOf(params), optional(params, 'query', LIMITS.maxLuceneLength));
+    const response = await breakers.call(
+      ELASTICSEARCH,
+      elasticsearch,
+      () => new ElasticsearchClient(elasticsearch).search(body, signal),
+      signal
+    );
+    const buckets: unknown = response.aggregations?.values?.buckets ?? [];
+    if (!Array.isArray(buckets)) {
+      throw new SourceError(
+        ELASTICSEARCH,
+        'bad_response',
+        'Elasticsearch answered a terms aggregation without buckets'
+      );
+    }
+    return buckets.map((b: { key_as_string?: unknown; key?: unknown }) => String(b.key_as_string ?? b.key));
+  },
+  [RESOURCE_PATHS.jaegerServices]: async (settings, _params, { breakers, signal }) => {
+    const jaeger = configured(settings.jaeger, JAEGER);
+    const services = await breakers.call(JAEGER, jaeger, () => new JaegerClient(jaeger).services(signal), signal);
+    return [...services].sort();
+  },
+  [RESOURCE_PATHS.jaegerOperations]: async (settings, params, { breakers, signal }) => {
+    const service = required(params, 'service', RESOURCE_PATHS.jaegerOperations, 256);
+    const jaeger = configured(settings.jaeger, JAEGER);
+    const operations = await breakers.call(
+      JAEGER,
+      jaeger,
+      () => new JaegerClient(jaeger).operations(service, signal),
+      signal
+    );
+    return [...operations].sort();
+  },
+};
+
+function isResourcePath(path: string): path is ResourcePath {
+  return Object.prototype.hasOwnProperty.call(HANDLERS, path);
+}
+
 /**
- * Autocomplete for the editors and template variables. Answers JSON; errors carry a message that
- * names the failing source.
+ * Autocomplete for the editors and values of template variables. Answers a JSON list of strings;
+ * errors are `{ error, source }` with 400 (bad parameters or settings), 404 (unknown path),
+ * 502/504 (the named source failed).
  */
 export async function callResource(request: ResourceRequest): Promise<ResourceResponse> {
-  if (request.method !== 'GET') {
-    return { code: 405, body: { error: `resource ${request.path} only answers GET` } };
-  }
-  try {
-    const settings = parseSettings(request.instance);
-    const path = request.path.replace(/^\/+|\/+$/g, '');
-    const params = queryParams(request.url);
-    if (path === 'prometheus/labels' || path === 'prometheus/label-values') {
-      if (!settings.prometheus) {
-        return { code: 400, body: { error: 'No Prometheus URL is configured: set it in the data source settings' } };
-      }
-      const client = new PrometheusClient(settings.prometheus);
-      if (path === 'prometheus/labels') {
-        return { code: 200, body: await client.labelNames() };
-      }
-      const label = params.get('label');
-      if (!label) {
-        return { code: 400, body: { error: 'label-values needs ?label=<name>' } };
-      }
-      return { code: 200, body: await client.labelValues(label) };
-    }
+  const path = request.path.replace(/^\/+|\/+$/g, '');
+  if (!isResourcePath(path)) {
     return {
       code: 404,
       body: {
-        error: `unknown resource "${request.path}": try prometheus/labels or prometheus/label-values?label=<name>`,
+        error: `unknown resource "${path.slice(0, 80)}": the data source answers ${Object.values(RESOURCE_PATHS).join(', ')}`,
       },
     };
+  }
+  if (request.method !== 'GET') {
+    return { code: 405, body: { error: `resource ${path} only answers GET` } };
+  }
+  try {
+    const settings = parseSettings(request.instance);
+    return { code: 200, body: await HANDLERS[path](settings, queryParams(request.url), request) };
   } catch (error) {
-    if (error instanceof SourceError) {
-      return { code: error.kind === 'bad_query' ? 400 : 502, body: { error: error.message, source: error.source } };
+    if (error instanceof BadParameter || error instanceof SettingsError) {
+      return { code: 400, body: { error: error.message } };
     }
-    return { code: 500, body: { error: error instanceof Error ? error.message : String(error) } };
+    if (error instanceof CancelledError) {
+      return { code: 499, body: { error: error.message } };
+    }
+    if (error instanceof SourceError) {
+      const code =
+        error.kind === 'bad_query' || error.kind === 'not_configured' ? 400 : error.kind === 'timeout' ? 504 : 502;
+      return { code, body: { error: error.message, source: error.source } };
+    }
+    return { code: 500, body: { error: `Internal error in the agent memory data source: ${String(error)}` } };
   }
 }

@@ -9,7 +9,84 @@ describe('data source settings', () => {
       jsonData: json({ prometheusUrl: 'http://prom:9090/', timeoutSeconds: 5 }),
       decryptedSecureJsonData: { prometheusBearerToken: 't0ken' },
     });
-    expect(s.prometheus).toEqual({ url: 'http://prom:9090', timeoutMs: 5000, authorization: 'Bearer t0ken' });
+    expect(s.prometheus).toEqual({
+      url: 'http://prom:9090',
+      instanceKey: 'x',
+      timeoutMs: 5000,
+      maxResponseBytes: 64 * 1024 * 1024,
+      authorization: 'Bearer t0ken',
+      headers: {},
+      tls: undefined,
+    });
+  });
+
+  it('takes a per-source timeout and response cap over the shared ones', () => {
+    const s = parseSettings({
+      jsonData: json({
+        prometheusUrl: 'http://prom:9090',
+        jaegerUrl: 'http://jaeger:16686',
+        timeoutSeconds: 5,
+        jaegerTimeoutSeconds: 2,
+        jaegerMaxResponseMiB: 1.5,
+      }),
+    });
+    expect(s.prometheus).toMatchObject({ timeoutMs: 5000, maxResponseBytes: 64 * 1024 * 1024 });
+    expect(s.jaeger).toMatchObject({ timeoutMs: 2000, maxResponseBytes: 1.5 * 1024 * 1024 });
+  });
+
+  it('refuses credentials in a URL without echoing them', () => {
+    let message = '';
+    try {
+      parseSettings({ jsonData: json({ elasticsearchUrl: 'http://elastic:hunter2@es:9200' }) });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/Elasticsearch URL contains a user name or password/);
+    expect(message).not.toContain('hunter2');
+    expect(() => parseSettings({ jsonData: json({ prometheusUrl: 'ht tp://u:hunter2@x' }) })).toThrow(
+      /not shown: it contains "@"/
+    );
+  });
+
+  it('reads TLS material and custom headers from the secure fields of each source', () => {
+    const s = parseSettings({
+      jsonData: json({
+        elasticsearchUrl: 'https://es:9200',
+        elasticsearchTlsWithCaCert: true,
+        elasticsearchTlsClientAuth: true,
+        elasticsearchHttpHeaderNames: ['X-Scope-OrgID', 'X-Api-Token'],
+        jaegerUrl: 'https://jaeger:16686',
+        jaegerTlsSkipVerify: true,
+      }),
+      decryptedSecureJsonData: {
+        elasticsearchTlsCaCert: 'CA PEM',
+        elasticsearchTlsClientCert: 'CERT PEM',
+        elasticsearchTlsClientKey: 'KEY PEM',
+        elasticsearchHttpHeaderValue0: 'tenant-1',
+        elasticsearchHttpHeaderValue1: 's3cret',
+      },
+    });
+    expect(s.elasticsearch?.tls).toEqual({ ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM', skipVerify: false });
+    expect(s.elasticsearch?.headers).toEqual({ 'X-Scope-OrgID': 'tenant-1', 'X-Api-Token': 's3cret' });
+    expect(s.jaeger?.tls).toEqual({ ca: undefined, cert: undefined, key: undefined, skipVerify: true });
+  });
+
+  it('says what is missing when TLS options are on without their material, and refuses bad header names', () => {
+    expect(() =>
+      parseSettings({ jsonData: json({ prometheusUrl: 'https://p', prometheusTlsWithCaCert: true }) })
+    ).toThrow(/no CA certificate is saved/);
+    expect(() =>
+      parseSettings({ jsonData: json({ prometheusUrl: 'https://p', prometheusTlsClientAuth: true }) })
+    ).toThrow(/client certificate or key is missing/);
+    expect(() =>
+      parseSettings({ jsonData: json({ prometheusUrl: 'http://p', prometheusHttpHeaderNames: ['Bad Header'] }) })
+    ).toThrow(/not a header name/);
+    expect(() =>
+      parseSettings({
+        jsonData: json({ prometheusUrl: 'http://p', prometheusHttpHeaderNames: ['X-A'] }),
+        decryptedSecureJsonData: { prometheusHttpHeaderValue0: 'a\r\nInjected: 1' },
+      })
+    ).toThrow(/line break/);
   });
 
   it('builds basic auth from the user in jsonData and the password in secureJsonData', () => {

@@ -1,8 +1,18 @@
 /**
  * The data source settings as Grafana sends them in every request's PluginContext: `jsonData`
- * (plain) and `decryptedSecureJsonData` (secrets). Secrets stay in this object and are never
- * logged or echoed in errors.
+ * (plain) and `decryptedSecureJsonData` (secrets). Keys come from contract/settings.ts. Secrets
+ * stay in this object and are never logged or echoed in errors.
  */
+import {
+  DEFAULTS,
+  MAX_CUSTOM_HEADERS,
+  SOURCE_LABELS,
+  TOKEN_KEYS,
+  headerValueKey,
+  type AgentMemoryJsonData,
+  type SourceId,
+} from '../../contract';
+
 export interface InstanceSettingsMessage {
   uid?: string;
   name?: string;
@@ -12,11 +22,26 @@ export interface InstanceSettingsMessage {
   lastUpdatedMS?: string | number;
 }
 
+export interface TlsSettings {
+  /** PEM of the CA that signs the server's certificate. */
+  ca?: string;
+  /** PEM client certificate and key. */
+  cert?: string;
+  key?: string;
+  skipVerify: boolean;
+}
+
 export interface SourceSettings {
   url: string;
   timeoutMs: number;
+  maxResponseBytes: number;
   /** Authorization header value built from secure fields; never logged. */
   authorization?: string;
+  /** Custom headers; values may be credentials and are never logged. */
+  headers: Record<string, string>;
+  tls?: TlsSettings;
+  /** The data source instance this source belongs to: breakers and concurrency are per instance. */
+  instanceKey: string;
 }
 
 export interface ElasticsearchSettings extends SourceSettings {
@@ -34,7 +59,7 @@ export interface DataSourceSettings {
   jaegerService?: string;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_TIMEOUT_MS = DEFAULTS.timeoutSeconds * 1000;
 
 export class SettingsError extends Error {}
 
@@ -50,6 +75,7 @@ function parseJsonData(raw: Buffer | Uint8Array | undefined): Record<string, unk
   }
 }
 
+/** A URL with credentials in it is refused: they belong in the encrypted fields, and never in a message. */
 function normaliseUrl(raw: unknown, what: string): string | undefined {
   if (typeof raw !== 'string' || raw.trim() === '') {
     return undefined;
@@ -58,96 +84,129 @@ function normaliseUrl(raw: unknown, what: string): string | undefined {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new SettingsError(`${what} URL "${raw}" is not a valid URL: use e.g. http://localhost:9090`);
+    const shown = raw.includes('@') ? '(not shown: it contains "@")' : `"${raw.slice(0, 200)}"`;
+    throw new SettingsError(`${what} URL ${shown} is not a valid URL: use e.g. http://localhost:9090`);
+  }
+  if (url.username || url.password) {
+    throw new SettingsError(
+      `${what} URL contains a user name or password: remove it from the URL and use the basic auth fields, which are stored encrypted`
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SettingsError(`${what} URL "${raw}" must start with http:// or https://`);
+    throw new SettingsError(`${what} URL "${url.toString()}" must start with http:// or https://`);
   }
   return url.toString().replace(/\/+$/, '');
 }
 
-function timeoutFrom(value: unknown): number {
-  const seconds = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 300) * 1000 : DEFAULT_TIMEOUT_MS;
+function positiveNumber(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-function authorization(
-  secure: Record<string, string>,
-  userKey: string | undefined,
-  passwordKey: string,
-  tokenKey: string,
-  apiKeyKey?: string
-): string | undefined {
-  const apiKey = apiKeyKey ? secure[apiKeyKey] : undefined;
-  if (apiKey) {
-    return `ApiKey ${apiKey}`;
-  }
-  const token = secure[tokenKey];
+function authorization(source: SourceId, json: Record<string, unknown>, secure: Record<string, string>) {
+  const token = secure[TOKEN_KEYS[source].key];
   if (token) {
-    return `Bearer ${token}`;
+    return `${TOKEN_KEYS[source].scheme} ${token}`;
   }
-  const password = secure[passwordKey];
-  if (userKey && password !== undefined) {
-    return `Basic ${Buffer.from(`${userKey}:${password}`).toString('base64')}`;
+  const user = json[`${source}BasicAuthUser`];
+  const password = secure[`${source}BasicAuthPassword`];
+  if (typeof user === 'string' && user !== '' && password !== undefined) {
+    return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
   return undefined;
 }
 
+// RFC 7230 token characters; a header name outside them would be refused by Node at request time.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection']);
+
+function customHeaders(source: SourceId, json: Record<string, unknown>, secure: Record<string, string>) {
+  const names = json[`${source}HttpHeaderNames`];
+  const headers: Record<string, string> = {};
+  if (!Array.isArray(names)) {
+    return headers;
+  }
+  names.slice(0, MAX_CUSTOM_HEADERS).forEach((name, index) => {
+    if (typeof name !== 'string' || name === '') {
+      return;
+    }
+    if (!HEADER_NAME.test(name) || RESERVED_HEADERS.has(name.toLowerCase())) {
+      throw new SettingsError(
+        `${SOURCE_LABELS[source]} custom header "${name.slice(0, 60)}" is not a header name this data source may set`
+      );
+    }
+    const value = secure[headerValueKey(source, index)] ?? '';
+    if (/[\r\n]/.test(value)) {
+      throw new SettingsError(`${SOURCE_LABELS[source]} custom header ${name} has a line break in its value`);
+    }
+    headers[name] = value;
+  });
+  return headers;
+}
+
+function tlsSettings(source: SourceId, json: Record<string, unknown>, secure: Record<string, string>) {
+  const skipVerify = json[`${source}TlsSkipVerify`] === true;
+  const ca = json[`${source}TlsWithCaCert`] === true ? secure[`${source}TlsCaCert`] : undefined;
+  const clientAuth = json[`${source}TlsClientAuth`] === true;
+  const cert = clientAuth ? secure[`${source}TlsClientCert`] : undefined;
+  const key = clientAuth ? secure[`${source}TlsClientKey`] : undefined;
+  if (json[`${source}TlsWithCaCert`] === true && !ca) {
+    throw new SettingsError(`${SOURCE_LABELS[source]}: "with CA certificate" is on but no CA certificate is saved`);
+  }
+  if (clientAuth && (!cert || !key)) {
+    throw new SettingsError(
+      `${SOURCE_LABELS[source]}: client authentication is on but the client certificate or key is missing`
+    );
+  }
+  if (!skipVerify && !ca && !cert) {
+    return undefined;
+  }
+  return { skipVerify, ca, cert, key };
+}
+
+function sourceSettings(
+  source: SourceId,
+  url: string,
+  json: Record<string, unknown>,
+  secure: Record<string, string>,
+  instanceKey: string
+): SourceSettings {
+  const timeoutSeconds = positiveNumber(json[`${source}TimeoutSeconds`]) ?? positiveNumber(json.timeoutSeconds);
+  const maxMiB = positiveNumber(json[`${source}MaxResponseMiB`]) ?? DEFAULTS.maxResponseMiB;
+  return {
+    url,
+    instanceKey,
+    timeoutMs: Math.min(timeoutSeconds ?? DEFAULTS.timeoutSeconds, DEFAULTS.maxTimeoutSeconds) * 1000,
+    maxResponseBytes: Math.round(Math.min(maxMiB, DEFAULTS.maxResponseMiBLimit) * 1024 * 1024),
+    authorization: authorization(source, json, secure),
+    headers: customHeaders(source, json, secure),
+    tls: tlsSettings(source, json, secure),
+  };
+}
+
 /** Reads the settings; the instance `url` serves as the Prometheus URL when `prometheusUrl` is empty. */
 export function parseSettings(message: InstanceSettingsMessage | undefined): DataSourceSettings {
-  const json = parseJsonData(message?.jsonData);
+  const json = parseJsonData(message?.jsonData) as Record<string, unknown> & AgentMemoryJsonData;
   const secure = message?.decryptedSecureJsonData ?? {};
+  const instanceKey = message?.uid ?? '';
   const promUrl = normaliseUrl(json.prometheusUrl, 'Prometheus') ?? normaliseUrl(message?.url, 'Prometheus');
-  const text = (key: string) => (typeof json[key] === 'string' && json[key] !== '' ? (json[key] as string) : undefined);
   const esUrl = normaliseUrl(json.elasticsearchUrl, 'Elasticsearch');
   const jaegerUrl = normaliseUrl(json.jaegerUrl, 'Jaeger');
-  const index = text('elasticsearchIndex') ?? 'ai-events-*';
+  const index =
+    typeof json.elasticsearchIndex === 'string' && json.elasticsearchIndex !== ''
+      ? json.elasticsearchIndex
+      : DEFAULTS.elasticsearchIndex;
   if (!/^[^\s"*\\<|,>/?#][^\s"\\<|>/?#]*$/.test(index)) {
     throw new SettingsError(
-      `Elasticsearch index pattern "${index}" is not valid: use e.g. ai-events-* (no spaces, quotes or slashes)`
+      `Elasticsearch index pattern "${index.slice(0, 100)}" is not valid: use e.g. ai-events-* (no spaces, quotes or slashes)`
     );
   }
   return {
     uid: message?.uid ?? '',
     name: message?.name ?? '',
-    prometheus: promUrl
-      ? {
-          url: promUrl,
-          timeoutMs: timeoutFrom(json.prometheusTimeoutSeconds ?? json.timeoutSeconds),
-          authorization: authorization(
-            secure,
-            text('prometheusBasicAuthUser'),
-            'prometheusBasicAuthPassword',
-            'prometheusBearerToken'
-          ),
-        }
-      : undefined,
-    elasticsearch: esUrl
-      ? {
-          url: esUrl,
-          index,
-          timeoutMs: timeoutFrom(json.elasticsearchTimeoutSeconds ?? json.timeoutSeconds),
-          authorization: authorization(
-            secure,
-            text('elasticsearchBasicAuthUser'),
-            'elasticsearchBasicAuthPassword',
-            'elasticsearchBearerToken',
-            'elasticsearchApiKey'
-          ),
-        }
-      : undefined,
-    jaegerService: text('jaegerService'),
-    jaeger: jaegerUrl
-      ? {
-          url: jaegerUrl,
-          timeoutMs: timeoutFrom(json.jaegerTimeoutSeconds ?? json.timeoutSeconds),
-          authorization: authorization(
-            secure,
-            text('jaegerBasicAuthUser'),
-            'jaegerBasicAuthPassword',
-            'jaegerBearerToken'
-          ),
-        }
-      : undefined,
+    prometheus: promUrl ? sourceSettings('prometheus', promUrl, json, secure, instanceKey) : undefined,
+    elasticsearch: esUrl ? { ...sourceSettings('elasticsearch', esUrl, json, secure, instanceKey), index } : undefined,
+    jaegerService: typeof json.jaegerService === 'string' && json.jaegerService !== '' ? json.jaegerService : undefined,
+    jaeger: jaegerUrl ? sourceSettings('jaeger', jaegerUrl, json, secure, instanceKey) : undefined,
   };
 }

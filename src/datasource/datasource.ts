@@ -1,7 +1,7 @@
 import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 import { AgentMemoryOptions, AgentMemoryQuery, DEFAULT_QUERY } from './types';
-import { interpolateQuery } from './interpolate';
+import { grafanaLookup, interpolateQuery } from './interpolate';
 import { AgentMemoryVariableSupport } from './variables';
 
 /** Every query runs in the backend, so dashboards and alert rules get the same answers. */
@@ -34,15 +34,40 @@ export class DataSource extends DataSourceWithBackend<AgentMemoryQuery, AgentMem
     }
   }
 
-  // Dashboard variables are replaced in the browser; Grafana's $__ interval macros stay for the backend.
+  // Dashboard variables are replaced in the browser, each escaped for where it lands
+  // (templating.ts); Grafana's $__ interval macros stay for the backend.
   applyTemplateVariables(query: AgentMemoryQuery, scopedVars: ScopedVars): AgentMemoryQuery {
-    const templateSrv = getTemplateSrv();
-    return interpolateQuery(query, (text, format) => templateSrv.replace(text, scopedVars, format));
+    return interpolateQuery(query, grafanaLookup(getTemplateSrv(), scopedVars));
   }
 
-  /** Autocomplete values from the backend's resources (labels, event fields, services, operations). */
+  /**
+   * Values from the backend's resources (labels, event fields, services, operations). A failure
+   * rejects with the backend's message, which names the failing source.
+   */
   async suggestions(path: string, params?: Record<string, string>): Promise<string[]> {
-    const values = await this.getResource<unknown>(path, params);
-    return Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
+    let values: unknown;
+    try {
+      values = await this.getResource<unknown>(path, params);
+    } catch (error) {
+      throw new Error(resourceErrorMessage(path, error));
+    }
+    if (!Array.isArray(values)) {
+      throw new Error(`The data source answered ${path} with something that is not a list`);
+    }
+    return values.filter((v): v is string => typeof v === 'string');
   }
+}
+
+/** The message of a failed resource call: the backend's `{ error }` body, else the HTTP status. */
+export function resourceErrorMessage(path: string, error: unknown): string {
+  const e = error as { data?: { error?: unknown; message?: unknown }; status?: number; message?: unknown };
+  const detail =
+    typeof e?.data?.error === 'string'
+      ? e.data.error
+      : typeof e?.data?.message === 'string'
+        ? e.data.message
+        : typeof e?.message === 'string'
+          ? e.message
+          : `HTTP ${e?.status ?? 'error'}`;
+  return `Could not load ${path}: ${detail}`;
 }

@@ -1,45 +1,71 @@
-import type { AgentMemoryQuery } from './types';
+import type { ScopedVars } from '@grafana/data';
+import type { TemplateSrv } from '@grafana/runtime';
+import { EVENT_FILTER_FIELDS, type EventFilters } from '../../contract';
+import { interpolateLucene, interpolatePromQL, interpolateText, interpolateValues, type Lookup } from './templating';
+import type { AgentMemoryQuery, AgentMemoryVariableQuery } from './types';
 
-/** `replace(text, format)` as Grafana's template service does it. */
-export type Replace = (text: string, format?: string | ((value: unknown) => string)) => string;
-
-/** Escapes a variable's value(s) for a PromQL label matcher: `"a\"b"` stays inside its quotes. */
-export function promqlValue(value: unknown): string {
-  const escape = (v: unknown) => String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-  if (Array.isArray(value)) {
-    // Multi-value variables are used as =~"a|b": each value regex-escaped.
-    return value.map((v) => escape(String(v).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('|');
-  }
-  return escape(value);
-}
+const MARKER = '\u0000values:';
 
 /**
- * Replaces dashboard variables in every text of a query. PromQL gets values escaped for label
- * matchers; filters, services and tags get the raw values (the backend sends them to
- * Elasticsearch and Jaeger as data, never as query text).
+ * Resolves variables through Grafana's template service, scoped variables (repeats) included.
+ * The formatter sees the selected value(s) unformatted; Grafana skips it for a custom "All"
+ * value, which then arrives as written.
  */
-export function interpolateQuery(query: AgentMemoryQuery, replace: Replace): AgentMemoryQuery {
-  const raw = (text: string | undefined) => (text ? replace(text) : text);
-  const filters = query.filters
-    ? Object.fromEntries(
-        Object.entries(query.filters).map(([field, values]) => [
-          field,
-          (values ?? []).flatMap((v) => replace(v, 'csv').split(',')).filter((v) => v !== ''),
-        ])
-      )
-    : undefined;
-  const tags = query.tags
-    ? Object.fromEntries(Object.entries(query.tags).map(([k, v]) => [replace(k), replace(v)]))
-    : undefined;
+export function grafanaLookup(templateSrv: Pick<TemplateSrv, 'replace'>, scopedVars?: ScopedVars): Lookup {
+  return (_name, token, format) => {
+    if (format) {
+      return { raw: templateSrv.replace(token, scopedVars) };
+    }
+    const text = templateSrv.replace(token, scopedVars, (value: unknown) => {
+      const values = (Array.isArray(value) ? value : [value]).map((v) => String(v ?? ''));
+      return MARKER + JSON.stringify(values);
+    });
+    return text.startsWith(MARKER) ? { values: JSON.parse(text.slice(MARKER.length)) } : { raw: text };
+  };
+}
+
+function filtersOf(filters: EventFilters | undefined, lookup: Lookup): EventFilters | undefined {
+  if (!filters) {
+    return undefined;
+  }
+  const out: EventFilters = {};
+  for (const field of EVENT_FILTER_FIELDS) {
+    const values = filters[field];
+    if (values) {
+      out[field] = values.flatMap((v) => interpolateValues(v, lookup)).filter((v) => v !== '');
+    }
+  }
+  return out;
+}
+
+/** A query with every dashboard variable replaced, each escaped for where it lands (see templating.ts). */
+export function interpolateQuery(query: AgentMemoryQuery, lookup: Lookup): AgentMemoryQuery {
+  const text = (value: string | undefined) => (value ? interpolateText(value, lookup) : value);
   return {
     ...query,
-    expr: query.expr ? replace(query.expr, promqlValue) : query.expr,
-    legendFormat: raw(query.legendFormat),
-    query: query.query ? replace(query.query, 'lucene') : query.query,
-    filters,
-    traceId: raw(query.traceId),
-    service: raw(query.service),
-    operation: raw(query.operation),
-    tags,
+    expr: query.expr ? interpolatePromQL(query.expr, lookup) : query.expr,
+    legendFormat: text(query.legendFormat),
+    query: query.query ? interpolateLucene(query.query, lookup) : query.query,
+    filters: filtersOf(query.filters, lookup),
+    traceId: text(query.traceId),
+    service: text(query.service),
+    operation: text(query.operation),
+    tags: query.tags
+      ? Object.fromEntries(
+          Object.entries(query.tags).map(([k, v]) => [interpolateText(k, lookup), interpolateText(v, lookup)])
+        )
+      : undefined,
+  };
+}
+
+/** A variable query with the variables it depends on replaced: chained variables (operations of $service). */
+export function interpolateVariableQuery(query: AgentMemoryVariableQuery, lookup: Lookup): AgentMemoryVariableQuery {
+  const text = (value: string | undefined) => (value ? interpolateText(value, lookup) : value);
+  return {
+    ...query,
+    label: text(query.label),
+    match: query.match ? interpolatePromQL(query.match, lookup) : query.match,
+    query: query.query ? interpolateLucene(query.query, lookup) : query.query,
+    service: text(query.service),
   };
 }

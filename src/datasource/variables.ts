@@ -1,39 +1,57 @@
 import { from, map, type Observable } from 'rxjs';
-import { CustomVariableSupport, DataQueryRequest, DataQueryResponse, FieldType, createDataFrame } from '@grafana/data';
+import {
+  CustomVariableSupport,
+  FieldType,
+  createDataFrame,
+  type DataQueryRequest,
+  type DataQueryResponse,
+} from '@grafana/data';
+import { getTemplateSrv } from '@grafana/runtime';
+import { RESOURCE_PATHS } from '../../contract';
 import type { DataSource } from './datasource';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
+import { grafanaLookup, interpolateVariableQuery } from './interpolate';
+import type { AgentMemoryVariableQuery } from './types';
 
-/** What a template variable lists: values from one of the backend's autocomplete resources. */
-export interface AgentMemoryVariableQuery {
-  refId: string;
-  kind: 'prometheus_label_values' | 'event_field_values' | 'jaeger_services' | 'jaeger_operations';
-  /** Prometheus label (prometheus_label_values). */
-  label?: string;
-  /** Event field (event_field_values). */
-  field?: string;
-  /** Jaeger service (jaeger_operations). */
-  service?: string;
-}
+export type { AgentMemoryVariableQuery } from './types';
 
-/** The resource path and parameters a variable query reads. */
+/** The resource path and parameters a variable query reads; undefined while it is incomplete. */
 export function variableResource(
-  query: AgentMemoryVariableQuery
-): { path: string; params?: Record<string, string> } | undefined {
+  query: AgentMemoryVariableQuery,
+  range?: { from: number; to: number }
+): { path: string; params: Record<string, string> } | undefined {
+  const window: Record<string, string> = range ? { from: String(range.from), to: String(range.to) } : {};
+  const withOptional = (params: Record<string, string | undefined>) =>
+    Object.fromEntries(Object.entries({ ...window, ...params }).filter(([, v]) => v)) as Record<string, string>;
   switch (query.kind) {
     case 'prometheus_label_values':
-      return query.label ? { path: 'prometheus/label-values', params: { label: query.label } } : undefined;
+      return query.label
+        ? {
+            path: RESOURCE_PATHS.prometheusLabelValues,
+            params: withOptional({ label: query.label, match: query.match }),
+          }
+        : undefined;
     case 'event_field_values':
-      return query.field ? { path: 'elasticsearch/field-values', params: { field: query.field } } : undefined;
+      return query.field
+        ? {
+            path: RESOURCE_PATHS.elasticsearchFieldValues,
+            params: withOptional({ field: query.field, query: query.query }),
+          }
+        : undefined;
     case 'jaeger_services':
-      return { path: 'jaeger/services' };
+      return { path: RESOURCE_PATHS.jaegerServices, params: {} };
     case 'jaeger_operations':
-      return query.service ? { path: 'jaeger/operations', params: { service: query.service } } : undefined;
+      return query.service ? { path: RESOURCE_PATHS.jaegerOperations, params: { service: query.service } } : undefined;
     default:
       return undefined;
   }
 }
 
-/** Template variables from Prometheus label values, AI event fields, Jaeger services and operations. */
+/**
+ * Template variables from Prometheus label values, AI event fields, Jaeger services and
+ * operations. The variable query's own variables are replaced first, so `operations of $service`
+ * follows the service variable; errors reach Grafana's variable editor with the failing source.
+ */
 export class AgentMemoryVariableSupport extends CustomVariableSupport<DataSource, AgentMemoryVariableQuery> {
   editor = VariableQueryEditor;
 
@@ -43,7 +61,11 @@ export class AgentMemoryVariableSupport extends CustomVariableSupport<DataSource
 
   query(request: DataQueryRequest<AgentMemoryVariableQuery>): Observable<DataQueryResponse> {
     const target = request.targets[0];
-    const resource = target ? variableResource(target) : undefined;
+    const interpolated = target
+      ? interpolateVariableQuery(target, grafanaLookup(getTemplateSrv(), request.scopedVars))
+      : undefined;
+    const range = request.range ? { from: request.range.from.valueOf(), to: request.range.to.valueOf() } : undefined;
+    const resource = interpolated ? variableResource(interpolated, range) : undefined;
     if (!resource) {
       return from(Promise.resolve({ data: [] }));
     }

@@ -17,9 +17,9 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('the config editor keeps URLs in jsonData and secrets in secureJsonData', async ({ page }) => {
-  await page.getByTestId(testIds.datasource.configPrometheusUrl).fill('http://prometheus:9090');
-  await page.getByTestId('data-testid ds-config-elasticsearch-url').fill('http://elasticsearch:9200');
-  await page.getByTestId(testIds.datasource.configBearerToken).fill('s3cret-token');
+  await page.getByTestId(testIds.datasource.configUrl('prometheus')).fill('http://prometheus:9090');
+  await page.getByTestId(testIds.datasource.configUrl('elasticsearch')).fill('http://elasticsearch:9200');
+  await page.getByTestId(testIds.datasource.configToken('prometheus')).fill('s3cret-token');
   const options = JSON.parse((await page.locator('#options').textContent()) ?? '{}');
   expect(options.jsonData).toEqual({
     prometheusUrl: 'http://prometheus:9090',

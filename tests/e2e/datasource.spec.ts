@@ -7,7 +7,7 @@ test('the data source config editor saves and its health check names Prometheus'
 }) => {
   const configPage = await createDataSourceConfigPage({ type: 'memstack-agentmemory-datasource' });
   await page
-    .getByTestId(testIds.datasource.configPrometheusUrl)
+    .getByTestId(testIds.datasource.configUrl('prometheus'))
     .fill(process.env.E2E_PROMETHEUS_URL ?? 'http://host.docker.internal:9090');
   await expect(configPage.saveAndTest()).toBeOK();
   await expect(configPage).toHaveAlert('success', { hasText: /Prometheus/ });

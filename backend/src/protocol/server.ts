@@ -8,10 +8,25 @@ import { executeQuery, type QueryOutcome } from '../query/execute';
 import type { DataQueryMessage } from '../query/model';
 import { callResource } from '../resources';
 import { parseSettings, SettingsError, type InstanceSettingsMessage } from '../settings';
+import { LIMITS } from '../../../contract';
 import type { SourceBreakers } from '../sources/breakers';
 
 /** Grafana's SDK accepts 16 MiB requests; grpc-js defaults to 4 MiB. */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Grafana's plugin client takes responses up to 2 GiB (MaxInt32), but a response is held in
+ * memory on both sides: past this total, the largest query results are replaced by an error.
+ */
+export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+interface EncodedResponse {
+  frames: Buffer[];
+  status: number;
+  error: string;
+  errorSource: string;
+  format: string;
+}
 
 interface PluginContextMessage {
   dataSourceInstanceSettings?: InstanceSettingsMessage;
@@ -32,7 +47,7 @@ export interface ServerHooks {
   onShutdown: () => void;
 }
 
-function toDataResponse(outcome: QueryOutcome, logger: Logger) {
+function toDataResponse(outcome: QueryOutcome, logger: Logger): EncodedResponse {
   let frames: Buffer[] = [];
   let { status, error, errorSource } = outcome;
   try {
@@ -49,27 +64,73 @@ function toDataResponse(outcome: QueryOutcome, logger: Logger) {
   return { frames, status, error: error ?? '', errorSource: errorSource ?? '', format: 'ARROW' };
 }
 
-async function queryData(request: QueryDataRequestMessage, hooks: ServerHooks) {
+function errorResponse(status: number, error: string, errorSource = 'plugin'): EncodedResponse {
+  return { frames: [], status, error, errorSource, format: 'ARROW' };
+}
+
+/** Replaces the largest results with an error each until the whole response fits MAX_RESPONSE_BYTES. */
+function capResponseSize(responses: Map<string, EncodedResponse>, logger: Logger): void {
+  const sizeOf = (r: EncodedResponse) => r.frames.reduce((sum, f) => sum + f.length, 0);
+  let total = 0;
+  responses.forEach((r) => (total += sizeOf(r)));
+  if (total <= MAX_RESPONSE_BYTES) {
+    return;
+  }
+  const bySize = [...responses.entries()].sort((a, b) => sizeOf(b[1]) - sizeOf(a[1]));
+  for (const [refId, response] of bySize) {
+    if (total <= MAX_RESPONSE_BYTES) {
+      break;
+    }
+    const size = sizeOf(response);
+    total -= size;
+    logger.warn('query result dropped: response too large', { refId, bytes: size });
+    responses.set(
+      refId,
+      errorResponse(
+        413,
+        `The result of query ${refId} is ${Math.round(size / 1024 / 1024)} MiB, more than one response may carry (${MAX_RESPONSE_BYTES / 1024 / 1024} MiB with the other queries): narrow its range or lower its limit`
+      )
+    );
+  }
+}
+
+/** The gRPC response: a real Map, so a refId such as "__proto__" is an entry like any other. */
+function toMessage(responses: Map<string, EncodedResponse>) {
+  return { responses: Object.fromEntries(responses) };
+}
+
+async function queryData(request: QueryDataRequestMessage, hooks: ServerHooks, signal: AbortSignal) {
   const queries = request.queries ?? [];
   const fromAlert = request.headers?.FromAlert === 'true';
+  const responses = new Map<string, EncodedResponse>();
   let settings;
   try {
     settings = parseSettings(request.pluginContext?.dataSourceInstanceSettings);
   } catch (error) {
     const message = error instanceof SettingsError ? error.message : 'the data source settings could not be read';
-    const responses: Record<string, unknown> = {};
     for (const q of queries) {
-      responses[q.refId ?? ''] = { frames: [], status: 400, error: message, errorSource: 'plugin', format: 'ARROW' };
+      responses.set(q.refId ?? '', errorResponse(400, message));
     }
-    return { responses };
+    return toMessage(responses);
+  }
+  const admitted = queries.slice(0, LIMITS.maxQueriesPerRequest);
+  for (const q of queries.slice(LIMITS.maxQueriesPerRequest)) {
+    responses.set(
+      q.refId ?? '',
+      errorResponse(
+        400,
+        `This request has ${queries.length} queries; one request runs at most ${LIMITS.maxQueriesPerRequest}: split the panel or dashboard`
+      )
+    );
   }
   const outcomes = await Promise.all(
-    queries.map(async (query) => {
+    admitted.map(async (query) => {
       const started = performance.now();
-      const outcome = await executeQuery(query, { settings, breakers: hooks.breakers });
-      hooks.metrics.queries.inc({ query_type: outcome.queryType, status: outcome.error ? 'error' : 'ok' });
+      const outcome = await executeQuery(query, { settings, breakers: hooks.breakers, signal });
+      const status = outcome.cancelled ? 'cancelled' : outcome.error ? 'error' : 'ok';
+      hooks.metrics.queries.inc({ query_type: outcome.queryType, status });
       hooks.metrics.queryDuration.observe({ query_type: outcome.queryType }, (performance.now() - started) / 1000);
-      if (outcome.error) {
+      if (outcome.error && !outcome.cancelled) {
         hooks.logger.warn('query failed', {
           refId: outcome.refId,
           queryType: outcome.queryType,
@@ -80,20 +141,27 @@ async function queryData(request: QueryDataRequestMessage, hooks: ServerHooks) {
       return outcome;
     })
   );
-  const responses: Record<string, unknown> = {};
   for (const outcome of outcomes) {
-    responses[outcome.refId] = toDataResponse(outcome, hooks.logger);
+    responses.set(outcome.refId, toDataResponse(outcome, hooks.logger));
   }
-  return { responses };
+  capResponseSize(responses, hooks.logger);
+  return toMessage(responses);
+}
+
+/** An AbortSignal that fires when Grafana cancels the call (or its deadline passes). */
+function cancellation(call: { on(event: 'cancelled', listener: () => void): unknown }): AbortSignal {
+  const controller = new AbortController();
+  call.on('cancelled', () => controller.abort());
+  return controller.signal;
 }
 
 function unary<Req, Res>(
   name: string,
   logger: Logger,
-  handler: (request: Req) => Promise<Res>
+  handler: (request: Req, signal: AbortSignal) => Promise<Res>
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    handler(call.request).then(
+    handler(call.request, cancellation(call)).then(
       (response) => callback(null, response),
       (error: unknown) => {
         logger.error(`${name} failed`, { error: error instanceof Error ? error.stack : String(error) });
@@ -128,7 +196,9 @@ export function createServer(hooks: ServerHooks): grpc.Server {
   });
 
   server.addService(SERVICES.data, {
-    QueryData: unary('QueryData', logger, (request: QueryDataRequestMessage) => queryData(request, hooks)),
+    QueryData: unary('QueryData', logger, (request: QueryDataRequestMessage, signal) =>
+      queryData(request, hooks, signal)
+    ),
   });
 
   server.addService(SERVICES.diagnostics, {
@@ -158,6 +228,8 @@ export function createServer(hooks: ServerHooks): grpc.Server {
         method: request.method ?? 'GET',
         url: request.url ?? '',
         instance: request.pluginContext?.dataSourceInstanceSettings,
+        breakers: hooks.breakers,
+        signal: cancellation(call),
       })
         .then((response) => {
           call.write({

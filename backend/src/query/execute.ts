@@ -5,7 +5,8 @@ import { ElasticsearchClient, ELASTICSEARCH } from '../sources/elasticsearch';
 import { countSearchBody, errorsByOperationBody, logsSearchBody } from '../sources/elasticsearchDsl';
 import { JaegerClient, JAEGER } from '../sources/jaeger';
 import { PrometheusClient, PROMETHEUS, type PromResult } from '../sources/prometheus';
-import { SourceError } from '../sources/sourceError';
+import { CancelledError, SourceError } from '../sources/sourceError';
+import { isQueryType } from '../../../contract';
 import { correlatePromQL, correlationFrame, type CorrelationParts } from './correlate';
 import { countFrames, logsFrame, type SelfLink } from './eventFrames';
 import { interpolateMacros, PROMETHEUS_MAX_POINTS, promResultToFrames, rangeWindow } from './metrics';
@@ -29,7 +30,10 @@ export interface QueryOutcome {
   status: number;
   error?: string;
   errorSource?: 'plugin' | 'downstream';
+  /** A known query type, or `unknown`: this is a metric label and must stay bounded. */
   queryType: string;
+  /** Grafana cancelled the request: recorded apart from failures. */
+  cancelled?: boolean;
 }
 
 export interface ExecuteContext {
@@ -54,7 +58,7 @@ function upstream<S extends SourceSettings, C>(
   }
   return {
     client: new Client(settings),
-    guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(name, settings.url, fn),
+    guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(name, settings, fn, ctx.signal),
   };
 }
 
@@ -141,6 +145,7 @@ function byOperation(result: PromResult): Map<string, number> {
 }
 
 /** Memory operation spans are named `ai.memory.<operation>` by the SDK. */
+const MAX_CORRELATED_OPERATIONS = 12;
 const MEMORY_SPAN_PREFIX = 'ai.memory.';
 
 /** The three sources in parallel; whatever fails leaves its part empty and a notice naming it. */
@@ -186,8 +191,10 @@ async function runCorrelate(query: CorrelateQuery, ctx: ExecuteContext): Promise
       op.startsWith(MEMORY_SPAN_PREFIX)
     );
     const map = new Map<string, string[]>();
+    // Bounded fan-out: at most MAX_CORRELATED_OPERATIONS searches, which also queue behind the
+    // per-source concurrency limit.
     await Promise.all(
-      operations.slice(0, 20).map(async (spanName) => {
+      operations.slice(0, MAX_CORRELATED_OPERATIONS).map(async (spanName) => {
         const traces = await guard(() =>
           client.search(
             { service, operation: spanName, tags: {}, limit: 20, startMs: query.range.from, endMs: query.range.to },
@@ -210,6 +217,9 @@ async function runCorrelate(query: CorrelateQuery, ctx: ExecuteContext): Promise
 
 /** Maps any failure to a per-query error; nothing thrown here reaches the gRPC layer. */
 export function failureOutcome(refId: string, queryType: string, error: unknown): QueryOutcome {
+  if (error instanceof CancelledError) {
+    return { refId, queryType, frames: [], status: 499, error: error.message, errorSource: 'plugin', cancelled: true };
+  }
   if (error instanceof QueryModelError) {
     return {
       refId,
@@ -243,7 +253,35 @@ export function failureOutcome(refId: string, queryType: string, error: unknown)
   };
 }
 
-function run(query: ParsedQuery, ctx: ExecuteContext): Promise<Frame[]> {
+const SOURCE_OF: Record<ParsedQuery['queryType'], string> = {
+  metrics: PROMETHEUS,
+  logs: ELASTICSEARCH,
+  logs_count: ELASTICSEARCH,
+  traces: JAEGER,
+  correlate: 'the correlated view',
+};
+
+/**
+ * An answer the clients' shape checks let through but frame building cannot use is still the
+ * upstream's odd answer, not an internal error: it is reported as the source's bad response.
+ */
+async function run(query: ParsedQuery, ctx: ExecuteContext): Promise<Frame[]> {
+  try {
+    return await dispatch(query, ctx);
+  } catch (error) {
+    if (error instanceof SourceError || error instanceof CancelledError || error instanceof QueryModelError) {
+      throw error;
+    }
+    const source = SOURCE_OF[query.queryType];
+    throw new SourceError(
+      source,
+      'bad_response',
+      `${source} answered data of an unexpected shape: ${error instanceof Error ? error.message : String(error)}`
+    );
+  }
+}
+
+function dispatch(query: ParsedQuery, ctx: ExecuteContext): Promise<Frame[]> {
   switch (query.queryType) {
     case 'logs':
       return runLogs(query, ctx);
@@ -260,7 +298,7 @@ function run(query: ParsedQuery, ctx: ExecuteContext): Promise<Frame[]> {
 
 export async function executeQuery(message: DataQueryMessage, ctx: ExecuteContext): Promise<QueryOutcome> {
   const refId = message.refId ?? '';
-  let queryType = message.queryType || 'metrics';
+  let queryType = !message.queryType ? 'metrics' : isQueryType(message.queryType) ? message.queryType : 'unknown';
   try {
     const query = parseQuery(message);
     queryType = query.queryType;

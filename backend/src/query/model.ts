@@ -2,10 +2,18 @@
  * The query model the frontend and alert rules send, validated before anything is called.
  * A malformed model becomes a per-query error that says what is wrong; it never throws further.
  */
-import { EVENT_FILTER_FIELDS, type EventFilterField, type EventFilters } from '../sources/elasticsearchDsl';
+import {
+  EVENT_FILTER_FIELDS,
+  LIMITS,
+  QUERY_TYPES,
+  isEventFilterField,
+  isQueryType,
+  type AgentMemoryQueryModel,
+  type EventFilterField,
+  type EventFilters,
+} from '../../../contract';
 
-export const QUERY_TYPES = ['metrics', 'logs', 'logs_count', 'traces', 'correlate'] as const;
-export type QueryType = (typeof QUERY_TYPES)[number];
+export { QUERY_TYPES, type QueryType } from '../../../contract';
 
 export interface TimeRangeMs {
   from: number;
@@ -71,10 +79,16 @@ export interface CorrelateQuery extends CommonQuery {
 
 export type ParsedQuery = MetricsQuery | LogsQuery | LogsCountQuery | TracesQuery | CorrelateQuery;
 
-export const MAX_LOGS = 5000;
-export const MAX_TRACES = 500;
-/** Logs and traces searches over longer ranges are cut to the most recent part. */
-export const MAX_SEARCH_RANGE_MS = 31 * 24 * 3600 * 1000;
+export const MAX_LOGS = LIMITS.maxLogs;
+export const MAX_TRACES = LIMITS.maxTraces;
+/** Elasticsearch and Jaeger searches over longer ranges are cut to their most recent part. */
+export const MAX_SEARCH_RANGE_MS = LIMITS.maxSearchRangeMs;
+
+/**
+ * The model as it arrives: any JSON under the contract's keys. Reading a key the contract does
+ * not have fails to compile here. (`range` is what Grafana's own Prometheus editor sends.)
+ */
+type RawModel = { [K in keyof AgentMemoryQueryModel]?: unknown } & { range?: unknown };
 
 /** The pluginv2 DataQuery as proto-loader decodes it (int64 as strings). */
 export interface DataQueryMessage {
@@ -88,7 +102,7 @@ export interface DataQueryMessage {
 
 export class QueryModelError extends Error {}
 
-const MAX_EXPR_LENGTH = 64 * 1024;
+const MAX_EXPR_LENGTH = LIMITS.maxExprLength;
 const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
 
 /** Parses Prometheus-style durations ("15s", "1m30s", "500ms") or plain seconds into seconds. */
@@ -115,7 +129,7 @@ function toNumber(value: string | number | undefined, fallback: number): number 
   return typeof n === 'number' && Number.isFinite(n) ? n : fallback;
 }
 
-function parseJson(raw: Buffer | Uint8Array | undefined): Record<string, unknown> {
+function parseJson(raw: Buffer | Uint8Array | undefined): RawModel {
   if (!raw || raw.length === 0) {
     return {};
   }
@@ -128,10 +142,10 @@ function parseJson(raw: Buffer | Uint8Array | undefined): Record<string, unknown
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new QueryModelError('the query model must be a JSON object');
   }
-  return parsed as Record<string, unknown>;
+  return parsed as RawModel;
 }
 
-function optionalString(model: Record<string, unknown>, key: string, max = 1024): string | undefined {
+function optionalString(model: RawModel, key: keyof RawModel, max = 1024): string | undefined {
   const value = model[key];
   if (value === undefined || value === null || value === '') {
     return undefined;
@@ -154,14 +168,14 @@ function parseFilters(raw: unknown): EventFilters {
   }
   const filters: EventFilters = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (!(EVENT_FILTER_FIELDS as readonly string[]).includes(key)) {
+    if (!isEventFilterField(key)) {
       throw new QueryModelError(`unknown filter "${key.slice(0, 40)}": use one of ${EVENT_FILTER_FIELDS.join(', ')}`);
     }
     const values = Array.isArray(value) ? value : [value];
     if (values.some((v) => typeof v !== 'string' || v.length > 256) || values.length > 100) {
       throw new QueryModelError(`filter ${key} takes a string or a list of up to 100 strings`);
     }
-    filters[key as EventFilterField] = values as string[];
+    filters[key] = values as string[];
   }
   return filters;
 }
@@ -193,7 +207,7 @@ function searchRange(range: TimeRangeMs, notices: string[]): TimeRangeMs {
 export function parseQuery(message: DataQueryMessage): ParsedQuery {
   const model = parseJson(message.json);
   const queryType = message.queryType || (typeof model.queryType === 'string' ? model.queryType : '') || 'metrics';
-  if (!(QUERY_TYPES as readonly string[]).includes(queryType)) {
+  if (!isQueryType(queryType)) {
     throw new QueryModelError(
       `unknown query type "${String(queryType).slice(0, 40)}": expected one of ${QUERY_TYPES.join(', ')}`
     );
@@ -219,16 +233,16 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
       return {
         ...common,
         queryType,
-        query: optionalString(model, 'query', 8192),
+        query: optionalString(model, 'query', LIMITS.maxLuceneLength),
         filters: parseFilters(model.filters),
         sort,
-        limit: limitOf(model.limit, 100, MAX_LOGS, 'logs', common.notices),
+        limit: limitOf(model.limit, LIMITS.defaultLogs, MAX_LOGS, 'logs', common.notices),
         range: searchRange(common.range, common.notices),
       };
     }
     case 'logs_count': {
       const groupBy = optionalString(model, 'groupBy', 64);
-      if (groupBy !== undefined && !(EVENT_FILTER_FIELDS as readonly string[]).includes(groupBy)) {
+      if (groupBy !== undefined && !isEventFilterField(groupBy)) {
         throw new QueryModelError(
           `groupBy "${groupBy}" is not an event field: use one of ${EVENT_FILTER_FIELDS.join(', ')}`
         );
@@ -236,9 +250,10 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
       return {
         ...common,
         queryType,
-        query: optionalString(model, 'query', 8192),
+        query: optionalString(model, 'query', LIMITS.maxLuceneLength),
         filters: parseFilters(model.filters),
         groupBy: groupBy as EventFilterField | undefined,
+        range: searchRange(common.range, common.notices),
       };
     }
     case 'traces': {
@@ -258,7 +273,7 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
       ) {
         throw new QueryModelError('tags must be an object of strings such as {"ai.operation": "search"}');
       }
-      for (const key of ['minDuration', 'maxDuration']) {
+      for (const key of ['minDuration', 'maxDuration'] as const) {
         const d = optionalString(model, key, 32);
         if (d !== undefined && !/^\d+(\.\d+)?(us|µs|ms|s|m|h)$/.test(d)) {
           throw new QueryModelError(`${key} "${d}" is not a duration such as 100ms or 1.5s`);
@@ -273,18 +288,23 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
         tags: tags as Record<string, string>,
         minDuration: optionalString(model, 'minDuration', 32),
         maxDuration: optionalString(model, 'maxDuration', 32),
-        limit: limitOf(model.limit, 20, MAX_TRACES, 'traces', common.notices),
+        limit: limitOf(model.limit, LIMITS.defaultTraces, MAX_TRACES, 'traces', common.notices),
         range: searchRange(common.range, common.notices),
       };
     }
     case 'correlate':
-      return { ...common, queryType, service: optionalString(model, 'service', 256) };
+      return {
+        ...common,
+        queryType,
+        service: optionalString(model, 'service', 256),
+        range: searchRange(common.range, common.notices),
+      };
     default:
       return parseMetrics(model, common);
   }
 }
 
-function parseMetrics(model: Record<string, unknown>, common: CommonQuery): MetricsQuery {
+function parseMetrics(model: RawModel, common: CommonQuery): MetricsQuery {
   const expr = model.expr;
   if (typeof expr !== 'string' || expr.trim() === '') {
     throw new QueryModelError('the metrics query has no PromQL expression: fill in "expr"');

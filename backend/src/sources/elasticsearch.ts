@@ -15,6 +15,23 @@ interface SearchResponse {
   timed_out?: boolean;
 }
 
+/** Every hit must carry its document: without `_source` there is no event to show. */
+function checkHits(hits: unknown): void {
+  if (hits === undefined) {
+    return;
+  }
+  if (
+    !Array.isArray(hits) ||
+    hits.some((h) => !h || typeof h !== 'object' || !h._source || typeof h._source !== 'object')
+  ) {
+    throw new SourceError(
+      ELASTICSEARCH,
+      'bad_response',
+      'Elasticsearch answered search hits of an unexpected shape (a hit without its _source document)'
+    );
+  }
+}
+
 /** Elasticsearch's REST search API, as Grafana's own data source uses it: the same for 8.x and 9.x. */
 export class ElasticsearchClient {
   constructor(private readonly settings: ElasticsearchSettings) {}
@@ -33,6 +50,7 @@ export class ElasticsearchClient {
         status
       );
     }
+    checkHits(response.hits?.hits);
     if (!response.hits && !response.aggregations) {
       throw new SourceError(
         ELASTICSEARCH,
@@ -45,8 +63,8 @@ export class ElasticsearchClient {
   }
 
   /** The cluster's version and health, for CheckHealth. */
-  async health(): Promise<string> {
-    const { status, json } = await requestJson(ELASTICSEARCH, this.settings, '/_cluster/health');
+  async health(signal?: AbortSignal): Promise<string> {
+    const { status, json } = await requestJson(ELASTICSEARCH, this.settings, '/_cluster/health', { signal });
     const body = json as { status?: string; cluster_name?: string } | undefined;
     if (status !== 200 || !body?.status) {
       throw new SourceError(
@@ -59,7 +77,7 @@ export class ElasticsearchClient {
     if (body.status === 'red') {
       throw new SourceError(ELASTICSEARCH, 'http', `Elasticsearch cluster ${body.cluster_name ?? ''} is red`);
     }
-    const nodes = await requestJson(ELASTICSEARCH, this.settings, '/_nodes?filter_path=nodes.*.version');
+    const nodes = await requestJson(ELASTICSEARCH, this.settings, '/_nodes?filter_path=nodes.*.version', { signal });
     const versions = Object.values(((nodes.json as any)?.nodes ?? {}) as Record<string, { version?: string }>).map(
       (n) => n.version
     );

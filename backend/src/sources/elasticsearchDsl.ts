@@ -4,21 +4,7 @@
  * Plain REST DSL, the same on Elasticsearch 8.x and 9.x. Pure.
  */
 
-/** Keyword fields of AI events that filters and grouping may use. */
-export const EVENT_FILTER_FIELDS = [
-  'agent_type',
-  'operation',
-  'level',
-  'performance_class',
-  'error_type',
-  'event_type',
-  'user_id',
-  'agent_id',
-  'service',
-] as const;
-export type EventFilterField = (typeof EVENT_FILTER_FIELDS)[number];
-
-export type EventFilters = Partial<Record<EventFilterField, string | string[]>>;
+import { EVENT_FILTER_FIELDS, type EventFilterField, type EventFilters } from '../../../contract';
 
 export interface TimeRangeMs {
   from: number;
@@ -110,13 +96,11 @@ export function errorsByOperationBody(range: TimeRangeMs) {
   };
 }
 
-/** Distinct values of one keyword field, for autocomplete and template variables. */
-export function fieldValuesBody(field: EventFilterField, range?: TimeRangeMs) {
+/** Distinct values of one keyword field (optionally of the events a Lucene query selects), for autocomplete and variables. */
+export function fieldValuesBody(field: EventFilterField, range: TimeRangeMs, queryText?: string) {
   return {
     size: 0,
-    ...(range
-      ? { query: { range: { '@timestamp': { gte: range.from, lte: range.to, format: 'epoch_millis' } } } }
-      : {}),
+    query: eventsFilter(range, queryText, undefined),
     aggs: { values: { terms: { field, size: 200 } } },
   };
 }

@@ -1,4 +1,6 @@
-import { SourceError } from './sourceError';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { CancelledError, SourceError } from './sourceError';
 import type { SourceSettings } from '../settings';
 
 /** The URL as it may appear in messages: credentials in it are removed. */
@@ -13,26 +15,96 @@ export function displayUrl(url: string): string {
   }
 }
 
-function causeCode(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code;
+/**
+ * One keep-alive agent per distinct TLS set-up: connections are reused across queries, and a CA
+ * or client certificate of one data source never serves another.
+ */
+const agents = new Map<string, http.Agent>();
+const MAX_AGENTS = 256;
+
+function agentFor(settings: SourceSettings): http.Agent {
+  const tls = settings.tls;
+  const secure = settings.url.startsWith('https:');
+  const key = `${secure}|${tls?.skipVerify ?? false}|${tls?.ca ?? ''}|${tls?.cert ?? ''}|${tls?.key ?? ''}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    if (agents.size >= MAX_AGENTS) {
+      const [oldestKey, oldest] = agents.entries().next().value as [string, http.Agent];
+      oldest.destroy();
+      agents.delete(oldestKey);
+    }
+    const common = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo' as const };
+    agent = secure
+      ? new https.Agent({
+          ...common,
+          ca: tls?.ca,
+          cert: tls?.cert,
+          key: tls?.key,
+          rejectUnauthorized: !(tls?.skipVerify ?? false),
+        })
+      : new http.Agent(common);
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+/** What Node's TLS and socket error codes mean to the person who configured the source. */
+function transportHint(code: string | undefined): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EHOSTUNREACH':
+      return 'check that it runs and that the URL in the data source settings is right';
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'CERT_SIGNATURE_FAILURE':
+      return "its TLS certificate is not signed by a CA this data source trusts: add the server's CA certificate in the settings";
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return 'its TLS certificate is not for this host name: use the name the certificate was issued for';
+    case 'CERT_HAS_EXPIRED':
+      return 'its TLS certificate has expired';
+    case 'EPROTO':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      return 'the TLS handshake failed: check http:// versus https:// in the URL';
+    default:
+      return 'check that it runs and that the URL in the data source settings is right';
+  }
+}
+
+export interface RequestInit {
+  method?: 'GET' | 'POST';
+  form?: URLSearchParams;
+  body?: unknown;
+  signal?: AbortSignal;
 }
 
 /**
- * GETs or POSTs JSON from one upstream with its own timeout. Every failure becomes a SourceError
- * whose message names the source and its URL, never a credential.
+ * GETs or POSTs JSON from one upstream with its own timeout and response-size cap. The body is
+ * read as a stream and the request is cut off as soon as it passes the cap, so one huge or
+ * endless answer cannot take the process's memory. Every failure becomes a SourceError whose
+ * message names the source and its URL, never a credential; a cancellation by Grafana becomes a
+ * CancelledError, which is nobody's failure.
  */
-export async function requestJson(
+export function requestJson(
   sourceName: string,
   settings: SourceSettings,
   path: string,
-  init: { method?: 'GET' | 'POST'; form?: URLSearchParams; body?: unknown; signal?: AbortSignal } = {}
+  init: RequestInit = {}
 ): Promise<{ status: number; json: unknown }> {
-  const url = `${settings.url}${path}`;
   const where = `${sourceName} at ${displayUrl(settings.url)}`;
+  if (init.signal?.aborted) {
+    return Promise.reject(new CancelledError());
+  }
   // Uncompressed: the upstreams sit next to Grafana, and (de)compression cost more CPU on both
   // sides than the bytes it saves (measured with npm run bench:queries).
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Encoding': 'identity' };
+  const headers: Record<string, string> = {
+    ...settings.headers,
+    Accept: 'application/json',
+    'Accept-Encoding': 'identity',
+  };
   if (settings.authorization) {
     headers.Authorization = settings.authorization;
   }
@@ -44,47 +116,129 @@ export async function requestJson(
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(init.body);
   }
-  const timeout = AbortSignal.timeout(settings.timeoutMs);
-  const signal = init.signal ? AbortSignal.any([timeout, init.signal]) : timeout;
-  let response: Response;
-  try {
-    response = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, signal });
-  } catch (error) {
-    if (timeout.aborted) {
-      throw new SourceError(sourceName, 'timeout', `${where} did not answer within ${settings.timeoutMs / 1000} s`);
-    }
-    const code = causeCode(error);
+  const url = new URL(`${settings.url}${path}`);
+  const transport = url.protocol === 'https:' ? https : http;
+  const maxBytes = settings.maxResponseBytes;
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (error: Error | undefined, value?: { status: number; json: unknown }) => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      init.signal?.removeEventListener('abort', onAbort);
+      if (error) {
+        request.destroy();
+        reject(error);
+      } else {
+        resolve(value!);
+      }
+    };
+    const request = transport.request(
+      url,
+      { method: init.method ?? (body ? 'POST' : 'GET'), headers, agent: agentFor(settings) },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        const declared = Number(response.headers['content-length']);
+        if (Number.isFinite(declared) && declared > maxBytes) {
+          finish(tooLarge(sourceName, where, maxBytes, status));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let received = 0;
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > maxBytes) {
+            finish(tooLarge(sourceName, where, maxBytes, status));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        response.on('error', () =>
+          finish(new SourceError(sourceName, 'unreachable', `${where} stopped answering while sending its response`))
+        );
+        response.on('end', () => {
+          if (settled) {
+            return;
+          }
+          try {
+            finish(undefined, { status, json: parseBody(sourceName, where, status, Buffer.concat(chunks, received)) });
+          } catch (error) {
+            finish(error as Error);
+          }
+        });
+      }
+    );
+    const onAbort = () => finish(new CancelledError());
+    init.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(
+      () =>
+        finish(new SourceError(sourceName, 'timeout', `${where} did not answer within ${settings.timeoutMs / 1000} s`)),
+      settings.timeoutMs
+    );
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code;
+      finish(
+        new SourceError(
+          sourceName,
+          'unreachable',
+          `${where} is unreachable${code ? ` (${code})` : ''}: ${transportHint(code)}`
+        )
+      );
+    });
+    request.end(body);
+  });
+}
+
+function tooLarge(sourceName: string, where: string, maxBytes: number, status: number): SourceError {
+  const mib = Math.round((maxBytes / 1024 / 1024) * 10) / 10;
+  return new SourceError(
+    sourceName,
+    'too_large',
+    `${where} sent a response larger than ${mib} MiB, the cap for this source: narrow the query (shorter range, lower limit) or raise "max response size" in the data source settings`,
+    status
+  );
+}
+
+function parseBody(sourceName: string, where: string, status: number, raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  if (status === 401 || status === 403) {
     throw new SourceError(
       sourceName,
-      'unreachable',
-      `${where} is unreachable${code ? ` (${code})` : ''}: check that it runs and that the URL in the data source settings is right`
+      'http',
+      `${where} refused the credentials (HTTP ${status}): check the auth settings${upstreamReason(text)}`,
+      status
     );
   }
-  let text: string;
   try {
-    text = await response.text();
+    return text === '' ? undefined : JSON.parse(text);
   } catch {
-    throw new SourceError(sourceName, 'timeout', `${where} stopped answering while sending its response`);
-  }
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    if (response.status === 401 || response.status === 403) {
-      throw new SourceError(
-        sourceName,
-        'http',
-        `${where} refused the credentials (HTTP ${response.status}): check the auth settings`,
-        response.status
-      );
-    }
     const snippet = text.slice(0, 120).replace(/\s+/g, ' ');
     throw new SourceError(
       sourceName,
       'bad_response',
-      `${where} answered HTTP ${response.status} with something that is not JSON: "${snippet}"`,
-      response.status
+      `${where} answered HTTP ${status} with something that is not JSON: "${snippet}"`,
+      status
     );
   }
-  return { status: response.status, json };
+}
+
+/** A short reason from an upstream's error body (Elasticsearch's `error.reason`, Jaeger's `errors[0].msg`). */
+function upstreamReason(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: { reason?: unknown } | string; errors?: Array<{ msg?: unknown }> };
+    const reason =
+      typeof body.error === 'string'
+        ? body.error
+        : typeof body.error?.reason === 'string'
+          ? body.error.reason
+          : typeof body.errors?.[0]?.msg === 'string'
+            ? body.errors[0].msg
+            : undefined;
+    return reason ? ` (${reason.slice(0, 200)})` : '';
+  } catch {
+    return '';
+  }
 }

@@ -34,6 +34,51 @@ export interface TraceSearch {
   endMs: number;
 }
 
+function shapeError(what: string): SourceError {
+  return new SourceError(JAEGER, 'bad_response', `Jaeger answered with an unexpected shape: ${what}`);
+}
+
+function stringList(raw: unknown, what: string): string[] {
+  if (raw === null || raw === undefined) {
+    return [];
+  }
+  if (!Array.isArray(raw) || raw.some((v) => typeof v !== 'string')) {
+    throw shapeError(`its ${what} are not a list of names`);
+  }
+  return raw as string[];
+}
+
+/** The fields frame building reads; anything else Jaeger sends is passed through untouched. */
+function checkTraces(raw: unknown): JaegerTrace[] {
+  if (raw === null || raw === undefined) {
+    return [];
+  }
+  if (!Array.isArray(raw)) {
+    throw shapeError('the traces are not a list');
+  }
+  for (const trace of raw as Array<Partial<JaegerTrace>>) {
+    if (!trace || typeof trace.traceID !== 'string' || !Array.isArray(trace.spans)) {
+      throw shapeError('a trace has no traceID or no spans list');
+    }
+    if (!trace.processes || typeof trace.processes !== 'object') {
+      throw shapeError(`trace ${trace.traceID.slice(0, 32)} has no processes`);
+    }
+    for (const span of trace.spans) {
+      if (
+        !span ||
+        typeof span.spanID !== 'string' ||
+        typeof span.operationName !== 'string' ||
+        typeof span.startTime !== 'number' ||
+        typeof span.duration !== 'number' ||
+        (span.tags !== undefined && span.tags !== null && !Array.isArray(span.tags))
+      ) {
+        throw shapeError(`a span of trace ${trace.traceID.slice(0, 32)} lacks its id, name, start or duration`);
+      }
+    }
+  }
+  return raw as JaegerTrace[];
+}
+
 /** Jaeger's HTTP query API (the one Grafana's Jaeger data source calls). */
 export class JaegerClient {
   constructor(private readonly settings: SourceSettings) {}
@@ -62,11 +107,13 @@ export class JaegerClient {
   }
 
   services(signal?: AbortSignal): Promise<string[]> {
-    return this.data<string[]>('/api/services', signal).then((s) => s ?? []);
+    return this.data<unknown>('/api/services', signal).then((s) => stringList(s, 'services'));
   }
 
   operations(service: string, signal?: AbortSignal): Promise<string[]> {
-    return this.data<string[]>(`/api/services/${encodeURIComponent(service)}/operations`, signal).then((s) => s ?? []);
+    return this.data<unknown>(`/api/services/${encodeURIComponent(service)}/operations`, signal).then((s) =>
+      stringList(s, 'operations')
+    );
   }
 
   async search(search: TraceSearch, signal?: AbortSignal): Promise<JaegerTrace[]> {
@@ -89,14 +136,14 @@ export class JaegerClient {
     if (search.maxDuration) {
       params.set('maxDuration', search.maxDuration);
     }
-    return (await this.data<JaegerTrace[]>(`/api/traces?${params.toString()}`, signal)) ?? [];
+    return checkTraces(await this.data<unknown>(`/api/traces?${params.toString()}`, signal));
   }
 
   async trace(traceId: string, signal?: AbortSignal): Promise<JaegerTrace> {
     if (!/^[0-9a-fA-F]{1,32}$/.test(traceId)) {
       throw new SourceError(JAEGER, 'bad_query', `"${traceId.slice(0, 40)}" is not a trace id (1 to 32 hex digits)`);
     }
-    const traces = await this.data<JaegerTrace[]>(`/api/traces/${traceId}`, signal);
+    const traces = checkTraces(await this.data<unknown>(`/api/traces/${traceId}`, signal));
     if (!traces?.[0]) {
       throw new SourceError(JAEGER, 'bad_query', `Jaeger has no trace ${traceId}`, 404);
     }

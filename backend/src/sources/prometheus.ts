@@ -24,23 +24,64 @@ interface PromEnvelope {
   warnings?: string[];
 }
 
+function shapeError(what: string): SourceError {
+  return new SourceError(
+    PROMETHEUS,
+    'bad_response',
+    `Prometheus answered a query result of an unexpected shape: ${what}`
+  );
+}
+
+function labelsOf(raw: unknown): Record<string, string> {
+  if (raw === undefined) {
+    return {};
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw shapeError('a series has no label object');
+  }
+  for (const value of Object.values(raw)) {
+    if (typeof value !== 'string') {
+      throw shapeError('a label value is not a string');
+    }
+  }
+  return raw as Record<string, string>;
+}
+
+function sampleOf(raw: unknown): [number, string] {
+  if (!Array.isArray(raw) || raw.length !== 2 || typeof raw[0] !== 'number' || typeof raw[1] !== 'string') {
+    throw shapeError('a sample is not [time, "value"]');
+  }
+  return raw as [number, string];
+}
+
 function toSeries(resultType: string, result: unknown): PromSeries[] {
-  if (resultType === 'matrix' && Array.isArray(result)) {
-    return result.map((s: { metric?: Record<string, string>; values?: Array<[number, string]> }) => ({
-      metric: s.metric ?? {},
-      values: Array.isArray(s.values) ? s.values : [],
-    }));
+  if (!Array.isArray(result)) {
+    throw shapeError(`the ${resultType} result is not a list`);
   }
-  if (resultType === 'vector' && Array.isArray(result)) {
-    return result.map((s: { metric?: Record<string, string>; value?: [number, string] }) => ({
-      metric: s.metric ?? {},
-      values: Array.isArray(s.value) ? [s.value] : [],
-    }));
+  if (resultType === 'matrix') {
+    return result.map((s: { metric?: unknown; values?: unknown }) => {
+      if (!s || typeof s !== 'object' || !Array.isArray(s.values)) {
+        throw shapeError('a matrix series has no values list');
+      }
+      return { metric: labelsOf(s.metric), values: s.values.map(sampleOf) };
+    });
   }
-  if ((resultType === 'scalar' || resultType === 'string') && Array.isArray(result)) {
-    return [{ metric: {}, values: [result as [number, string]] }];
+  if (resultType === 'vector') {
+    return result.map((s: { metric?: unknown; value?: unknown }) => {
+      if (!s || typeof s !== 'object') {
+        throw shapeError('a vector element is not an object');
+      }
+      return { metric: labelsOf(s.metric), values: [sampleOf(s.value)] };
+    });
   }
-  throw new SourceError(PROMETHEUS, 'bad_response', `Prometheus answered a result of unknown type "${resultType}"`);
+  if (resultType === 'scalar' || resultType === 'string') {
+    return [{ metric: {}, values: [sampleOf(result)] }];
+  }
+  throw new SourceError(
+    PROMETHEUS,
+    'bad_response',
+    `Prometheus answered a result of unknown type "${resultType.slice(0, 40)}"`
+  );
 }
 
 /** Checks the API envelope; a Prometheus error is the query's fault (`bad_data`) or the server's. */
@@ -63,6 +104,14 @@ function unwrap(status: number, json: unknown): PromResult {
     series: toSeries(body.data.resultType, body.data.result),
     warnings: Array.isArray(body.warnings) ? body.warnings : [],
   };
+}
+
+export interface LabelOptions {
+  /** A series selector, e.g. ai_memory_operations_total{agent_type="coding"}. */
+  match?: string;
+  startSec?: number;
+  endSec?: number;
+  signal?: AbortSignal;
 }
 
 export class PrometheusClient {
@@ -100,8 +149,8 @@ export class PrometheusClient {
   }
 
   /** Readiness as CheckHealth reports it: the build version when it answers. */
-  async buildInfo(): Promise<string> {
-    const { status, json } = await requestJson(PROMETHEUS, this.settings, '/api/v1/status/buildinfo');
+  async buildInfo(signal?: AbortSignal): Promise<string> {
+    const { status, json } = await requestJson(PROMETHEUS, this.settings, '/api/v1/status/buildinfo', { signal });
     const body = json as { status?: string; data?: { version?: string } } | undefined;
     if (status !== 200 || body?.status !== 'success') {
       throw new SourceError(
@@ -114,17 +163,37 @@ export class PrometheusClient {
     return body.data?.version ?? 'unknown';
   }
 
-  async labelNames(): Promise<string[]> {
-    return this.stringList('/api/v1/labels');
+  /** Label names, optionally of the series a selector matches, within a time range. */
+  async labelNames(options: LabelOptions = {}): Promise<string[]> {
+    return this.stringList('/api/v1/labels', options);
   }
 
-  async labelValues(label: string): Promise<string[]> {
-    return this.stringList(`/api/v1/label/${encodeURIComponent(label)}/values`);
+  async labelValues(label: string, options: LabelOptions = {}): Promise<string[]> {
+    return this.stringList(`/api/v1/label/${encodeURIComponent(label)}/values`, options);
   }
 
-  private async stringList(path: string): Promise<string[]> {
-    const { status, json } = await requestJson(PROMETHEUS, this.settings, path);
+  private async stringList(path: string, options: LabelOptions): Promise<string[]> {
+    const params = new URLSearchParams();
+    if (options.match) {
+      params.append('match[]', options.match);
+    }
+    if (options.startSec !== undefined && options.endSec !== undefined) {
+      params.set('start', String(options.startSec));
+      params.set('end', String(options.endSec));
+    }
+    const query = params.toString();
+    const { status, json } = await requestJson(PROMETHEUS, this.settings, query ? `${path}?${query}` : path, {
+      signal: options.signal,
+    });
     const body = json as { status?: string; data?: unknown; error?: string } | undefined;
+    if (body?.status === 'error' && status === 400) {
+      throw new SourceError(
+        PROMETHEUS,
+        'bad_query',
+        `Prometheus rejected the request: ${body.error ?? 'bad request'}`,
+        400
+      );
+    }
     if (body?.status !== 'success' || !Array.isArray(body.data)) {
       throw new SourceError(
         PROMETHEUS,

@@ -1,5 +1,6 @@
 /** Why a call to an upstream source failed; the message names the source and how to fix it. */
-export type SourceErrorKind = 'unreachable' | 'timeout' | 'http' | 'bad_response' | 'not_configured' | 'bad_query';
+export type SourceErrorKind =
+  'unreachable' | 'timeout' | 'http' | 'bad_response' | 'too_large' | 'not_configured' | 'bad_query';
 
 export class SourceError extends Error {
   constructor(
@@ -15,5 +16,26 @@ export class SourceError extends Error {
   /** Whether the fault lies with the upstream (`downstream`) rather than with the query. */
   get downstream(): boolean {
     return this.kind !== 'bad_query' && this.kind !== 'not_configured';
+  }
+
+  /**
+   * Whether this failure says the upstream is unhealthy, so its circuit breaker counts it: the
+   * transport failed, it timed out, or it answered 5xx. A query the user got wrong, a response
+   * over the size cap or an odd body says nothing about whether the next query will work.
+   */
+  get upstreamFault(): boolean {
+    return (
+      this.kind === 'unreachable' ||
+      this.kind === 'timeout' ||
+      (this.status !== undefined && this.status >= 500 && this.kind !== 'bad_query')
+    );
+  }
+}
+
+/** Grafana cancelled the request (the panel was closed or re-run): not a failure of anyone. */
+export class CancelledError extends Error {
+  constructor() {
+    super('the request was cancelled by Grafana');
+    this.name = 'CancelledError';
   }
 }

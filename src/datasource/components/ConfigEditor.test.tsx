@@ -23,19 +23,19 @@ describe('ConfigEditor', () => {
     for (const source of ['prometheus', 'elasticsearch', 'jaeger']) {
       expect(screen.getByTestId(testIds.datasource.configSection(source))).toBeInTheDocument();
     }
-    expect(screen.getByTestId(testIds.datasource.configPrometheusUrl)).toHaveValue('http://prom:9090');
+    expect(screen.getByTestId(testIds.datasource.configUrl('prometheus'))).toHaveValue('http://prom:9090');
   });
 
   it('writes URLs to jsonData and secrets to secureJsonData only', () => {
     const p = props();
     render(<ConfigEditor {...p} />);
-    fireEvent.change(screen.getByTestId('data-testid ds-config-elasticsearch-url'), {
+    fireEvent.change(screen.getByTestId(testIds.datasource.configUrl('elasticsearch')), {
       target: { value: ' http://es:9200 ' },
     });
     expect(p.onOptionsChange).toHaveBeenLastCalledWith(
       expect.objectContaining({ jsonData: { prometheusUrl: 'http://prom:9090', elasticsearchUrl: 'http://es:9200' } })
     );
-    fireEvent.change(screen.getByTestId(testIds.datasource.configBearerToken), { target: { value: 't0ken' } });
+    fireEvent.change(screen.getByTestId(testIds.datasource.configToken('prometheus')), { target: { value: 't0ken' } });
     const last = p.onOptionsChange.mock.calls.at(-1)[0];
     expect(last.secureJsonData).toEqual({ prometheusBearerToken: 't0ken' });
     expect(JSON.stringify(last.jsonData)).not.toContain('t0ken');
@@ -53,5 +53,26 @@ describe('ConfigEditor', () => {
         secureJsonData: { elasticsearchApiKey: '' },
       })
     );
+  });
+});
+
+describe('ConfigEditor TLS and headers', () => {
+  it('keeps CA certificates and header values secure, and names and switches in jsonData', () => {
+    const p = props({
+      jsonData: { elasticsearchUrl: 'https://es:9200', elasticsearchTlsWithCaCert: true },
+      secureJsonFields: {},
+    });
+    render(<ConfigEditor {...p} />);
+    fireEvent.change(screen.getByPlaceholderText('-----BEGIN CERTIFICATE-----'), {
+      target: { value: 'PEM DATA' },
+    });
+    expect(p.onOptionsChange.mock.calls.at(-1)[0].secureJsonData).toEqual({ elasticsearchTlsCaCert: 'PEM DATA' });
+    fireEvent.click(screen.getAllByRole('button', { name: /add header/i })[1]);
+    expect(p.onOptionsChange.mock.calls.at(-1)[0].jsonData.elasticsearchHttpHeaderNames).toEqual(['']);
+  });
+
+  it('warns when certificate verification is skipped', () => {
+    render(<ConfigEditor {...props({ jsonData: { jaegerUrl: 'https://j', jaegerTlsSkipVerify: true } })} />);
+    expect(screen.getByText('Jaeger: TLS verification is off')).toBeInTheDocument();
   });
 });

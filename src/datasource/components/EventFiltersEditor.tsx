@@ -3,7 +3,8 @@ import { InlineField, MultiCombobox, Stack } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import type { DataSource } from '../datasource';
 import type { AgentMemoryQuery, EventFilterField } from '../types';
-import { suggestionLoader } from './useSuggestions';
+import { RESOURCE_PATHS } from '../../../contract';
+import { useSuggestions } from './useSuggestions';
 
 const SHOWN: EventFilterField[] = ['agent_type', 'operation', 'level', 'performance_class', 'error_type'];
 
@@ -18,19 +19,16 @@ function FilterField({
   values: string[];
   onChange: (v: string[]) => void;
 }) {
-  const options = React.useMemo(
-    () => suggestionLoader(datasource, 'elasticsearch/field-values', { field }),
-    [datasource, field]
-  );
+  const options = useSuggestions(datasource, RESOURCE_PATHS.elasticsearchFieldValues, { field });
   return (
-    <InlineField label={field.replace('_', ' ')} labelWidth={16}>
+    <InlineField label={field.replace('_', ' ')} labelWidth={16} invalid={Boolean(options.error)} error={options.error}>
       <div data-testid={testIds.datasource.eventFilter(field)}>
         <MultiCombobox<string>
           width="auto"
           minWidth={20}
           maxWidth={40}
           createCustomValue
-          options={options}
+          options={options.load}
           value={values}
           placeholder="any"
           onChange={(selected) => onChange(selected.map((s) => s.value).filter(Boolean))}

@@ -1,7 +1,8 @@
 import React from 'react';
 import { Combobox, InlineField } from '@grafana/ui';
 import type { DataSource } from '../datasource';
-import { suggestionLoader } from './useSuggestions';
+import { RESOURCE_PATHS } from '../../../contract';
+import { useSuggestions } from './useSuggestions';
 
 interface Props {
   datasource: DataSource;
@@ -23,15 +24,21 @@ export function JaegerServiceField({
   tooltip,
   placeholder,
 }: Props) {
-  const services = React.useMemo(() => suggestionLoader(datasource, 'jaeger/services'), [datasource]);
+  const services = useSuggestions(datasource, RESOURCE_PATHS.jaegerServices);
   return (
-    <InlineField label={label} labelWidth={16} tooltip={tooltip}>
+    <InlineField
+      label={label}
+      labelWidth={16}
+      tooltip={tooltip}
+      invalid={Boolean(services.error)}
+      error={services.error}
+    >
       <div data-testid={testId}>
         <Combobox<string>
           width={30}
           isClearable
           createCustomValue
-          options={services}
+          options={services.load}
           value={value ?? null}
           placeholder={placeholder}
           onChange={(v) => onChange(v?.value)}

@@ -1,11 +1,11 @@
 import React from 'react';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, renderHook, screen } from '@testing-library/react';
 import { testIds } from '../../components/testIds';
 import type { DataSource } from '../datasource';
 import type { AgentMemoryQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
 import { formatTags, parseTags } from './TracesQueryEditor';
-import { suggestionLoader } from './useSuggestions';
+import { useSuggestions } from './useSuggestions';
 
 /** The editors only use the data source for autocomplete. */
 const datasource = {
@@ -66,17 +66,28 @@ describe('QueryEditor', () => {
   });
 });
 
-describe('suggestionLoader', () => {
+describe('useSuggestions', () => {
   it('loads values from a backend resource and keeps those containing the typed text', async () => {
-    const load = suggestionLoader(datasource, 'elasticsearch/field-values', { field: 'agent_type' });
-    expect(await load('SEAR')).toEqual([{ label: 'research', value: 'research' }]);
+    const { result } = renderHook(() =>
+      useSuggestions(datasource, 'elasticsearch/field-values', { field: 'agent_type' })
+    );
+    expect(await result.current.load('SEAR')).toEqual([{ label: 'research', value: 'research' }]);
     expect(datasource.suggestions).toHaveBeenCalledWith('elasticsearch/field-values', { field: 'agent_type' });
+    expect(result.current.error).toBeUndefined();
   });
 
-  it('offers nothing, without throwing, when the source cannot answer', async () => {
+  it('offers nothing and exposes the error naming the source when it cannot answer', async () => {
     const failing = {
-      suggestions: jest.fn().mockRejectedValue(new Error('Elasticsearch is unreachable')),
+      suggestions: jest
+        .fn()
+        .mockRejectedValue(new Error('Could not load jaeger/services: Jaeger at http://j is unreachable')),
     } as unknown as DataSource;
-    expect(await suggestionLoader(failing, 'jaeger/services')('')).toEqual([]);
+    const { result } = renderHook(() => useSuggestions(failing, 'jaeger/services'));
+    let options: unknown;
+    await act(async () => {
+      options = await result.current.load('');
+    });
+    expect(options).toEqual([]);
+    expect(result.current.error).toBe('Could not load jaeger/services: Jaeger at http://j is unreachable');
   });
 });

@@ -3,7 +3,8 @@ import { Combobox, InlineField, Input, Stack } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { queryPatcher, type TypeEditorProps } from './editorProps';
 import { JaegerServiceField } from './JaegerServiceField';
-import { suggestionLoader } from './useSuggestions';
+import { RESOURCE_PATHS } from '../../../contract';
+import { useSuggestions } from './useSuggestions';
 
 /** "k=v, k2=v2" to a tag object and back, for the one-line tags input. */
 export function parseTags(text: string): Record<string, string> {
@@ -25,10 +26,10 @@ export function formatTags(tags: Record<string, string> | undefined): string {
 
 /** Jaeger: a trace by id, or a search by service, operation, tags and duration. */
 export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: TypeEditorProps) {
-  const operations = React.useMemo(
-    () =>
-      query.service ? suggestionLoader(datasource, 'jaeger/operations', { service: query.service }) : async () => [],
-    [datasource, query.service]
+  const operations = useSuggestions(
+    datasource,
+    query.service ? RESOURCE_PATHS.jaegerOperations : undefined,
+    query.service ? { service: query.service } : undefined
   );
   const set = queryPatcher({ query, onChange, onRunQuery });
   return (
@@ -51,12 +52,12 @@ export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: T
             value={query.service}
             onChange={(service) => set({ service, operation: undefined }, true)}
           />
-          <InlineField label="Operation" labelWidth={12}>
+          <InlineField label="Operation" labelWidth={12} invalid={Boolean(operations.error)} error={operations.error}>
             <Combobox<string>
               width={30}
               createCustomValue
               isClearable
-              options={operations}
+              options={operations.load}
               value={query.operation ?? null}
               onChange={(v) => set({ operation: v?.value }, true)}
             />

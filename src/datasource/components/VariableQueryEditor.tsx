@@ -1,7 +1,8 @@
 import React, { ChangeEvent } from 'react';
-import { InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
+import { Combobox, InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
-import type { AgentMemoryVariableQuery } from '../variables';
+import { EVENT_FILTER_FIELDS, type EventFilterField, type VariableKind } from '../../../contract';
+import type { AgentMemoryVariableQuery } from '../types';
 
 /** The part of Grafana's query editor props this editor uses. */
 interface Props {
@@ -9,29 +10,36 @@ interface Props {
   onChange: (query: AgentMemoryVariableQuery) => void;
 }
 
-const KINDS: Array<{ label: string; value: AgentMemoryVariableQuery['kind'] }> = [
+const KINDS: Array<{ label: string; value: VariableKind }> = [
   { label: 'Prometheus label values', value: 'prometheus_label_values' },
   { label: 'Event field values', value: 'event_field_values' },
   { label: 'Jaeger services', value: 'jaeger_services' },
   { label: 'Jaeger operations', value: 'jaeger_operations' },
 ];
 
-/** Editor of a template variable: which values to list. */
+const FIELD_OPTIONS = EVENT_FILTER_FIELDS.map((f) => ({ label: f, value: f }));
+
+type TextKey = 'label' | 'match' | 'query' | 'service';
+
+/** Editor of a template variable: which values to list. Other variables may be used ($service). */
 export function VariableQueryEditor({ query, onChange }: Props) {
   const current: AgentMemoryVariableQuery = {
     refId: query?.refId ?? 'variable',
     kind: query?.kind ?? 'prometheus_label_values',
     label: query?.label,
+    match: query?.match,
     field: query?.field,
+    query: query?.query,
     service: query?.service,
   };
   const set = (patch: Partial<AgentMemoryVariableQuery>) => onChange({ ...current, ...patch });
-  const text = (key: 'label' | 'field' | 'service', placeholder: string) => (
+  const text = (key: TextKey, placeholder: string, width = 30, testId?: string) => (
     <Input
-      width={30}
+      data-testid={testId}
+      width={width}
       value={current[key] ?? ''}
       placeholder={placeholder}
-      onChange={(e: ChangeEvent<HTMLInputElement>) => set({ [key]: e.target.value.trim() })}
+      onChange={(e: ChangeEvent<HTMLInputElement>) => set({ [key]: e.target.value.trim() || undefined })}
     />
   );
   return (
@@ -42,18 +50,37 @@ export function VariableQueryEditor({ query, onChange }: Props) {
         </div>
       </InlineField>
       {current.kind === 'prometheus_label_values' && (
-        <InlineField label="Label" labelWidth={16}>
-          {text('label', 'agent_type')}
-        </InlineField>
+        <>
+          <InlineField label="Label" labelWidth={16}>
+            {text('label', 'agent_type')}
+          </InlineField>
+          <InlineField label="Series" labelWidth={16} tooltip="Only label values of the series this selector matches">
+            {text('match', 'ai_memory_operations_total{agent_type=~"$agent_type"}', 60)}
+          </InlineField>
+        </>
       )}
       {current.kind === 'event_field_values' && (
-        <InlineField label="Field" labelWidth={16}>
-          {text('field', 'operation')}
-        </InlineField>
+        <>
+          <InlineField label="Field" labelWidth={16}>
+            <Combobox<EventFilterField>
+              width={30}
+              options={FIELD_OPTIONS}
+              value={current.field ?? null}
+              onChange={(v) => set({ field: v?.value })}
+            />
+          </InlineField>
+          <InlineField
+            label="Of events"
+            labelWidth={16}
+            tooltip="Lucene query that narrows the events, e.g. level:ERROR"
+          >
+            {text('query', 'agent_type:$agent_type', 60)}
+          </InlineField>
+        </>
       )}
       {current.kind === 'jaeger_operations' && (
-        <InlineField label="Service" labelWidth={16}>
-          {text('service', 'memory-api')}
+        <InlineField label="Service" labelWidth={16} tooltip="A service name, or a variable such as $service">
+          {text('service', '$service', 30, testIds.datasource.variableService)}
         </InlineField>
       )}
     </Stack>

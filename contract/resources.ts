@@ -1,0 +1,53 @@
+/**
+ * The backend's resource endpoints (CallResource): autocomplete for the editors and the values
+ * of template variables. Paths and parameters are shared by the browser and the backend.
+ */
+import type { EventFilterField } from './queries';
+
+export const RESOURCE_PATHS = {
+  prometheusLabels: 'prometheus/labels',
+  prometheusLabelValues: 'prometheus/label-values',
+  elasticsearchFieldValues: 'elasticsearch/field-values',
+  jaegerServices: 'jaeger/services',
+  jaegerOperations: 'jaeger/operations',
+} as const;
+export type ResourcePath = (typeof RESOURCE_PATHS)[keyof typeof RESOURCE_PATHS];
+
+/** The query parameters each resource takes (all strings on the wire). */
+export interface ResourceParams {
+  'prometheus/labels': { match?: string };
+  'prometheus/label-values': { label: string; match?: string };
+  'elasticsearch/field-values': { field: EventFilterField; query?: string };
+  'jaeger/services': Record<string, never>;
+  'jaeger/operations': { service: string };
+}
+
+/** Every resource answers a JSON list of strings, or `{ error, source? }` with a 4xx/5xx code. */
+export interface ResourceErrorBody {
+  error: string;
+  /** The upstream that failed, when one did. */
+  source?: string;
+}
+
+/** What a template variable of this data source lists. */
+export const VARIABLE_KINDS = [
+  'prometheus_label_values',
+  'event_field_values',
+  'jaeger_services',
+  'jaeger_operations',
+] as const;
+export type VariableKind = (typeof VARIABLE_KINDS)[number];
+
+export interface AgentMemoryVariableQueryModel {
+  kind: VariableKind;
+  /** Prometheus label (prometheus_label_values). */
+  label?: string;
+  /** Series selector that narrows the label values, e.g. ai_memory_operations_total{agent_type="$agent_type"}. */
+  match?: string;
+  /** Event field (event_field_values). */
+  field?: EventFilterField;
+  /** Lucene query that narrows the event field values. */
+  query?: string;
+  /** Jaeger service (jaeger_operations); may be a variable such as $service. */
+  service?: string;
+}

@@ -1,0 +1,88 @@
+/**
+ * The data source settings: plain values in jsonData, secrets in secureJsonData (write-only from
+ * the browser, decrypted only for the backend). Every key the backend reads is here and has a
+ * field in the config editor.
+ */
+
+export const SOURCE_IDS = ['prometheus', 'elasticsearch', 'jaeger'] as const;
+export type SourceId = (typeof SOURCE_IDS)[number];
+
+/** Custom HTTP headers per source: names in jsonData, values (which may be credentials) secure. */
+export const MAX_CUSTOM_HEADERS = 8;
+
+type PerSourceJson = {
+  [K in SourceId as `${K}Url`]?: string;
+} & {
+  [K in SourceId as `${K}BasicAuthUser`]?: string;
+} & {
+  /** Per-source request timeout, seconds (overrides timeoutSeconds). */
+  [K in SourceId as `${K}TimeoutSeconds`]?: number;
+} & {
+  /** Largest upstream response body this source may send, MiB. */
+  [K in SourceId as `${K}MaxResponseMiB`]?: number;
+} & {
+  /** Verify the server certificate against this CA (its PEM is a secure field). */
+  [K in SourceId as `${K}TlsWithCaCert`]?: boolean;
+} & {
+  /** Present a client certificate (cert and key are secure fields). */
+  [K in SourceId as `${K}TlsClientAuth`]?: boolean;
+} & {
+  /** Accept any server certificate: for tests only, warned about in the editor and in CheckHealth. */
+  [K in SourceId as `${K}TlsSkipVerify`]?: boolean;
+} & {
+  [K in SourceId as `${K}HttpHeaderNames`]?: string[];
+};
+
+export type AgentMemoryJsonData = PerSourceJson & {
+  /** Index pattern of the AI events, default ai-events-*. */
+  elasticsearchIndex?: string;
+  /** Jaeger service of the memory spans, for the correlated view. */
+  jaegerService?: string;
+  /** Request timeout of every source, seconds; default 30. */
+  timeoutSeconds?: number;
+};
+
+export type AgentMemorySecureJsonData = {
+  [K in SourceId as `${K}BasicAuthPassword`]?: string;
+} & {
+  [K in SourceId as `${K}TlsCaCert`]?: string;
+} & {
+  [K in SourceId as `${K}TlsClientCert`]?: string;
+} & {
+  [K in SourceId as `${K}TlsClientKey`]?: string;
+} & {
+  prometheusBearerToken?: string;
+  elasticsearchApiKey?: string;
+  jaegerBearerToken?: string;
+} & {
+  /** Value of the custom header at the same position in `<source>HttpHeaderNames`. */
+  [key: `${SourceId}HttpHeaderValue${number}`]: string | undefined;
+};
+
+/** The secure key of each source's token-like credential, and how it is sent. */
+export const TOKEN_KEYS: Record<SourceId, { key: keyof AgentMemorySecureJsonData; scheme: 'Bearer' | 'ApiKey' }> = {
+  prometheus: { key: 'prometheusBearerToken', scheme: 'Bearer' },
+  elasticsearch: { key: 'elasticsearchApiKey', scheme: 'ApiKey' },
+  jaeger: { key: 'jaegerBearerToken', scheme: 'Bearer' },
+};
+
+export const SOURCE_LABELS: Record<SourceId, string> = {
+  prometheus: 'Prometheus',
+  elasticsearch: 'Elasticsearch',
+  jaeger: 'Jaeger',
+};
+
+export const DEFAULTS = {
+  timeoutSeconds: 30,
+  maxTimeoutSeconds: 300,
+  elasticsearchIndex: 'ai-events-*',
+  /** Per-source response cap: a Jaeger search of 500 large traces stays well under it. */
+  maxResponseMiB: 64,
+  maxResponseMiBLimit: 1024,
+  /** Concurrent upstream calls per source and data source instance; more wait their turn. */
+  maxConcurrentCallsPerSource: 16,
+} as const;
+
+export function headerValueKey(source: SourceId, index: number): `${SourceId}HttpHeaderValue${number}` {
+  return `${source}HttpHeaderValue${index}`;
+}

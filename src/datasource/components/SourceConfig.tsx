@@ -1,0 +1,262 @@
+import React, { ChangeEvent } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import {
+  Alert,
+  Button,
+  Field,
+  FieldSet,
+  Input,
+  SecretInput,
+  SecretTextArea,
+  Stack,
+  Switch,
+  useStyles2,
+} from '@grafana/ui';
+import { testIds } from '../../components/testIds';
+import {
+  DEFAULTS,
+  MAX_CUSTOM_HEADERS,
+  SOURCE_LABELS,
+  TOKEN_KEYS,
+  headerValueKey,
+  type AgentMemorySecureJsonData,
+  type SourceId,
+} from '../../../contract';
+import type { AgentMemoryOptions } from '../types';
+import type { ConfigChange } from './ConfigEditor';
+
+type SecretKey = keyof AgentMemorySecureJsonData;
+
+export interface SourceConfigProps {
+  source: SourceId;
+  jsonData: AgentMemoryOptions;
+  secureJsonFields: Record<string, boolean>;
+  secure: AgentMemorySecureJsonData;
+  apply: (change: ConfigChange) => void;
+}
+
+const PLACEHOLDERS: Record<SourceId, string> = {
+  prometheus: 'http://localhost:9090',
+  elasticsearch: 'http://localhost:9200',
+  jaeger: 'http://localhost:16686',
+};
+
+const TOKEN_TEXT: Record<SourceId, { label: string; description: string }> = {
+  prometheus: { label: 'Bearer token', description: 'Sent as Authorization: Bearer; takes precedence over basic auth' },
+  elasticsearch: {
+    label: 'API key',
+    description: 'Sent as Authorization: ApiKey (the encoded id:key); takes precedence over basic auth',
+  },
+  jaeger: { label: 'Bearer token', description: 'Sent as Authorization: Bearer; takes precedence over basic auth' },
+};
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  header: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'flex-start', marginBottom: theme.spacing(1) }),
+});
+
+/** One upstream's settings: URL, auth, TLS, custom headers, timeout and response cap. */
+export function SourceConfig({
+  source,
+  jsonData,
+  secureJsonFields,
+  secure,
+  apply,
+}: SourceConfigProps) {
+  const styles = useStyles2(getStyles);
+  const label = SOURCE_LABELS[source];
+  const json = jsonData as Record<string, unknown>;
+  const text = (key: string) => (typeof json[key] === 'string' ? (json[key] as string) : '');
+  const flag = (key: string) => json[key] === true;
+  const numberOrEmpty = (key: string) => (typeof json[key] === 'number' ? (json[key] as number) : '');
+  const setKey = (key: string, value: unknown) => apply({ json: { [key]: value } as Partial<AgentMemoryOptions> });
+  const setSecret = (key: SecretKey, value: string) => apply({ secrets: { [key]: value } });
+  const resetSecret = (key: SecretKey) => apply({ secrets: { [key]: null } });
+  const secret = (key: SecretKey, width = 40, testId?: string) => (
+    <SecretInput
+      data-testid={testId}
+      width={width}
+      isConfigured={Boolean(secureJsonFields[key])}
+      value={secure[key] ?? ''}
+      onReset={() => resetSecret(key)}
+      onChange={(e: ChangeEvent<HTMLInputElement>) => setSecret(key, e.target.value)}
+    />
+  );
+  const pem = (key: SecretKey, placeholder: string) => (
+    <SecretTextArea
+      cols={60}
+      rows={5}
+      placeholder={placeholder}
+      isConfigured={Boolean(secureJsonFields[key])}
+      value={secure[key] ?? ''}
+      onReset={() => resetSecret(key)}
+      onChange={(e: ChangeEvent<HTMLTextAreaElement>) => setSecret(key, e.currentTarget.value)}
+    />
+  );
+  const headerNames = (
+    Array.isArray(json[`${source}HttpHeaderNames`]) ? json[`${source}HttpHeaderNames`] : []
+  ) as string[];
+  const setHeaderNames = (names: string[]) => setKey(`${source}HttpHeaderNames`, names);
+  const tokenKey = TOKEN_KEYS[source].key;
+
+  return (
+    <FieldSet label={label} data-testid={testIds.datasource.configSection(source)}>
+      <Field label="URL" description={`Where Grafana's server reaches ${label}; leave empty if you do not use it`}>
+        <Input
+          data-testid={testIds.datasource.configUrl(source)}
+          width={50}
+          value={text(`${source}Url`)}
+          placeholder={PLACEHOLDERS[source]}
+          onChange={(e: ChangeEvent<HTMLInputElement>) => setKey(`${source}Url`, e.target.value.trim())}
+        />
+      </Field>
+      {source === 'elasticsearch' && (
+        <Field label="Index pattern" description={`Indices of the AI events; default ${DEFAULTS.elasticsearchIndex}`}>
+          <Input
+            width={30}
+            value={text('elasticsearchIndex')}
+            placeholder={DEFAULTS.elasticsearchIndex}
+            onChange={(e: ChangeEvent<HTMLInputElement>) => setKey('elasticsearchIndex', e.target.value.trim())}
+          />
+        </Field>
+      )}
+      {source === 'jaeger' && (
+        <Field label="Service of the memory spans" description="Used by the correlated view, e.g. memory-api">
+          <Input
+            width={30}
+            value={text('jaegerService')}
+            onChange={(e: ChangeEvent<HTMLInputElement>) => setKey('jaegerService', e.target.value.trim())}
+          />
+        </Field>
+      )}
+      <Field label="Basic auth user" description="Leave empty when no basic auth is needed">
+        <Input
+          data-testid={testIds.datasource.configBasicAuthUser(source)}
+          width={30}
+          value={text(`${source}BasicAuthUser`)}
+          onChange={(e: ChangeEvent<HTMLInputElement>) => setKey(`${source}BasicAuthUser`, e.target.value.trim())}
+        />
+      </Field>
+      <Field label="Basic auth password">
+        {secret(`${source}BasicAuthPassword` as SecretKey, 30, testIds.datasource.configBasicAuthPassword(source))}
+      </Field>
+      <Field label={TOKEN_TEXT[source].label} description={TOKEN_TEXT[source].description}>
+        {secret(tokenKey, 50, testIds.datasource.configToken(source))}
+      </Field>
+
+      <Field label="With CA certificate" description="Verify the server's TLS certificate against your own CA">
+        <Switch
+          data-testid={testIds.datasource.configTlsCa(source)}
+          value={flag(`${source}TlsWithCaCert`)}
+          onChange={(e) => setKey(`${source}TlsWithCaCert`, e.currentTarget.checked)}
+        />
+      </Field>
+      {flag(`${source}TlsWithCaCert`) && (
+        <Field label="CA certificate (PEM)">
+          {pem(`${source}TlsCaCert` as SecretKey, '-----BEGIN CERTIFICATE-----')}
+        </Field>
+      )}
+      <Field label="TLS client authentication" description="Present a client certificate to the server">
+        <Switch
+          value={flag(`${source}TlsClientAuth`)}
+          onChange={(e) => setKey(`${source}TlsClientAuth`, e.currentTarget.checked)}
+        />
+      </Field>
+      {flag(`${source}TlsClientAuth`) && (
+        <>
+          <Field label="Client certificate (PEM)">
+            {pem(`${source}TlsClientCert` as SecretKey, '-----BEGIN CERTIFICATE-----')}
+          </Field>
+          <Field label="Client key (PEM)">
+            {pem(`${source}TlsClientKey` as SecretKey, '-----BEGIN PRIVATE KEY-----')}
+          </Field>
+        </>
+      )}
+      <Field label="Skip TLS certificate verification" description="Accept any certificate: for tests only">
+        <Switch
+          data-testid={testIds.datasource.configTlsSkipVerify(source)}
+          value={flag(`${source}TlsSkipVerify`)}
+          onChange={(e) => setKey(`${source}TlsSkipVerify`, e.currentTarget.checked)}
+        />
+      </Field>
+      {flag(`${source}TlsSkipVerify`) && (
+        <Alert severity="warning" title={`${label}: TLS verification is off`}>
+          Anyone between Grafana and {label} can read and change its answers and see its credentials. Add the
+          server&apos;s CA certificate instead.
+        </Alert>
+      )}
+
+      <Field
+        label="Custom HTTP headers"
+        description="Sent with every request to this source; values are stored encrypted"
+      >
+        <Stack direction="column" gap={1}>
+          {headerNames.map((name, index) => (
+            <div key={index} className={styles.header}>
+              <Input
+                aria-label={`${label} header ${index + 1} name`}
+                width={24}
+                value={name}
+                placeholder="X-Scope-OrgID"
+                onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                  setHeaderNames(headerNames.map((n, i) => (i === index ? e.target.value.trim() : n)))
+                }
+              />
+              {secret(headerValueKey(source, index), 30)}
+              <Button
+                aria-label={`Remove ${label} header ${index + 1}`}
+                variant="secondary"
+                icon="trash-alt"
+                onClick={() => {
+                  // Values are stored by position: those after the removed one move up.
+                  const secrets: Record<string, string | null> = {};
+                  for (let i = index; i < headerNames.length; i++) {
+                    secrets[headerValueKey(source, i)] = secure[headerValueKey(source, i + 1)] ?? null;
+                  }
+                  apply({
+                    json: { [`${source}HttpHeaderNames`]: headerNames.filter((_, i) => i !== index) },
+                    secrets,
+                  });
+                }}
+              />
+            </div>
+          ))}
+          {headerNames.length < MAX_CUSTOM_HEADERS && (
+            <Button variant="secondary" icon="plus" size="sm" onClick={() => setHeaderNames([...headerNames, ''])}>
+              Add header
+            </Button>
+          )}
+        </Stack>
+      </Field>
+
+      <Field label="Timeout (seconds)" description="Overrides the shared timeout for this source">
+        <Input
+          type="number"
+          width={12}
+          min={1}
+          max={DEFAULTS.maxTimeoutSeconds}
+          value={numberOrEmpty(`${source}TimeoutSeconds`)}
+          onChange={(e: ChangeEvent<HTMLInputElement>) =>
+            setKey(`${source}TimeoutSeconds`, e.target.value === '' ? undefined : Number(e.target.value))
+          }
+        />
+      </Field>
+      <Field
+        label="Max response size (MiB)"
+        description={`A larger answer fails its query with an error that says so; default ${DEFAULTS.maxResponseMiB}`}
+      >
+        <Input
+          data-testid={testIds.datasource.configMaxResponse(source)}
+          type="number"
+          width={12}
+          min={1}
+          max={DEFAULTS.maxResponseMiBLimit}
+          value={numberOrEmpty(`${source}MaxResponseMiB`)}
+          onChange={(e: ChangeEvent<HTMLInputElement>) =>
+            setKey(`${source}MaxResponseMiB`, e.target.value === '' ? undefined : Number(e.target.value))
+          }
+        />
+      </Field>
+    </FieldSet>
+  );
+}
