@@ -314,28 +314,6 @@ func TestCollectMetrics(t *testing.T) {
 	}
 }
 
-func TestCallResource(t *testing.T) {
-	p := startPlugin(t)
-	ctx := pluginContext(t, map[string]any{"prometheusUrl": prometheusURL(t)}, nil)
-	stream, err := p.resource.CallResource(ctxWithTimeout(t, 10*time.Second), &pluginv2.CallResourceRequest{
-		PluginContext: ctx, Path: "prometheus/label-values", Method: "GET", Url: "prometheus/label-values?label=operation",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg, err := stream.Recv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var values []string
-	if msg.Code != 200 || json.Unmarshal(msg.Body, &values) != nil {
-		t.Fatalf("code %d body %s", msg.Code, msg.Body)
-	}
-	if !strings.Contains(strings.Join(values, ","), "search") {
-		t.Fatalf("operation values %v lack the demo's search", values)
-	}
-}
-
 func TestSigintIsIgnoredAndShutdownIsClean(t *testing.T) {
 	p := startPlugin(t)
 	cfg := p.client.ReattachConfig()

@@ -90,12 +90,15 @@ func randomQuery(rng *rand.Rand, refID string) *pluginv2.DataQuery {
 	}
 }
 
+// 200 requests of 50 random models: 10,000 hostile query models.
+const hostileBatches = 200
+
 func TestHostileQueryModels(t *testing.T) {
 	p := startPlugin(t)
 	ctx := pluginContext(t, allSources(t, envURL(t, "ES_URL")), nil)
 	rng := rand.New(rand.NewSource(20261125))
 	errorsSeen, answered := 0, 0
-	for batch := 0; batch < 40; batch++ {
+	for batch := 0; batch < hostileBatches; batch++ {
 		queries := make([]*pluginv2.DataQuery, 50)
 		for i := range queries {
 			queries[i] = randomQuery(rng, fmt.Sprintf("Q%d", i))
@@ -121,10 +124,13 @@ func TestHostileQueryModels(t *testing.T) {
 		}
 	}
 	if _, err := p.diagnostics.CollectMetrics(ctxWithTimeout(t, 5*time.Second), &pluginv2.CollectMetricsRequest{}); err != nil {
-		t.Fatalf("the plugin stopped answering after 2,000 hostile queries: %v", err)
+		t.Fatalf("the plugin stopped answering after %d hostile queries: %v", hostileBatches*50, err)
 	}
 	if p.client.Exited() {
 		t.Fatal("the plugin process exited")
 	}
-	t.Logf("2,000 hostile queries: %d answered with frames, %d with a per-query error, no crash", answered, errorsSeen)
+	t.Logf("%d hostile queries: %d answered with frames, %d with a per-query error, no crash", hostileBatches*50, answered, errorsSeen)
+	if answered+errorsSeen != hostileBatches*50 {
+		t.Fatalf("%d answers for %d queries", answered+errorsSeen, hostileBatches*50)
+	}
 }

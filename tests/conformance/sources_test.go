@@ -203,7 +203,7 @@ func TestCorrelateKeepsPartsWhenASourceIsDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(metrics.Metrics.Prometheus), `circuit_breaker_state{service_name="elasticsearch 127.0.0.1:1"}`) {
+	if !strings.Contains(string(metrics.Metrics.Prometheus), `circuit_breaker_state{service_name="elasticsearch 127.0.0.1:1 (agentmemory)"}`) {
 		t.Fatalf("no breaker state for the Elasticsearch upstream in CollectMetrics")
 	}
 }

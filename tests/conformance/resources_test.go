@@ -1,0 +1,142 @@
+package conformance
+
+import (
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
+)
+
+type resourceAnswer struct {
+	code   int32
+	values []string
+	err    struct {
+		Error  string `json:"error"`
+		Source string `json:"source"`
+	}
+	body string
+}
+
+// callResource sends what Grafana sends for GET /api/datasources/uid/<uid>/resources/<path>?<query>:
+// Path is the part after resources/, URL the same with the query string.
+func callResource(t *testing.T, p *runningPlugin, settings map[string]any, path string, params url.Values) resourceAnswer {
+	t.Helper()
+	u := path
+	if len(params) > 0 {
+		u += "?" + params.Encode()
+	}
+	stream, err := p.resource.CallResource(ctxWithTimeout(t, 20*time.Second), &pluginv2.CallResourceRequest{
+		PluginContext: pluginContext(t, settings, nil), Path: path, Method: "GET", Url: u,
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	msg, err := stream.Recv()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	a := resourceAnswer{code: msg.Code, body: string(msg.Body)}
+	if msg.Code == 200 {
+		if err := json.Unmarshal(msg.Body, &a.values); err != nil {
+			t.Fatalf("%s answered 200 with %s, not a list of strings", path, msg.Body)
+		}
+	} else if err := json.Unmarshal(msg.Body, &a.err); err != nil || a.err.Error == "" {
+		t.Fatalf("%s answered %d with %s, not {error}", path, msg.Code, msg.Body)
+	}
+	return a
+}
+
+// TestResources checks every path the editors and template variables use, with real values from
+// the running demo, a 4xx for bad parameters and a downstream error naming the source when down.
+func TestResources(t *testing.T) {
+	p := startPlugin(t)
+	up := allSources(t, envURL(t, "ES_URL"))
+	down := map[string]any{"prometheusUrl": downURL(t), "elasticsearchUrl": downURL(t), "jaegerUrl": downURL(t)}
+
+	cases := []struct {
+		path    string
+		params  url.Values
+		want    string // a value the demo has produced
+		bad     url.Values
+		badWant string
+		source  string
+	}{
+		{"prometheus/labels", nil, "operation", url.Values{"from": {"x"}}, "epoch milliseconds", "Prometheus"},
+		{"prometheus/label-values", url.Values{"label": {"operation"}}, "search", url.Values{"label": {"no such-label"}}, "not a Prometheus label name", "Prometheus"},
+		{"elasticsearch/field-values", url.Values{"field": {"agent_type"}}, "coding", url.Values{"field": {"message"}}, "not an event field", "Elasticsearch"},
+		{"jaeger/services", nil, "agentmemory-demo", nil, "", "Jaeger"},
+		{"jaeger/operations", url.Values{"service": {"agentmemory-demo"}}, "ai.memory.search", url.Values{}, "needs ?service=", "Jaeger"},
+	}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			ok := callResource(t, p, up, c.path, c.params)
+			if ok.code != 200 || !slices.Contains(ok.values, c.want) {
+				t.Fatalf("%s: code %d, values %v; want 200 with %q", c.path, ok.code, ok.values, c.want)
+			}
+			if c.badWant != "" {
+				bad := callResource(t, p, up, c.path, c.bad)
+				if bad.code != 400 || !strings.Contains(bad.err.Error, c.badWant) {
+					t.Fatalf("%s with %v: code %d %q; want 400 saying %q", c.path, c.bad, bad.code, bad.err.Error, c.badWant)
+				}
+			}
+			failed := callResource(t, p, down, c.path, c.params)
+			if failed.code != 502 || failed.err.Source != c.source || !strings.Contains(failed.err.Error, c.source+" at ") {
+				t.Fatalf("%s with %s down: code %d %+v; want 502 naming %s", c.path, c.source, failed.code, failed.err, c.source)
+			}
+		})
+	}
+
+	t.Run("unknown path and missing source", func(t *testing.T) {
+		unknown := callResource(t, p, up, "jaeger/nothing", nil)
+		if unknown.code != 404 || !strings.Contains(unknown.err.Error, "jaeger/operations") {
+			t.Fatalf("unknown path: %d %q; want 404 listing the paths", unknown.code, unknown.err.Error)
+		}
+		none := callResource(t, p, map[string]any{}, "jaeger/services", nil)
+		if none.code != 400 || !strings.Contains(none.err.Error, "No Jaeger URL is configured") {
+			t.Fatalf("no Jaeger configured: %d %q", none.code, none.err.Error)
+		}
+	})
+
+	t.Run("label values narrowed by a series selector", func(t *testing.T) {
+		all := callResource(t, p, up, "prometheus/label-values", url.Values{"label": {"job"}})
+		narrowed := callResource(t, p, up, "prometheus/label-values", url.Values{"label": {"job"}, "match": {demoSelector}})
+		if len(narrowed.values) != 1 || narrowed.values[0] != "agentmemory-demo" || len(all.values) <= 1 {
+			t.Fatalf("job values: all %v, of the demo's operations %v", all.values, narrowed.values)
+		}
+	})
+}
+
+// TestChainedVariable follows what Grafana does for a variable "operation" defined as the
+// operations of $service, with $service itself the list of Jaeger services: the first variable's
+// values feed the second's query; and an event-field variable narrowed by another variable's value.
+func TestChainedVariable(t *testing.T) {
+	p := startPlugin(t)
+	settings := allSources(t, envURL(t, "ES_URL"))
+	services := callResource(t, p, settings, "jaeger/services", nil)
+	if !slices.Contains(services.values, "agentmemory-demo") {
+		t.Fatalf("services %v lack the demo", services.values)
+	}
+	for _, service := range services.values {
+		ops := callResource(t, p, settings, "jaeger/operations", url.Values{"service": {service}})
+		if ops.code != 200 {
+			t.Fatalf("operations of %s: %d %s", service, ops.code, ops.body)
+		}
+		if service == "agentmemory-demo" && !slices.Contains(ops.values, "ai.memory.add") {
+			t.Fatalf("operations of the demo %v lack ai.memory.add", ops.values)
+		}
+	}
+	// $level = ERROR narrows the operations that have errors (interpolated as Lucene: level:ERROR).
+	withErrors := callResource(t, p, settings, "elasticsearch/field-values", url.Values{"field": {"operation"}, "query": {"level:ERROR"}})
+	all := callResource(t, p, settings, "elasticsearch/field-values", url.Values{"field": {"operation"}})
+	if withErrors.code != 200 || all.code != 200 || len(withErrors.values) > len(all.values) {
+		t.Fatalf("operations with errors %v, all %v", withErrors.values, all.values)
+	}
+	badLucene := callResource(t, p, settings, "elasticsearch/field-values", url.Values{"field": {"operation"}, "query": {"level:(ERROR"}})
+	if badLucene.code != 400 || badLucene.err.Source != "Elasticsearch" {
+		t.Fatalf("a broken Lucene query: %d %+v; want 400 from Elasticsearch", badLucene.code, badLucene.err)
+	}
+}
