@@ -28,6 +28,7 @@ export const testIds = {
     countGroupBy: 'data-testid ds-count-group-by',
     traceId: 'data-testid ds-trace-id',
     traceService: 'data-testid ds-trace-service',
+    traceOperation: 'data-testid ds-trace-operation',
     correlateService: 'data-testid ds-correlate-service',
     variableKind: 'data-testid ds-variable-kind',
     variableService: 'data-testid ds-variable-service',

@@ -1,4 +1,5 @@
 // Bundles the browser harness (our editors, React, @grafana/ui) into one file for Chromium.
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,6 +25,13 @@ writeFileSync(
   join(out, 'index.html'),
   `<!doctype html><html><head><meta charset="utf-8"><title>Agent Memory editors</title>
 <script>window.grafanaBootData = { settings: { featureToggles: {}, buildInfo: { version: '12.3.0' } }, user: { orgId: 1 }, navTree: [] };</script>
-</head><body><div id="root"></div><pre id="requests">[]</pre><script src="harness.js"></script></body></html>`
+</head><body><div id="root"></div><script src="harness.js"></script></body></html>`
 );
 console.log(`built ${join(out, 'index.html')}`);
+
+// The Grafana stand-in that serves this page and answers its API calls through the real backend.
+execFileSync('go', ['build', '-o', join(out, 'grafana-standin'), './cmd/grafanastandin'], {
+  cwd: join(here, '..', 'conformance'),
+  stdio: 'inherit',
+});
+console.log(`built ${join(out, 'grafana-standin')}`);

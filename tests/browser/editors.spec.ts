@@ -1,66 +1,142 @@
-import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { testIds } from '../../src/components/testIds';
 
-const harness = `file://${path.join(__dirname, 'build', 'index.html')}`;
+/** The requests the data source made, as the page recorded them. */
+async function requests(page: Page): Promise<Array<{ method: string; url: string; data?: any; status?: number }>> {
+  return page.evaluate(() => window.requests as any);
+}
 
-async function recordedQueries(page: Page): Promise<any[]> {
-  const requests: Array<{ url: string; data?: { queries?: any[] } }> = await page.evaluate(
-    () => window.requests as any
-  );
-  return requests.filter((r) => r.url.startsWith('/api/ds/query')).flatMap((r) => r.data?.queries ?? []);
+async function result(section: Locator): Promise<{ errors: string[]; frames: any[] }> {
+  await expect(section.locator('.result')).not.toBeEmpty({ timeout: 20_000 });
+  return JSON.parse((await section.locator('.result').textContent()) ?? '{}');
+}
+
+/** Opens a Combobox, types `filter`, and returns the option labels it offers (the list is virtualised). */
+async function options(page: Page, container: Locator, expected: string, filter = ''): Promise<string[]> {
+  await container.locator('input').click();
+  if (filter) {
+    await container.locator('input').fill(filter);
+  }
+  const listbox = page.getByRole('listbox');
+  // Loaded asynchronously (debounced) from the backend: wait for a value it must offer.
+  await expect(listbox.getByRole('option', { name: expected, exact: true })).toBeVisible({ timeout: 20_000 });
+  const labels = await listbox.getByRole('option').allTextContents();
+  await page.keyboard.press('Escape');
+  return labels;
 }
 
 test.beforeEach(async ({ page }) => {
-  await page.goto(harness);
-  await expect(page.getByTestId(testIds.datasource.queryType)).toBeVisible();
+  await page.goto('/index.html');
+  await expect(page.locator('#live').getByTestId(testIds.datasource.queryType)).toBeVisible();
 });
 
-test('the config editor keeps URLs in jsonData and secrets in secureJsonData', async ({ page }) => {
+test('the config editor keeps URLs in jsonData and secrets, CA certificates and header values in secureJsonData', async ({
+  page,
+}) => {
   await page.getByTestId(testIds.datasource.configUrl('prometheus')).fill('http://prometheus:9090');
-  await page.getByTestId(testIds.datasource.configUrl('elasticsearch')).fill('http://elasticsearch:9200');
+  await page.getByTestId(testIds.datasource.configUrl('elasticsearch')).fill('https://elasticsearch:9200');
   await page.getByTestId(testIds.datasource.configToken('prometheus')).fill('s3cret-token');
+  await page.getByTestId(testIds.datasource.configTlsCa('elasticsearch')).dispatchEvent('click');
+  await page.getByPlaceholder('-----BEGIN CERTIFICATE-----').fill('-----BEGIN CERTIFICATE-----\nMIIB\n');
+  await page.getByTestId(testIds.datasource.configTlsSkipVerify('jaeger')).dispatchEvent('click');
+  await expect(page.getByText('Jaeger: TLS verification is off')).toBeVisible();
   const options = JSON.parse((await page.locator('#options').textContent()) ?? '{}');
   expect(options.jsonData).toEqual({
     prometheusUrl: 'http://prometheus:9090',
-    elasticsearchUrl: 'http://elasticsearch:9200',
+    elasticsearchUrl: 'https://elasticsearch:9200',
+    elasticsearchTlsWithCaCert: true,
+    jaegerTlsSkipVerify: true,
   });
-  expect(options.secureJsonData).toEqual({ prometheusBearerToken: 's3cret-token' });
-  expect(JSON.stringify(options.jsonData)).not.toContain('s3cret');
+  expect(options.secureJsonData).toEqual({
+    prometheusBearerToken: 's3cret-token',
+    elasticsearchTlsCaCert: '-----BEGIN CERTIFICATE-----\nMIIB\n',
+  });
 });
 
-test('typing PromQL and leaving the field runs a metrics query through the backend', async ({ page }) => {
-  const expr =
-    'histogram_quantile(0.99, sum by (operation, le) (rate(ai_memory_operation_duration_seconds_bucket[$__rate_interval])))';
-  await page.getByTestId(testIds.datasource.metricsExpr).fill(expr);
-  await page.getByTestId(testIds.datasource.metricsLegend).fill('{{operation}}');
-  await page.getByTestId(testIds.datasource.metricsLegend).blur();
-  await expect.poll(async () => (await recordedQueries(page)).length).toBeGreaterThan(0);
-  const queries = await recordedQueries(page);
-  expect(queries.at(-1)).toMatchObject({
+test('a PromQL query typed in the editor returns the demo’s series through the backend', async ({ page }) => {
+  const live = page.locator('#live');
+  const expr = 'sum by (operation) (rate(ai_memory_operations_total{job="agentmemory-demo"}[$__rate_interval]))';
+  await live.getByTestId(testIds.datasource.metricsExpr).fill(expr);
+  await live.getByTestId(testIds.datasource.metricsLegend).fill('{{operation}}');
+  await live.getByTestId(testIds.datasource.metricsLegend).blur();
+  const { errors, frames } = await result(live);
+  expect(errors).toEqual([]);
+  const names = frames.flatMap((f) => f.fields.map((field: { name: string }) => field.name));
+  expect(frames.length).toBeGreaterThan(1);
+  expect(names).toContain('Time');
+  const sent = (await requests(page)).findLast((r) => r.url.startsWith('/api/ds/query'));
+  expect(sent?.status).toBe(200);
+  expect(sent?.data.queries[0]).toMatchObject({
     refId: 'A',
     queryType: 'metrics',
     expr,
     legendFormat: '{{operation}}',
-    datasource: { type: 'memstack-agentmemory-datasource', uid: 'agentmemory' },
   });
 });
 
-test('the logs editor sends a logs query with its text, and the traces editor a trace by id', async ({ page }) => {
-  await page.getByRole('radio', { name: 'Logs' }).click();
-  await expect(page.getByTestId(testIds.datasource.eventFilter('agent_type'))).toBeVisible();
-  await page.getByTestId(testIds.datasource.logsQuery).fill('error_type:TimeoutError');
-  await page.getByTestId(testIds.datasource.logsQuery).blur();
-  await expect.poll(async () => (await recordedQueries(page)).some((q) => q.queryType === 'logs')).toBe(true);
-  expect((await recordedQueries(page)).find((q) => q.queryType === 'logs')).toMatchObject({
-    query: 'error_type:TimeoutError',
-  });
+test('the logs filters offer the event values Elasticsearch has, and a logs query returns log lines', async ({
+  page,
+}) => {
+  const live = page.locator('#live');
+  await live.getByRole('radio', { name: 'Logs' }).click();
+  const agentTypes = await options(page, live.getByTestId(testIds.datasource.eventFilter('agent_type')), 'coding');
+  expect(agentTypes).toEqual(expect.arrayContaining(['coding', 'research']));
+  await live.getByTestId(testIds.datasource.logsQuery).fill('level:INFO');
+  await live.getByTestId(testIds.datasource.logsQuery).blur();
+  const { errors, frames } = await result(live);
+  expect(errors).toEqual([]);
+  expect(frames[0].length).toBeGreaterThan(0);
+  const resourceCall = (await requests(page)).find((r) => r.url.includes('/resources/elasticsearch/field-values'));
+  expect(resourceCall?.status).toBe(200);
+});
 
-  await page.getByRole('radio', { name: 'Traces' }).click();
-  await page.getByTestId(testIds.datasource.traceId).fill('4bf92f3577b34da6a3ce929d0e0e4736');
-  await page.getByTestId(testIds.datasource.traceId).blur();
-  await expect
-    .poll(async () => (await recordedQueries(page)).some((q) => q.traceId === '4bf92f3577b34da6a3ce929d0e0e4736'))
-    .toBe(true);
-  await expect(page.getByTestId(testIds.datasource.traceService)).toBeHidden();
+test('the traces editor offers Jaeger’s services and the operations of the chosen one', async ({ page }) => {
+  const live = page.locator('#live');
+  await live.getByRole('radio', { name: 'Traces' }).click();
+  const services = await options(page, live.getByTestId(testIds.datasource.traceService), 'agentmemory-demo');
+  expect(services).toContain('agentmemory-demo');
+  await live.getByTestId(testIds.datasource.traceService).locator('input').fill('agentmemory-demo');
+  await page.getByRole('option', { name: 'agentmemory-demo' }).click();
+  const operations = await options(
+    page,
+    live.getByTestId(testIds.datasource.traceOperation),
+    'ai.memory.search',
+    'ai.memory.'
+  );
+  expect(operations).toEqual(expect.arrayContaining(['ai.memory.search', 'ai.memory.add']));
+  expect(operations.filter((o) => !o.includes('ai.memory.'))).toEqual([]);
+  // Choosing the service ran the search (the first run, before a service was chosen, said why it could not).
+  await expect.poll(async () => (await result(live)).errors).toEqual([]);
+  expect((await result(live)).frames[0].length).toBeGreaterThan(0);
+});
+
+test('when a source is down, its picker says which one and why instead of staying silently empty', async ({ page }) => {
+  const broken = page.locator('#broken');
+  await broken.getByRole('radio', { name: 'Traces' }).click();
+  await broken.getByTestId(testIds.datasource.traceService).locator('input').click();
+  await expect(
+    broken.getByText(/Could not load jaeger\/services: Jaeger at http:\/\/127\.0\.0\.1:1 is unreachable/)
+  ).toBeVisible({
+    timeout: 20_000,
+  });
+  await broken.getByRole('radio', { name: 'Logs' }).click();
+  await broken.getByTestId(testIds.datasource.eventFilter('agent_type')).locator('input').click();
+  await expect(
+    broken.getByText(
+      /Could not load elasticsearch\/field-values: Elasticsearch at http:\/\/127\.0\.0\.1:1 is unreachable/
+    )
+  ).toBeVisible({
+    timeout: 20_000,
+  });
+});
+
+test('a chained variable lists the operations of $service through the backend', async ({ page }) => {
+  const variable = page.locator('#variable');
+  await expect(variable.getByTestId(testIds.datasource.variableService)).toHaveValue('$service');
+  await variable.locator('#variable-run').click();
+  await expect(variable.locator('#variable-values')).not.toBeEmpty({ timeout: 20_000 });
+  const values = JSON.parse((await variable.locator('#variable-values').textContent()) ?? '[]');
+  expect(values).toEqual(expect.arrayContaining(['ai.memory.search', 'ai.memory.get']));
+  const call = (await requests(page)).find((r) => r.url.includes('/resources/jaeger/operations'));
+  expect(call?.url).toContain('service=agentmemory-demo');
 });

@@ -1,11 +1,19 @@
 /**
- * A page that renders the data source's config editor and query editor with @grafana/ui, the
- * way Grafana mounts them, and records the requests the data source makes. Built by
- * tests/browser/build.mjs; driven in Chromium by tests/browser/editors.spec.ts.
+ * A page that renders the data source's config editor, query editor and variable editor with
+ * @grafana/ui, the way Grafana mounts them. Every request the data source makes goes over HTTP
+ * to the Grafana stand-in (tests/conformance/cmd/grafanastandin), which answers it by calling the
+ * real backend executable, which asks the real Prometheus, Elasticsearch and Jaeger. Requests and
+ * results are recorded on the page for tests/browser/editors.spec.ts.
  */
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { dateTime, type DataSourceInstanceSettings, type DataSourcePluginOptionsEditorProps } from '@grafana/data';
+import {
+  createTheme,
+  dateTime,
+  type DataQueryResponse,
+  type DataSourceInstanceSettings,
+  type DataSourcePluginOptionsEditorProps,
+} from '@grafana/data';
 import {
   setBackendSrv,
   setTemplateSrv,
@@ -14,64 +22,94 @@ import {
   type TemplateSrv,
 } from '@grafana/runtime';
 import { ThemeContext } from '@grafana/ui';
-import { createTheme } from '@grafana/data';
-import { of } from 'rxjs';
+import { from, lastValueFrom } from 'rxjs';
 import { DataSource } from '../../src/datasource/datasource';
 import { ConfigEditor } from '../../src/datasource/components/ConfigEditor';
 import { QueryEditor } from '../../src/datasource/components/QueryEditor';
-import type { AgentMemoryOptions, AgentMemoryQuery } from '../../src/datasource/types';
+import { VariableQueryEditor } from '../../src/datasource/components/VariableQueryEditor';
+import type { AgentMemoryOptions, AgentMemoryQuery, AgentMemoryVariableQuery } from '../../src/datasource/types';
 
 declare global {
   interface Window {
-    requests: BackendSrvRequest[];
+    requests: Array<{ method: string; url: string; data?: unknown; status?: number }>;
   }
 }
 window.requests = [];
 
-/** Records every request instead of sending it to a Grafana that is not there. */
-const recorder = {
-  fetch: (options: BackendSrvRequest) => {
-    window.requests.push(options);
-    document.getElementById('requests')!.textContent = JSON.stringify(window.requests, null, 2);
-    const body = options.url.includes('/resources/') ? ['coding', 'research'] : { results: {} };
-    return of({
-      data: body,
-      status: 200,
-      ok: true,
-      headers: new Headers(),
-      redirected: false,
-      statusText: 'OK',
-      type: 'basic',
-      url: options.url,
-      config: options,
-    });
-  },
-  get: async (url: string) => (url.includes('/resources/') ? ['coding', 'research'] : {}),
-  post: async () => ({}),
-} as unknown as BackendSrv;
-setBackendSrv(recorder);
+/** Grafana's backend service, over real HTTP to the stand-in. Errors carry { status, data } like Grafana's. */
+async function send(options: BackendSrvRequest) {
+  const params = options.params
+    ? new URLSearchParams(
+        Object.entries(options.params).filter(([, v]) => v !== undefined) as Array<[string, string]>
+      ).toString()
+    : '';
+  const url = params ? `${options.url}${options.url.includes('?') ? '&' : '?'}${params}` : options.url;
+  const record: Window['requests'][number] = { method: options.method ?? 'GET', url, data: options.data };
+  window.requests.push(record);
+  const response = await window.fetch(url, {
+    method: options.method ?? 'GET',
+    headers: { 'Content-Type': 'application/json' },
+    body: options.data === undefined ? undefined : JSON.stringify(options.data),
+  });
+  record.status = response.status;
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    throw { status: response.status, statusText: response.statusText, data, config: options };
+  }
+  return {
+    data,
+    status: response.status,
+    ok: true,
+    headers: response.headers,
+    redirected: false,
+    statusText: response.statusText,
+    type: 'basic' as const,
+    url,
+    config: options,
+  };
+}
+
+setBackendSrv({
+  fetch: (options: BackendSrvRequest) => from(send(options)),
+  datasourceRequest: send,
+  request: (options: BackendSrvRequest) => send(options).then((r) => r.data),
+  get: (url: string, params?: Record<string, string>) => send({ url, params }).then((r) => r.data),
+  post: (url: string, data?: unknown) => send({ url, method: 'POST', data }).then((r) => r.data),
+} as unknown as BackendSrv);
+
+/** Grafana's template service, with the dashboard variable $service = agentmemory-demo. */
+const VARIABLES: Record<string, string> = { service: 'agentmemory-demo' };
 setTemplateSrv({
-  replace: (text: string) => text,
+  replace: (text: string, _scoped?: unknown, format?: unknown) =>
+    (text ?? '').replace(/\$\{?(\w+)\}?/g, (token, name: string) =>
+      name in VARIABLES ? (typeof format === 'function' ? format(VARIABLES[name]) : VARIABLES[name]) : token
+    ),
   getVariables: () => [],
-  containsTemplate: () => false,
+  containsTemplate: (text: string) => /\$\w+/.test(text ?? ''),
   updateTimeRange: () => undefined,
 } as unknown as TemplateSrv);
 
-const settings = {
-  id: 1,
-  uid: 'agentmemory',
-  name: 'Agent Memory',
-  type: 'memstack-agentmemory-datasource',
-  meta: { id: 'memstack-agentmemory-datasource', info: {} },
-  jsonData: {},
-  access: 'proxy',
-  readOnly: false,
-} as unknown as DataSourceInstanceSettings<AgentMemoryOptions>;
-const datasource = new DataSource(settings);
+function instance(uid: string): DataSourceInstanceSettings<AgentMemoryOptions> {
+  return {
+    id: 1,
+    uid,
+    name: `Agent Memory (${uid})`,
+    type: 'memstack-agentmemory-datasource',
+    meta: { id: 'memstack-agentmemory-datasource', info: {} },
+    jsonData: {},
+    access: 'proxy',
+    readOnly: false,
+  } as unknown as DataSourceInstanceSettings<AgentMemoryOptions>;
+}
+
+/** `agentmemory` is the live stack; `broken` has every source pointing at a closed port. */
+const live = new DataSource(instance('agentmemory'));
+const broken = new DataSource(instance('broken'));
 
 function ConfigHarness() {
   const [options, setOptions] = useState({
-    ...settings,
+    ...instance('agentmemory'),
     jsonData: {},
     secureJsonFields: {},
   } as unknown as DataSourcePluginOptionsEditorProps<AgentMemoryOptions>['options']);
@@ -84,31 +122,87 @@ function ConfigHarness() {
   );
 }
 
-function QueryHarness() {
-  const [query, setQuery] = useState<AgentMemoryQuery>({ refId: 'A', queryType: 'metrics', expr: '' });
+function summary(response: DataQueryResponse) {
+  return {
+    errors: (response.errors ?? []).map((e) => e.message),
+    frames: response.data.map((frame) => ({
+      name: frame.name,
+      refId: frame.refId,
+      length: frame.length,
+      fields: frame.fields.map((f: { name: string; values: unknown[] }) => ({ name: f.name, first: f.values[0] })),
+    })),
+  };
+}
+
+function QueryHarness({ datasource, id }: { datasource: DataSource; id: string }) {
+  const [query, setQueryState] = useState<AgentMemoryQuery>({ refId: 'A', queryType: 'metrics', expr: '' });
+  // Like a panel's query runner, a run uses the queries as changed just before it.
+  const latest = React.useRef(query);
+  const setQuery = (q: AgentMemoryQuery) => {
+    latest.current = q;
+    setQueryState(q);
+  };
+  const [result, setResult] = useState<unknown>(null);
   const run = () => {
     // What a panel's query runner does when the editor asks to run.
     const range = { from: dateTime(Date.now() - 3600_000), to: dateTime(), raw: { from: 'now-1h', to: 'now' } };
     datasource
       .query({
-        targets: [query],
+        targets: [latest.current],
         range,
         interval: '15s',
         intervalMs: 15000,
         maxDataPoints: 500,
-        requestId: 'harness',
+        requestId: id,
         timezone: 'utc',
         app: 'dashboard',
         scopedVars: {},
         startTime: Date.now(),
       } as any)
-      .subscribe({ error: () => undefined });
+      .subscribe({
+        next: (response) => setResult(summary(response)),
+        error: (error) => setResult({ errors: [String(error?.data?.message ?? error?.message ?? error)], frames: [] }),
+      });
   };
   return (
-    <section>
-      <h2>Query editor</h2>
+    <section id={id}>
+      <h2>Query editor ({datasource.uid})</h2>
       <QueryEditor datasource={datasource} query={query} onChange={setQuery} onRunQuery={run} />
-      <pre id="query">{JSON.stringify(query)}</pre>
+      <pre className="query">{JSON.stringify(query)}</pre>
+      <pre className="result">{result ? JSON.stringify(result) : ''}</pre>
+    </section>
+  );
+}
+
+function VariableHarness() {
+  const [query, setQuery] = useState<AgentMemoryVariableQuery>({
+    refId: 'variable',
+    kind: 'jaeger_operations',
+    service: '$service',
+  });
+  const [values, setValues] = useState<string>('');
+  const run = async () => {
+    try {
+      const response = await lastValueFrom(
+        live.variables!.query({
+          targets: [query],
+          range: { from: dateTime(Date.now() - 3600_000), to: dateTime() },
+          scopedVars: {},
+        } as any)
+      );
+      setValues(JSON.stringify(response.data[0]?.fields[0]?.values ?? []));
+    } catch (error) {
+      setValues(`error: ${(error as Error).message}`);
+    }
+  };
+  return (
+    <section id="variable">
+      <h2>Variable editor ($service = agentmemory-demo)</h2>
+      <VariableQueryEditor query={query} onChange={setQuery} />
+      <button id="variable-run" onClick={run}>
+        Run variable query
+      </button>
+      <pre id="variable-values">{values}</pre>
     </section>
   );
 }
@@ -116,6 +210,8 @@ function QueryHarness() {
 createRoot(document.getElementById('root')!).render(
   <ThemeContext.Provider value={createTheme({ colors: { mode: 'dark' } })}>
     <ConfigHarness />
-    <QueryHarness />
+    <QueryHarness datasource={live} id="live" />
+    <QueryHarness datasource={broken} id="broken" />
+    <VariableHarness />
   </ThemeContext.Provider>
 );

@@ -53,8 +53,10 @@ type Plugin struct {
 	resource    pluginv2.ResourceClient
 }
 
-func (p *Plugin) Data() pluginv2.DataClient { return p.data }
-func (p *Plugin) Kill()                     { p.client.Kill() }
+func (p *Plugin) Data() pluginv2.DataClient               { return p.data }
+func (p *Plugin) Resource() pluginv2.ResourceClient       { return p.resource }
+func (p *Plugin) Diagnostics() pluginv2.DiagnosticsClient { return p.diagnostics }
+func (p *Plugin) Kill()                                   { p.client.Kill() }
 
 // PluginBinary is the executable under test: $AGENTMEMORY_PLUGIN_BIN.
 func PluginBinary() (string, error) {

@@ -56,13 +56,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
 });
 
 /** One upstream's settings: URL, auth, TLS, custom headers, timeout and response cap. */
-export function SourceConfig({
-  source,
-  jsonData,
-  secureJsonFields,
-  secure,
-  apply,
-}: SourceConfigProps) {
+export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply }: SourceConfigProps) {
   const styles = useStyles2(getStyles);
   const label = SOURCE_LABELS[source];
   const json = jsonData as Record<string, unknown>;

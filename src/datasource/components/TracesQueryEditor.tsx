@@ -53,14 +53,16 @@ export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: T
             onChange={(service) => set({ service, operation: undefined }, true)}
           />
           <InlineField label="Operation" labelWidth={12} invalid={Boolean(operations.error)} error={operations.error}>
-            <Combobox<string>
-              width={30}
-              createCustomValue
-              isClearable
-              options={operations.load}
-              value={query.operation ?? null}
-              onChange={(v) => set({ operation: v?.value }, true)}
-            />
+            <div data-testid={testIds.datasource.traceOperation}>
+              <Combobox<string>
+                width={30}
+                createCustomValue
+                isClearable
+                options={operations.load}
+                value={query.operation ?? null}
+                onChange={(v) => set({ operation: v?.value }, true)}
+              />
+            </div>
           </InlineField>
           <InlineField label="Tags" labelWidth={8} tooltip="key=value pairs, comma separated">
             <Input
