@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     shards: 1,
     replicas: 0,
     defaults: { service: 'agentmemory-demo' },
+    // A local demo of every signal: its simulated queries are sent (real services keep the default, dropped).
+    privacy: { queryText: 'keep' },
   });
 
   const { Memory } = await import('mem0ai/oss');
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
     telemetry,
     events,
     storeId: 'agentmemory',
-    recordQueryText: true,
+    privacy: { queryText: 'keep' },
     agentType: (ids) => ids.agentId?.split(':')[0] ?? 'unknown',
   });
 

@@ -1,4 +1,5 @@
-import { dailyIndex, enrichEvent, performanceClass } from './enrich.js';
+import fc from 'fast-check';
+import { dailyIndex, enrichEvent, extractError, performanceClass } from './enrich.js';
 
 const now = new Date('2026-11-25T10:00:00.000Z');
 
@@ -62,5 +63,37 @@ describe('event enrichment (the guide Logstash pipeline, in the SDK)', () => {
   it('names daily indices by UTC date', () => {
     expect(dailyIndex('ai-events', '2026-11-25T23:59:59.999Z')).toBe('ai-events-2026.11.25');
     expect(dailyIndex('ai-events', '2026-01-02T00:00:00+02:00')).toBe('ai-events-2026.01.01');
+  });
+});
+
+describe('extractError', () => {
+  // The guide's grok pattern, kept here only as the oracle: on short texts its backtracking is harmless.
+  const guidePattern = /(?<type>[A-Za-z]+Error): (?<message>.*)/s;
+
+  it('finds what the guide’s pattern finds, on any text', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('Error: ', 'Error', 'Timeout', ': ', 'x', ' ', '\n', 'é', 'E', 'rror: ', '7'), {
+          maxLength: 12,
+        }),
+        (parts) => {
+          const text = parts.join('');
+          const m = guidePattern.exec(text);
+          expect(extractError(text)).toEqual(
+            m?.groups ? { type: m.groups.type, message: m.groups.message } : undefined
+          );
+        }
+      ),
+      { numRuns: 2000 }
+    );
+  });
+
+  it('reads the type before the first "Error: " that has letters in front of it', () => {
+    expect(extractError('search failed: ConnectionError: redis did not answer')).toEqual({
+      type: 'ConnectionError',
+      message: 'redis did not answer',
+    });
+    expect(extractError(' Error: x then TypeError: y')).toEqual({ type: 'TypeError', message: 'y' });
+    expect(extractError('no error here')).toBeUndefined();
   });
 });

@@ -42,7 +42,7 @@ async function dropped(telemetry: MemoryTelemetry, reason: string): Promise<numb
 describe('AiEventLogger', () => {
   it('enriches, batches and indexes events into daily indices', async () => {
     const { client, indexed } = fakeClient();
-    const logger = new AiEventLogger({ client, batchSize: 2, flushIntervalMs: 60_000 });
+    const logger = new AiEventLogger({ client, batchSize: 2, flushIntervalMs: 60_000, privacy: { userId: 'keep' } });
     logger.log({ '@timestamp': '2026-11-25T10:00:00Z', agent_id: 'coding:u1', operation: 'search', duration_ms: 30 });
     logger.log({ '@timestamp': '2026-11-26T10:00:00Z', level: 'ERROR', message: 'TimeoutError: slow' });
     logger.log({ '@timestamp': '2026-11-26T11:00:00Z', query: 'what now' });
@@ -136,5 +136,63 @@ describe('ai_events index template', () => {
       cache_hit: { type: 'boolean' },
       context_size: { type: 'integer' },
     });
+  });
+});
+
+describe('AiEventLogger privacy and bounds', () => {
+  it('by default hashes user ids (also inside agent_id) and sends no query text, after reading its patterns', async () => {
+    const { client, indexed } = fakeClient();
+    const logger = new AiEventLogger({ client, flushIntervalMs: 60_000, privacy: { hashKey: 'k' } });
+    logger.log({ agent_id: 'coding:alice@example.com', query: 'how do I fix the build', operation: 'search' });
+    logger.log({ user_id: 'alice@example.com', operation: 'add' });
+    await logger.close();
+    const [first, second] = indexed.map((i) => i.doc);
+    expect(JSON.stringify(indexed)).not.toContain('alice');
+    expect(JSON.stringify(indexed)).not.toContain('fix the build');
+    expect(first.user_id).toMatch(/^h:[0-9a-f]{32}$/);
+    expect(first.user_id).toBe(second.user_id); // one user, one hash: events still group by user
+    expect(first.agent_id).toBe(`coding:${first.user_id}`);
+    expect(first.query_patterns).toEqual(['implementation', 'exploration', 'problem_solving']);
+    expect(first).not.toHaveProperty('query');
+  });
+
+  it('keeps or drops what the host says, and lets a hook redact or drop whole events', async () => {
+    const { client, indexed } = fakeClient();
+    const logger = new AiEventLogger({
+      client,
+      flushIntervalMs: 60_000,
+      privacy: {
+        userId: 'drop',
+        queryText: 'keep',
+        redactEvent: (event) => (event.operation === 'secret' ? undefined : { ...event, message: '[redacted]' }),
+      },
+    });
+    logger.log({ user_id: 'bob', query: 'what is new', operation: 'search', message: 'bob asked' });
+    logger.log({ operation: 'secret' });
+    await logger.close();
+    expect(indexed).toHaveLength(1);
+    expect(indexed[0].doc).toMatchObject({ query: 'what is new', message: '[redacted]' });
+    expect(indexed[0].doc).not.toHaveProperty('user_id');
+  });
+
+  it('bounds the queue by bytes as well as by count, counting what it drops', async () => {
+    const telemetry = new MemoryTelemetry();
+    const { client } = fakeClient({ failBulk: 100 });
+    const logger = new AiEventLogger({
+      client,
+      telemetry,
+      retries: 1,
+      backoffMs: 1,
+      flushIntervalMs: 60_000,
+      maxQueueBytes: 64 * 1024,
+    });
+    for (let i = 0; i < 10; i++) {
+      logger.log({ operation: 'add', message: 'x'.repeat(10_000) });
+    }
+    expect(logger.pending).toBe(6);
+    expect(logger.pendingBytes).toBeLessThanOrEqual(64 * 1024);
+    expect(await dropped(telemetry, 'queue_full')).toBe(4);
+    await logger.close();
+    expect(logger.pendingBytes).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import { dailyIndex, enrichEvent, type AiEvent, type EnrichedEvent } from './enrich.js';
 import { installAiEventsTemplate, type EsClientLike, type TemplateOptions } from './indexTemplate.js';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
+import { protect, protectAgentId, resolvePrivacy, type PrivacyOptions, type ResolvedPrivacy } from './privacy.js';
 
 export interface AiEventLoggerOptions extends TemplateOptions {
   /** The user's own client (an 8.x client for an 8.x cluster); or give `node`. */
@@ -26,6 +27,27 @@ export interface AiEventLoggerOptions extends TemplateOptions {
   logger?: (message: string) => void;
   /** Added to every event, e.g. `{ service: 'memory-api' }`. */
   defaults?: Record<string, unknown>;
+  /** Bytes of events kept while Elasticsearch is slow or down (an estimate of their JSON); default 16 MiB. */
+  maxQueueBytes?: number;
+  /** What of the user leaves the process: by default user ids hashed, query text not sent. */
+  privacy?: PrivacyOptions;
+}
+
+/** A cheap estimate of an event's JSON size: string lengths plus a little per field. */
+export function estimateEventBytes(event: Record<string, unknown>): number {
+  let bytes = 2;
+  for (const key in event) {
+    const value = event[key];
+    bytes += key.length + 4;
+    if (typeof value === 'string') {
+      bytes += value.length + 2;
+    } else if (value !== null && typeof value === 'object') {
+      bytes += JSON.stringify(value)?.length ?? 4;
+    } else {
+      bytes += 8;
+    }
+  }
+  return bytes;
 }
 
 /**
@@ -39,6 +61,10 @@ export class AiEventLogger {
   private readonly client: EsClientLike;
   private readonly ownsClient: boolean;
   private readonly queue: EnrichedEvent[] = [];
+  private readonly sizes: number[] = [];
+  private queuedBytes = 0;
+  private readonly maxQueueBytes: number;
+  private readonly privacy: ResolvedPrivacy;
   private readonly timer: NodeJS.Timeout;
   private readonly options: Required<
     Pick<AiEventLoggerOptions, 'batchSize' | 'flushIntervalMs' | 'maxQueue' | 'retries' | 'backoffMs' | 'indexPrefix'>
@@ -65,6 +91,8 @@ export class AiEventLogger {
       indexPrefix: config.indexPrefix ?? 'ai-events',
     };
     this.warn = config.logger ?? (() => undefined);
+    this.maxQueueBytes = config.maxQueueBytes ?? 16 * 1024 * 1024;
+    this.privacy = resolvePrivacy(config.privacy);
     // Every drop reason exists from the start (at 0), so that rate() and alerts see the series.
     for (const reason of ['queue_full', 'unavailable', 'rejected', 'closed', 'invalid']) {
       this.drop(reason, 0);
@@ -85,11 +113,20 @@ export class AiEventLogger {
         return;
       }
       const span = trace.getActiveSpan()?.spanContext();
-      const enriched = enrichEvent(
-        { ...this.config.defaults, ...event },
-        { traceId: span?.traceId, spanId: span?.spanId }
+      const enriched = this.protect(
+        enrichEvent({ ...this.config.defaults, ...event }, { traceId: span?.traceId, spanId: span?.spanId })
       );
+      if (!enriched) {
+        return; // the host's redaction hook dropped it
+      }
+      const bytes = estimateEventBytes(enriched);
+      if (this.queuedBytes + bytes > this.maxQueueBytes) {
+        this.drop('queue_full', 1);
+        return;
+      }
       this.queue.push(enriched);
+      this.sizes.push(bytes);
+      this.queuedBytes += bytes;
       if (this.queue.length >= this.options.batchSize) {
         setImmediate(() => void this.flush());
       }
@@ -101,6 +138,33 @@ export class AiEventLogger {
 
   get pending(): number {
     return this.queue.length;
+  }
+
+  /** Estimated bytes of the events waiting. */
+  get pendingBytes(): number {
+    return this.queuedBytes;
+  }
+
+  /** Applies the privacy policy after enrichment (patterns and the agent split read the raw values first). */
+  private protect(event: EnrichedEvent): EnrichedEvent | undefined {
+    const out: EnrichedEvent = { ...event };
+    const userId = protect(event.user_id, this.privacy.userId, this.privacy);
+    if (userId === undefined) {
+      delete out.user_id;
+    } else {
+      out.user_id = userId;
+    }
+    out.agent_id = protectAgentId(event.agent_id, this.privacy) as EnrichedEvent['agent_id'];
+    const query = protect(event.query, this.privacy.queryText, this.privacy);
+    if (query === undefined) {
+      delete out.query;
+    } else {
+      out.query = query;
+    }
+    if (out.agent_id === undefined) {
+      delete out.agent_id;
+    }
+    return this.privacy.redactEvent ? (this.privacy.redactEvent(out) as EnrichedEvent | undefined) : out;
   }
 
   /** Sends everything queued now; resolves when sent or dropped. Never rejects. */
@@ -126,6 +190,9 @@ export class AiEventLogger {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.batchSize);
+      for (const bytes of this.sizes.splice(0, batch.length)) {
+        this.queuedBytes -= bytes;
+      }
       await this.send(batch);
     }
   }

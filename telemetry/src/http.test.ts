@@ -7,7 +7,8 @@ import {
   fastifyHttpMetrics,
   instrumentHttpHandler,
   metricsHandler,
-  templateFromPath,
+  matchRoute,
+  methodLabel,
 } from './http.js';
 import { MemoryTelemetry } from './memoryTelemetry.js';
 
@@ -21,33 +22,46 @@ async function text(telemetry: MemoryTelemetry): Promise<string> {
 }
 
 describe('HTTP metrics', () => {
-  it('turns id-like path segments into :id when no route template is known', () => {
-    expect(templateFromPath('/memories/123?x=1')).toBe('/memories/:id');
-    expect(templateFromPath('/memories/3f2b8c1e-9d4a-4c1b-8e2f-0a1b2c3d4e5f/history')).toBe('/memories/:id/history');
-    expect(templateFromPath('/search')).toBe('/search');
+  it('matches a path to its route template, or "unmatched", and keeps methods to HTTP’s own', () => {
+    const routes = ['/memories/:id', '/memories/:id/history', '/search', '/static/*'];
+    expect(matchRoute(routes, '/memories/123?x=1')).toBe('/memories/:id');
+    expect(matchRoute(routes, '/memories/3f2b/history')).toBe('/memories/:id/history');
+    expect(matchRoute(routes, '/search')).toBe('/search');
+    expect(matchRoute(routes, '/static/a/b.js')).toBe('/static/*');
+    expect(matchRoute(routes, '/memories/')).toBe('unmatched');
+    expect(matchRoute(routes, '/wp-admin/install.php')).toBe('unmatched');
+    expect(methodLabel('get')).toBe('GET');
+    expect(methodLabel('BREW')).toBe('OTHER');
   });
 
   it('node:http: counts requests by method, template and status, skips /metrics, and serves /metrics', async () => {
     const telemetry = new MemoryTelemetry();
     const server = createServer(
-      instrumentHttpHandler(telemetry, (req, res) => {
-        if (req.url === '/metrics') {
-          return metricsHandler(telemetry)(req, res);
-        }
-        res.statusCode = req.url?.startsWith('/missing') ? 404 : 200;
-        res.end('ok');
-      })
+      instrumentHttpHandler(
+        telemetry,
+        (req, res) => {
+          if (req.url === '/metrics') {
+            return metricsHandler(telemetry)(req, res);
+          }
+          res.statusCode = req.url?.startsWith('/memories') ? 200 : 404;
+          res.end('ok');
+        },
+        { routes: ['/memories/:id'] }
+      )
     );
     const base = await listen(server);
     try {
       await fetch(`${base}/memories/42`);
       await fetch(`${base}/memories/43`);
-      await fetch(`${base}/missing`);
+      await fetch(`${base}/missing-1`);
+      await fetch(`${base}/missing-2`, { method: 'PROPFIND' });
       const metrics = await fetch(`${base}/metrics`);
       expect(metrics.headers.get('content-type')).toContain('text/plain');
       const body = await metrics.text();
       expect(body).toContain('http_requests_total{method="GET",endpoint="/memories/:id",status="200"} 2');
-      expect(body).toContain('http_requests_total{method="GET",endpoint="/missing",status="404"} 1');
+      expect(body).toContain('http_requests_total{method="GET",endpoint="unmatched",status="404"} 1');
+      expect(body).toContain('http_requests_total{method="OTHER",endpoint="unmatched",status="404"} 1');
+      expect(body).not.toContain('missing');
       expect(body).not.toContain('endpoint="/metrics"');
       expect(body).toContain('http_concurrent_requests 0');
     } finally {

@@ -4,33 +4,53 @@ import type { MemoryTelemetry } from './memoryTelemetry.js';
 /**
  * HTTP server metrics (`http_requests_total`, `http_request_duration_seconds`,
  * `http_concurrent_requests`) for node:http, Express and Fastify. The endpoint label is the
- * route template (`/memories/:id`), never the raw path, so ids do not become label values; the
- * metrics endpoint itself is not counted.
+ * route template (`/memories/:id`) the request matched, or `unmatched`: a raw path never becomes
+ * a label value, so neither ids nor a scanner's made-up paths can grow the series. Methods
+ * outside HTTP's own become `OTHER`. The metrics endpoint itself is not counted.
  */
 export interface HttpMetricsOptions {
   /** Not counted; default `/metrics`. */
   metricsPath?: string;
-  /** node:http only: the route template of a request; default: the path with ids replaced. */
+  /** node:http: the route templates the server answers, e.g. `/memories/:id`; `*` matches the rest of a path. */
+  routes?: readonly string[];
+  /** node:http: the route template of a request, when the server's router knows it (overrides `routes`). */
   routeOf?: (req: IncomingMessage) => string | undefined;
 }
 
-const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|mem-[\w-]+)$/i;
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE']);
 
-/** A route template from a raw path when nothing better is known: id-like segments become `:id`. */
-export function templateFromPath(url: string | undefined): string {
-  const path = (url ?? '/').split('?')[0] || '/';
-  return path
-    .split('/')
-    .map((segment) => (ID_SEGMENT.test(segment) ? ':id' : segment))
-    .join('/');
+/** The method label: one of HTTP's methods, or OTHER. */
+export function methodLabel(method: string | undefined): string {
+  const upper = (method ?? 'GET').toUpperCase();
+  return METHODS.has(upper) ? upper : 'OTHER';
 }
+
+/** The first template a path matches (`:name` is one segment, a final `*` the rest), or `unmatched`. */
+export function matchRoute(templates: readonly string[], url: string | undefined): string {
+  const segments = pathOf(url).split('/');
+  for (const template of templates) {
+    const parts = template.split('/');
+    const matches = parts.every((part, i) =>
+      part === '*' && i === parts.length - 1
+        ? true
+        : i < segments.length && (part.startsWith(':') ? segments[i] !== '' : part === segments[i])
+    );
+    if (matches && (parts.at(-1) === '*' || parts.length === segments.length)) {
+      return template;
+    }
+  }
+  return UNMATCHED;
+}
+
+const UNMATCHED = 'unmatched';
 
 function pathOf(url: string | undefined): string {
   return (url ?? '/').split('?')[0] || '/';
 }
 
 /** Starts timing one request; the returned function records it once, whichever event comes first. */
-function startRequest(telemetry: MemoryTelemetry, method: string): (endpoint: string, status: number) => void {
+function startRequest(telemetry: MemoryTelemetry, rawMethod: string | undefined) {
+  const method = methodLabel(rawMethod);
   const started = performance.now();
   let done = false;
   try {
@@ -38,7 +58,7 @@ function startRequest(telemetry: MemoryTelemetry, method: string): (endpoint: st
   } catch {
     // recording must never break the request
   }
-  return (endpoint, status) => {
+  return (endpoint: string, status: number) => {
     if (done) {
       return;
     }
@@ -65,8 +85,12 @@ export function instrumentHttpHandler<Req extends IncomingMessage, Res extends S
     if (pathOf(req.url) === metricsPath) {
       return handler(req, res);
     }
-    const finish = startRequest(telemetry, req.method ?? 'GET');
-    const record = () => finish(options.routeOf?.(req) ?? templateFromPath(req.url), res.statusCode);
+    const finish = startRequest(telemetry, req.method);
+    const record = () =>
+      finish(
+        options.routeOf ? (options.routeOf(req) ?? UNMATCHED) : matchRoute(options.routes ?? [], req.url),
+        res.statusCode
+      );
     res.once('finish', record);
     res.once('close', record);
     return handler(req, res);
@@ -86,9 +110,9 @@ export function expressHttpMetrics(telemetry: MemoryTelemetry, options: HttpMetr
     if (pathOf(req.originalUrl ?? req.url) === metricsPath) {
       return next();
     }
-    const finish = startRequest(telemetry, req.method ?? 'GET');
+    const finish = startRequest(telemetry, req.method);
     const record = () => {
-      const template = req.route?.path !== undefined ? `${req.baseUrl ?? ''}${String(req.route.path)}` : 'unmatched';
+      const template = req.route?.path !== undefined ? `${req.baseUrl ?? ''}${String(req.route.path)}` : UNMATCHED;
       finish(template, res.statusCode);
     };
     res.once('finish', record);
@@ -118,7 +142,7 @@ export function fastifyHttpMetrics(
   });
   app.addHook('onResponse', (request, reply, done) => {
     const finish = request[FASTIFY_FINISH] as ((endpoint: string, status: number) => void) | undefined;
-    finish?.(request.routeOptions?.url ?? 'unmatched', reply.statusCode);
+    finish?.(request.routeOptions?.url ?? UNMATCHED, reply.statusCode);
     done();
   });
 }

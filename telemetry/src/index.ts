@@ -12,3 +12,4 @@ export * from './tracing.js';
 export * from './mem0.js';
 export * from './health.js';
 export * from './traceContext.js';
+export * from './privacy.js';

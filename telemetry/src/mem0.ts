@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span } from '@opentelemetry/api';
 import type { AiEvent } from './enrich.js';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
-import { traceMemoryOperation } from './tracing.js';
+import { resolvePrivacy, type PrivacyOptions } from './privacy.js';
+import { traceMemoryOperation, type MemoryOperationContext } from './tracing.js';
 
 /** What instrumentMem0 needs of an event sink (an AiEventLogger fits). */
 export interface EventSink {
@@ -16,8 +17,10 @@ export interface InstrumentMem0Options {
   agentType?: string | ((ids: CallIds) => string);
   /** `gen_ai.memory.store.id` on spans; default "mem0". */
   storeId?: string;
-  /** Records the search text on spans as `gen_ai.memory.query.text` (opt-in). */
+  /** @deprecated use `privacy: { queryText: 'keep' }`. */
   recordQueryText?: boolean;
+  /** What of the user spans may carry (events follow their logger's own policy); default: user ids hashed, no query text. */
+  privacy?: PrivacyOptions;
 }
 
 export interface CallIds {
@@ -113,47 +116,104 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
       ? options.agentType(ids)
       : (options.agentType ?? ids.agentId?.split(/[:/]/)[0] ?? 'unknown');
 
+  const privacy = resolvePrivacy(options.privacy);
+
+  /** What a call is about, from its arguments and the ambient caller; any fault here is the SDK's. */
+  const prepare = (method: Mem0Method, args: unknown[]) => {
+    const call = describeCall(method, args);
+    const ambient = callerContext.getStore();
+    call.ids = {
+      userId: call.ids.userId ?? ambient?.userId,
+      agentId: call.ids.agentId ?? ambient?.agentId,
+      runId: call.ids.runId ?? ambient?.runId,
+    };
+    const agentType = ambient?.agentType ?? agentTypeOf(call.ids);
+    const span: MemoryOperationContext = {
+      operation: method,
+      agentId: call.ids.agentId,
+      agentType,
+      userId: call.ids.userId,
+      contextSize: 'contextSize' in call ? call.contextSize : undefined,
+      storeId: options.storeId ?? 'mem0',
+      recordId: 'recordId' in call ? call.recordId : undefined,
+      query: 'query' in call ? call.query : undefined,
+      recordQueryText: options.recordQueryText,
+      privacy,
+    };
+    return { call, agentType, span };
+  };
+
+  /**
+   * The host's call runs exactly once and its result or error reaches the host untouched; every
+   * step of ours (preparing, the span, extracting results, recording) runs under a guard, and if
+   * the tracer itself fails, the call runs without it.
+   */
   const wrap = (method: Mem0Method, original: (...args: unknown[]) => Promise<unknown>) =>
     function (this: unknown, ...args: unknown[]) {
-      const call = describeCall(method, args);
-      const ambient = callerContext.getStore();
-      call.ids = {
-        userId: call.ids.userId ?? ambient?.userId,
-        agentId: call.ids.agentId ?? ambient?.agentId,
-        runId: call.ids.runId ?? ambient?.runId,
-      };
-      const agentType = ambient?.agentType ?? agentTypeOf(call.ids);
+      let prepared: ReturnType<typeof prepare>;
+      try {
+        prepared = prepare(method, args);
+      } catch (error) {
+        fault(method, error);
+        return original.apply(memory, args);
+      }
+      const { call, agentType } = prepared;
       const started = Date.now();
       const t0 = performance.now();
-      return traceMemoryOperation(
-        {
-          operation: method,
-          agentId: call.ids.agentId,
-          agentType,
-          userId: call.ids.userId,
-          contextSize: 'contextSize' in call ? call.contextSize : undefined,
-          storeId: options.storeId ?? 'mem0',
-          recordId: 'recordId' in call ? call.recordId : undefined,
-          query: 'query' in call ? call.query : undefined,
-          recordQueryText: options.recordQueryText,
-        },
-        async (_span: Span, report) => {
-          let result: unknown;
-          try {
-            result = await original.apply(memory, args);
-          } catch (error) {
-            record(method, call, agentType, started, t0, { error });
-            throw error;
-          }
+      const run = async (report?: (o: { resultCount?: number }) => void) => {
+        let result: unknown;
+        try {
+          result = await original.apply(memory, args);
+        } catch (error) {
+          guarded(method, () => record(method, call, agentType, started, t0, { error }));
+          throw error;
+        }
+        guarded(method, () => {
           const items = resultItems(result);
           // `get` answers one memory or null; the others a list.
           const count = method === 'get' ? (result ? 1 : 0) : items.length;
-          report({ resultCount: count });
+          report?.({ resultCount: count });
           record(method, call, agentType, started, t0, { items, count });
-          return result;
+        });
+        return result;
+      };
+      // The host's call starts at most once, whichever path starts it.
+      let running: Promise<unknown> | undefined;
+      const runOnce = (report?: (o: { resultCount?: number }) => void) => (running ??= run(report));
+      let traced: Promise<unknown>;
+      try {
+        traced = traceMemoryOperation(prepared.span, (_span: Span, report) => runOnce(report));
+      } catch (error) {
+        fault(method, error);
+        return runOnce();
+      }
+      return traced.catch((error: unknown) => {
+        if (running) {
+          return running; // the host's own result or error, whatever the tracer did around it
         }
-      );
+        fault(method, error);
+        return runOnce(); // the tracer failed before the call started
+      });
     };
+
+  function fault(method: string, error: unknown): void {
+    try {
+      telemetry.reportOnce(
+        'mem0',
+        `telemetry: instrumentMem0 could not record ${method}: ${(error as Error)?.message ?? String(error)}`
+      );
+    } catch {
+      // the host's logger failing must not fail the host's call
+    }
+  }
+
+  function guarded(method: string, step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      fault(method, error);
+    }
+  }
 
   function record(
     method: Mem0Method,
@@ -199,10 +259,7 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
         context_size: 'contextSize' in call ? call.contextSize : undefined,
       });
     } catch (instrumentationError) {
-      telemetry.reportOnce(
-        'mem0',
-        `telemetry: instrumentMem0 could not record ${method}: ${(instrumentationError as Error).message}`
-      );
+      fault(method, instrumentationError);
     }
   }
 

@@ -79,3 +79,17 @@ describe('MemoryTelemetry helpers', () => {
     }
   });
 });
+
+describe('label guard on every caller-supplied label', () => {
+  it('folds new values of any label beyond its cap into __other__ and counts them', async () => {
+    const telemetry = new MemoryTelemetry({ labelCap: 2 });
+    for (const operation of ['search', 'add', 'attacker-1', 'attacker-2']) {
+      telemetry.recordOperation(operation, 'coding', 'success', 0.01);
+    }
+    const text = (await telemetry.exposition()).body;
+    expect(text).toContain('ai_memory_operations_total{operation="search",agent_type="coding",status="success"} 1');
+    expect(text).toContain('ai_memory_operations_total{operation="__other__",agent_type="coding",status="success"} 2');
+    expect(text).not.toContain('attacker');
+    expect(text).toContain('ai_telemetry_label_values_folded_total{metric="all",label="operation"} 2');
+  });
+});

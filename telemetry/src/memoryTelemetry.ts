@@ -12,6 +12,8 @@ export type DegradationLevelName = keyof typeof DEGRADATION_LEVEL_VALUES | strin
 export interface MemoryTelemetryOptions extends TelemetryRegistryOptions {
   /** Distinct `agent_id` label values before folding into `__other__`; default 100. */
   agentIdCap?: number;
+  /** Distinct values of every other label a caller supplies (operation, agent_type, endpoint…); default 100. */
+  labelCap?: number;
   /** Receives misuse reports (a folded label, an invalid value), once each; never throws into the host. */
   logger?: (message: string) => void;
 }
@@ -28,6 +30,7 @@ export class MemoryTelemetry {
   /** Whether the registry speaks OpenMetrics, so the latency histogram carries trace exemplars. */
   readonly exemplars: boolean;
   private readonly agentIds: LabelGuard;
+  private readonly labels: LabelGuard;
   private readonly log: (message: string) => void;
   private readonly reported = new Set<string>();
   private readonly lastAccess = new Map<string, number>();
@@ -38,14 +41,13 @@ export class MemoryTelemetry {
     this.metrics = metrics;
     this.exemplars = exemplars;
     this.log = options.logger ?? (() => undefined);
-    this.agentIds = new LabelGuard({
-      cap: options.agentIdCap,
-      onFold: (label) =>
-        this.reportOnce(
-          `fold:${label}`,
-          `telemetry: ${label} reached its cap of distinct values; new values are folded into __other__`
-        ),
-    });
+    const onFold = (label: string) =>
+      this.reportOnce(
+        `fold:${label}`,
+        `telemetry: ${label} reached its cap of distinct values; new values are folded into __other__`
+      );
+    this.agentIds = new LabelGuard({ cap: options.agentIdCap, onFold });
+    this.labels = new LabelGuard({ cap: options.labelCap, onFold });
   }
 
   /** Records one finished memory operation: its count by status and its latency (with the trace as exemplar). */
@@ -148,13 +150,12 @@ export class MemoryTelemetry {
   /** Time since this agent type's previous memory access (or since `lastAccessMs`). */
   trackMemoryAccess(agentType: string, lastAccessMs?: number, nowMs = Date.now()): void {
     this.safely(() => {
-      const previous = lastAccessMs ?? this.lastAccess.get(agentType);
-      this.lastAccess.set(agentType, nowMs);
+      // Keyed by the guarded label: at most the label cap plus __other__ entries.
+      const type = this.label('agent_type', agentType);
+      const previous = lastAccessMs ?? this.lastAccess.get(type);
+      this.lastAccess.set(type, nowMs);
       if (previous !== undefined && nowMs >= previous) {
-        this.metrics.memoryAccessInterval.observe(
-          { agent_type: this.label('agent_type', agentType) },
-          (nowMs - previous) / 1000
-        );
+        this.metrics.memoryAccessInterval.observe({ agent_type: type }, (nowMs - previous) / 1000);
       }
     });
   }
@@ -207,7 +208,7 @@ export class MemoryTelemetry {
 
   /** Returns the `agent_id` label value to use, counting values folded beyond the cap. */
   agentIdLabel(agentId: string): string {
-    const { value, folded } = this.agentIds.admit('agent_id', this.label('agent_id', agentId));
+    const { value, folded } = this.agentIds.admit('agent_id', this.text('agent_id', agentId));
     if (folded) {
       this.metrics.foldedLabelValues.inc({ metric: 'agent', label: 'agent_id' });
     }
@@ -227,8 +228,21 @@ export class MemoryTelemetry {
     }
   }
 
-  /** A usable label value: strings pass, other values are converted, empty ones become "unknown". */
+  /**
+   * The label value to record for a value a caller or a request supplied: converted to usable
+   * text, then admitted by the label guard, which folds values beyond the cap into `__other__`
+   * (counted in ai_telemetry_label_values_folded_total{metric="all"}).
+   */
   label(name: string, value: unknown): string {
+    const { value: admitted, folded } = this.labels.admit(name, this.text(name, value));
+    if (folded) {
+      this.metrics.foldedLabelValues.inc({ metric: 'all', label: name });
+    }
+    return admitted;
+  }
+
+  /** A usable label text: strings pass, other values are converted, empty ones become "unknown". */
+  private text(name: string, value: unknown): string {
     if (typeof value === 'string' && value !== '' && value.length <= MAX_LABEL_LENGTH) {
       return value;
     }

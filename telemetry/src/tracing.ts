@@ -1,3 +1,4 @@
+import { protect, protectAgentId, resolvePrivacy, type ResolvedPrivacy } from './privacy.js';
 import { SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
@@ -136,17 +137,23 @@ export interface MemoryOperationContext {
   storeId?: string;
   /** `gen_ai.memory.record.id` of get/update/delete. */
   recordId?: string;
-  /** Recorded as `gen_ai.memory.query.text` only when `recordQueryText` (opt-in, as the convention says). */
+  /** Recorded as `gen_ai.memory.query.text` only as `privacy.queryText` allows (opt-in, as the convention says). */
   query?: string;
+  /** @deprecated use `privacy: { queryText: 'keep' }`. */
   recordQueryText?: boolean;
+  /** What of the user the span may carry; default: user id hashed, no query text. */
+  privacy?: ResolvedPrivacy;
 }
+
+const defaultPrivacy = resolvePrivacy();
 
 /** Attributes of a memory operation span: the guide's `ai.*` and the GenAI memory conventions. */
 export function memoryOperationAttributes(ctx: MemoryOperationContext): Attributes {
+  const privacy = ctx.privacy ?? defaultPrivacy;
+  const queryText = ctx.recordQueryText ? 'keep' : privacy.queryText;
   const attributes: Attributes = {
     'ai.operation': ctx.operation,
-    'ai.agent_id': ctx.agentId ?? 'unknown',
-    'ai.user_id': ctx.userId ?? 'unknown',
+    'ai.agent_id': (protectAgentId(ctx.agentId, privacy) as string | undefined) ?? 'unknown',
     'ai.context_size': ctx.contextSize ?? 0,
     'gen_ai.operation.name': GEN_AI_MEMORY_OPERATIONS[ctx.operation] ?? ctx.operation,
     'gen_ai.system': 'mem0',
@@ -160,10 +167,15 @@ export function memoryOperationAttributes(ctx: MemoryOperationContext): Attribut
   if (ctx.recordId) {
     attributes['gen_ai.memory.record.id'] = ctx.recordId;
   }
-  if (ctx.recordQueryText && ctx.query) {
-    attributes['gen_ai.memory.query.text'] = ctx.query;
+  const userId = protect(ctx.userId, privacy.userId, privacy);
+  if (userId !== undefined) {
+    attributes['ai.user_id'] = userId;
   }
-  return attributes;
+  const query = protect(ctx.query, queryText, privacy);
+  if (query !== undefined) {
+    attributes['gen_ai.memory.query.text'] = query;
+  }
+  return privacy.redactSpanAttributes ? privacy.redactSpanAttributes(attributes) : attributes;
 }
 
 export interface MemoryOperationOutcome {

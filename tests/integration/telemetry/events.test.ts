@@ -56,9 +56,11 @@ describe('AiEventLogger with the user own Elasticsearch client', () => {
     await client.indices.refresh({ index: `${prefix}-*` });
     const result = await client.search({ index: `${prefix}-*` });
     const doc = result.hits.hits[0]._source as Record<string, any>;
+    // By default the user id leaves the process only as a keyed hash.
+    expect(JSON.stringify(doc)).not.toContain('u-grace');
+    expect(doc.user_id).toMatch(/^h:[0-9a-f]{32}$/);
     expect(doc).toMatchObject({
       agent_type: 'research',
-      user_id: 'u-grace',
       duration_ms: expect.closeTo(300, 3),
       performance_class: 'poor',
       error_type: 'TimeoutError',
@@ -86,7 +88,13 @@ describe('AiEventLogger with an 8.x client on an 8.x cluster', () => {
       expect(String(Object.values(info.nodes ?? {})[0] && (Object.values(info.nodes)[0] as any).version)).toMatch(
         /^8\./
       );
-      const logger = new AiEventLogger({ client, indexPrefix: prefix, shards: 1, replicas: 0 });
+      const logger = new AiEventLogger({
+        client,
+        indexPrefix: prefix,
+        shards: 1,
+        replicas: 0,
+        privacy: { userId: 'keep' },
+      });
       logger.log({ agent_id: 'support:u-ken', operation: 'add', duration_ms: 42 });
       await logger.close();
       await client.indices.refresh({ index: `${prefix}-*` });

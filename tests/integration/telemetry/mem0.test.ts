@@ -33,10 +33,17 @@ beforeAll(async () => {
     shards: 1,
     replicas: 0,
     flushIntervalMs: 200,
+    // This suite reads user ids and query text back, so it opts in to sending them raw.
+    privacy: { userId: 'keep', queryText: 'keep' },
   });
   const { Memory } = require('mem0ai/oss');
   const raw = new Memory(offlineMemoryConfig('test'));
-  memory = instrumentMem0(raw, { telemetry, events, storeId: 'test-store', recordQueryText: true });
+  memory = instrumentMem0(raw, {
+    telemetry,
+    events,
+    storeId: 'test-store',
+    privacy: { userId: 'keep', queryText: 'keep' },
+  });
 });
 
 afterAll(async () => {

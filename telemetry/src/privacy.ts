@@ -1,0 +1,70 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Attributes } from '@opentelemetry/api';
+
+/**
+ * What of a user leaves the process. By default a user id is replaced by a keyed hash (so events
+ * of one user still group together, but the id is not readable) and query text is not sent at
+ * all (its patterns are computed first). A host opts in to the raw values, or drops them, and can
+ * redact anything else with a hook.
+ */
+export type SensitiveHandling = 'keep' | 'hash' | 'drop';
+
+export interface PrivacyOptions {
+  /** `user_id` of events and `ai.user_id` of spans (and the user part of an agent_id "type:user"); default `hash`. */
+  userId?: SensitiveHandling;
+  /** `query` of events and `gen_ai.memory.query.text` of spans; default `drop`. */
+  queryText?: SensitiveHandling;
+  /**
+   * Key of the hash. Give the same key to every process that should produce the same hashes;
+   * by default a random key per process (hashes then only group within one process's life).
+   */
+  hashKey?: string;
+  /** Last say over each event before it is queued: return the event to send, or undefined to drop it. */
+  redactEvent?: (event: Record<string, unknown>) => Record<string, unknown> | undefined;
+  /** Last say over the attributes of each memory operation span. */
+  redactSpanAttributes?: (attributes: Attributes) => Attributes;
+}
+
+const processKey = randomBytes(32).toString('hex');
+
+export interface ResolvedPrivacy {
+  userId: SensitiveHandling;
+  queryText: SensitiveHandling;
+  hash: (value: string) => string;
+  redactEvent?: PrivacyOptions['redactEvent'];
+  redactSpanAttributes?: PrivacyOptions['redactSpanAttributes'];
+}
+
+export function resolvePrivacy(options: PrivacyOptions = {}): ResolvedPrivacy {
+  const key = options.hashKey ?? processKey;
+  return {
+    userId: options.userId ?? 'hash',
+    queryText: options.queryText ?? 'drop',
+    // 16 bytes of HMAC-SHA256: enough to tell users apart, not enough to be worth reversing.
+    hash: (value: string) => `h:${createHmac('sha256', key).update(value).digest('hex').slice(0, 32)}`,
+    redactEvent: options.redactEvent,
+    redactSpanAttributes: options.redactSpanAttributes,
+  };
+}
+
+/** A sensitive value as the policy says: itself, its hash, or nothing. */
+export function protect(value: unknown, handling: SensitiveHandling, privacy: ResolvedPrivacy): string | undefined {
+  if (value === undefined || value === null || value === '') {
+    return undefined;
+  }
+  const text = String(value);
+  return handling === 'keep' ? text : handling === 'hash' ? privacy.hash(text) : undefined;
+}
+
+/** The user part of an agent id written "type:user" or "type/user" is a user id too. */
+export function protectAgentId(agentId: unknown, privacy: ResolvedPrivacy): unknown {
+  if (privacy.userId === 'keep' || typeof agentId !== 'string') {
+    return agentId;
+  }
+  const at = agentId.search(/[:/]/);
+  if (at <= 0 || at === agentId.length - 1) {
+    return agentId;
+  }
+  const user = protect(agentId.slice(at + 1), privacy.userId, privacy);
+  return user === undefined ? agentId.slice(0, at) : `${agentId.slice(0, at)}${agentId[at]}${user}`;
+}
