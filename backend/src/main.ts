@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { handshakeLine, negotiate } from './protocol/handshake';
 import { createLogger } from './protocol/logger';
-import { createPluginMetrics } from './protocol/pluginMetrics';
+import { lazy } from './protocol/lazy';
 import { createServer } from './protocol/server';
 import { SourceBreakers } from './sources/breakers';
 
@@ -43,8 +43,11 @@ function main(): void {
   let stopping = false;
   const cleanup = () => fs.rmSync(socketDir, { recursive: true, force: true });
 
-  const metrics = createPluginMetrics();
-  const breakers = new SourceBreakers(metrics.circuitBreakerState);
+  // prom-client (and the http modules it loads) only when a first query or CollectMetrics needs it.
+  const metrics = lazy(() =>
+    (require('./protocol/pluginMetrics') as typeof import('./protocol/pluginMetrics')).createPluginMetrics()
+  );
+  const breakers = new SourceBreakers(() => metrics().circuitBreakerState);
   const server = createServer({
     logger,
     metrics,
@@ -72,6 +75,7 @@ function main(): void {
   }
   process.on('SIGTERM', () => stop('SIGTERM'));
 
+  const beforeBind = performance.now();
   server.bindAsync(`unix:${socketPath}`, grpc.ServerCredentials.createInsecure(), (error) => {
     if (error) {
       logger.error('could not listen on the plugin socket', { socket: socketPath, error: error.message });
@@ -83,6 +87,9 @@ function main(): void {
       socket: socketPath,
       protocolVersion: negotiation.version,
       pid: process.pid,
+      // Milliseconds since the process started: to loaded and ready to bind, and to the handshake.
+      readyToBindMs: Math.round(beforeBind),
+      handshakeMs: Math.round(performance.now()),
     });
   });
 }

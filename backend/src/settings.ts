@@ -59,8 +59,6 @@ export interface DataSourceSettings {
   jaegerService?: string;
 }
 
-export const DEFAULT_TIMEOUT_MS = DEFAULTS.timeoutSeconds * 1000;
-
 export class SettingsError extends Error {}
 
 function parseJsonData(raw: Buffer | Uint8Array | undefined): Record<string, unknown> {

@@ -27,6 +27,7 @@ import { DataSource } from '../../src/datasource/datasource';
 import { ConfigEditor } from '../../src/datasource/components/ConfigEditor';
 import { QueryEditor } from '../../src/datasource/components/QueryEditor';
 import { VariableQueryEditor } from '../../src/datasource/components/VariableQueryEditor';
+import type { AgentMemoryVariableSupport } from '../../src/datasource/variables';
 import type { AgentMemoryOptions, AgentMemoryQuery, AgentMemoryVariableQuery } from '../../src/datasource/types';
 
 declare global {
@@ -184,7 +185,7 @@ function VariableHarness() {
   const run = async () => {
     try {
       const response = await lastValueFrom(
-        live.variables!.query({
+        (live.variables as AgentMemoryVariableSupport).query({
           targets: [query],
           range: { from: dateTime(Date.now() - 3600_000), to: dateTime() },
           scopedVars: {},

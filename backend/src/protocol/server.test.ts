@@ -27,8 +27,8 @@ describe('QueryData cancellation', () => {
     const metrics = createPluginMetrics();
     server = createServer({
       logger: createLogger(() => undefined),
-      metrics,
-      breakers: new SourceBreakers(metrics.circuitBreakerState),
+      metrics: () => metrics,
+      breakers: new SourceBreakers(() => metrics.circuitBreakerState),
       onShutdown: () => undefined,
     });
     const socket = `unix:${path.join(dir, 's.sock')}`;

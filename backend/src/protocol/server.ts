@@ -1,15 +1,19 @@
 import * as grpc from '@grpc/grpc-js';
-import { encodeFrame } from './arrow';
+import { lazy } from './lazy';
 import type { Logger } from './logger';
 import type { PluginMetrics } from './pluginMetrics';
 import { SERVICES } from './services';
-import { checkHealth } from '../health';
-import { executeQuery, type QueryOutcome } from '../query/execute';
+import type { QueryOutcome } from '../query/execute';
 import type { DataQueryMessage } from '../query/model';
-import { callResource } from '../resources';
 import { parseSettings, SettingsError, type InstanceSettingsMessage } from '../settings';
 import { LIMITS } from '../../../contract';
 import type { SourceBreakers } from '../sources/breakers';
+
+// Loaded on first use (see lazy.ts).
+const arrow = lazy(() => require('./arrow') as typeof import('./arrow'));
+const execute = lazy(() => require('../query/execute') as typeof import('../query/execute'));
+const resources = lazy(() => require('../resources') as typeof import('../resources'));
+const health = lazy(() => require('../health') as typeof import('../health'));
 
 /** Grafana's SDK accepts 16 MiB requests; grpc-js defaults to 4 MiB. */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -41,7 +45,8 @@ interface QueryDataRequestMessage {
 
 export interface ServerHooks {
   logger: Logger;
-  metrics: PluginMetrics;
+  /** The backend's own metrics, made on first use. */
+  metrics: () => PluginMetrics;
   breakers: SourceBreakers;
   /** Called once Grafana asked for Shutdown and the answer was sent. */
   onShutdown: () => void;
@@ -51,7 +56,7 @@ function toDataResponse(outcome: QueryOutcome, logger: Logger): EncodedResponse 
   let frames: Buffer[] = [];
   let { status, error, errorSource } = outcome;
   try {
-    frames = outcome.frames.map((frame) => Buffer.from(encodeFrame(frame, outcome.refId)));
+    frames = outcome.frames.map((frame) => Buffer.from(arrow().encodeFrame(frame, outcome.refId)));
   } catch (encodeError) {
     // One undecodable frame fails Grafana's whole response, so a frame we cannot encode becomes
     // this query's error instead.
@@ -126,10 +131,10 @@ async function queryData(request: QueryDataRequestMessage, hooks: ServerHooks, s
   const outcomes = await Promise.all(
     admitted.map(async (query) => {
       const started = performance.now();
-      const outcome = await executeQuery(query, { settings, breakers: hooks.breakers, signal });
+      const outcome = await execute().executeQuery(query, { settings, breakers: hooks.breakers, signal });
       const status = outcome.cancelled ? 'cancelled' : outcome.error ? 'error' : 'ok';
-      hooks.metrics.queries.inc({ query_type: outcome.queryType, status });
-      hooks.metrics.queryDuration.observe({ query_type: outcome.queryType }, (performance.now() - started) / 1000);
+      hooks.metrics().queries.inc({ query_type: outcome.queryType, status });
+      hooks.metrics().queryDuration.observe({ query_type: outcome.queryType }, (performance.now() - started) / 1000);
       if (outcome.error && !outcome.cancelled) {
         hooks.logger.warn('query failed', {
           refId: outcome.refId,
@@ -203,7 +208,7 @@ export function createServer(hooks: ServerHooks): grpc.Server {
 
   server.addService(SERVICES.diagnostics, {
     CheckHealth: unary('CheckHealth', logger, async (request: { pluginContext?: PluginContextMessage }) => {
-      const result = await checkHealth(request.pluginContext?.dataSourceInstanceSettings);
+      const result = await health().checkHealth(request.pluginContext?.dataSourceInstanceSettings);
       return {
         status: result.status,
         message: result.message,
@@ -211,7 +216,7 @@ export function createServer(hooks: ServerHooks): grpc.Server {
       };
     }),
     CollectMetrics: unary('CollectMetrics', logger, async () => ({
-      metrics: { prometheus: Buffer.from(await hooks.metrics.registry.metrics()) },
+      metrics: { prometheus: Buffer.from(await hooks.metrics().registry.metrics()) },
     })),
   });
 
@@ -223,14 +228,15 @@ export function createServer(hooks: ServerHooks): grpc.Server {
       >
     ) => {
       const request = call.request;
-      callResource({
-        path: request.path ?? '',
-        method: request.method ?? 'GET',
-        url: request.url ?? '',
-        instance: request.pluginContext?.dataSourceInstanceSettings,
-        breakers: hooks.breakers,
-        signal: cancellation(call),
-      })
+      resources()
+        .callResource({
+          path: request.path ?? '',
+          method: request.method ?? 'GET',
+          url: request.url ?? '',
+          instance: request.pluginContext?.dataSourceInstanceSettings,
+          breakers: hooks.breakers,
+          signal: cancellation(call),
+        })
         .then((response) => {
           call.write({
             code: response.code,

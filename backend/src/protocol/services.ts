@@ -1,36 +1,47 @@
-import * as grpc from '@grpc/grpc-js';
-import { fromJSON, type Options } from '@grpc/proto-loader';
+import type * as grpc from '@grpc/grpc-js';
 import * as protobuf from 'protobufjs';
 import { GO_PLUGIN_CONTROLLER_PROTO, GRPC_HEALTH_PROTO, PLUGINV2_PROTO } from './protos';
 
-/** proto-loader settings: names as in the proto, int64 as strings, enums by name, bytes as Buffer. */
-export const LOADER_OPTIONS: Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
+/** Decoding like proto-loader with: int64 as strings, enums by name, defaults filled, bytes as Buffer. */
+const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, defaults: true, oneofs: true };
 
-function loadPackage(source: string): grpc.GrpcObject {
-  const root = protobuf.parse(source, { keepCase: true }).root;
-  return grpc.loadPackageDefinition(fromJSON(root.toJSON(), LOADER_OPTIONS));
-}
+/**
+ * gRPC service definitions straight from protobufjs reflection. (proto-loader builds the same
+ * plus file descriptors for server reflection, which Grafana never asks for; skipping them, and
+ * generating each message's codec on its first use, takes most of the start-up time off.)
+ */
+const roots = new Map<string, protobuf.Root>();
 
-function service(pkg: grpc.GrpcObject, path: string[]): grpc.ServiceDefinition {
-  let node: unknown = pkg;
-  for (const part of path) {
-    node = (node as Record<string, unknown>)[part];
+function serviceDefinition(source: string, name: string): grpc.ServiceDefinition {
+  let root = roots.get(source);
+  if (!root) {
+    root = protobuf.parse(source, { keepCase: true }).root;
+    roots.set(source, root); // pluginv2 has three services: parsed once
   }
-  const ctor = node as grpc.ServiceClientConstructor | undefined;
-  if (!ctor?.service) {
-    throw new Error(`embedded proto has no service ${path.join('.')}`);
+  const service = root.lookupService(name);
+  const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const method of service.methodsArray) {
+    method.resolve();
+    const request = method.resolvedRequestType!;
+    const response = method.resolvedResponseType!;
+    definition[method.name] = {
+      path: `/${service.fullName.replace(/^\./, '')}/${method.name}`,
+      requestStream: Boolean(method.requestStream),
+      responseStream: Boolean(method.responseStream),
+      requestSerialize: (value) => Buffer.from(request.encode(request.fromObject(value as object)).finish()),
+      requestDeserialize: (bytes) => request.toObject(request.decode(bytes), TO_OBJECT),
+      responseSerialize: (value) => Buffer.from(response.encode(response.fromObject(value as object)).finish()),
+      responseDeserialize: (bytes) => response.toObject(response.decode(bytes), TO_OBJECT),
+      originalName: method.name,
+    };
   }
-  return ctor.service;
+  return definition as grpc.ServiceDefinition;
 }
-
-const pluginv2 = loadPackage(PLUGINV2_PROTO);
-const controller = loadPackage(GO_PLUGIN_CONTROLLER_PROTO);
-const health = loadPackage(GRPC_HEALTH_PROTO);
 
 export const SERVICES = {
-  data: service(pluginv2, ['pluginv2', 'Data']),
-  diagnostics: service(pluginv2, ['pluginv2', 'Diagnostics']),
-  resource: service(pluginv2, ['pluginv2', 'Resource']),
-  controller: service(controller, ['plugin', 'GRPCController']),
-  health: service(health, ['grpc', 'health', 'v1', 'Health']),
+  data: serviceDefinition(PLUGINV2_PROTO, 'pluginv2.Data'),
+  diagnostics: serviceDefinition(PLUGINV2_PROTO, 'pluginv2.Diagnostics'),
+  resource: serviceDefinition(PLUGINV2_PROTO, 'pluginv2.Resource'),
+  controller: serviceDefinition(GO_PLUGIN_CONTROLLER_PROTO, 'plugin.GRPCController'),
+  health: serviceDefinition(GRPC_HEALTH_PROTO, 'grpc.health.v1.Health'),
 };

@@ -79,7 +79,7 @@ export class SourceBreakers {
   private readonly guards = new Map<string, Guard>();
 
   constructor(
-    private readonly state?: Gauge<string>,
+    private readonly state?: () => Gauge<string>,
     private readonly resetTimeoutMs = 3000,
     private readonly concurrency: number = DEFAULTS.maxConcurrentCallsPerSource
   ) {}
@@ -94,7 +94,7 @@ export class SourceBreakers {
       // Instances come from Grafana's configuration; this bound only matters if they churn.
       const [oldestName, oldest] = this.guards.entries().next().value as [string, Guard];
       oldest.breaker.shutdown();
-      this.state?.remove({ service_name: oldestName });
+      this.state?.().remove({ service_name: oldestName });
       this.guards.delete(oldestName);
     }
     const breaker = new CircuitBreaker((fn: () => Promise<unknown>) => fn(), {
@@ -107,7 +107,7 @@ export class SourceBreakers {
       // True means "not a failure": only upstream faults count.
       errorFilter: (error: unknown) => !(error instanceof SourceError && error.upstreamFault),
     });
-    const set = (value: number) => this.state?.set({ service_name: name }, value);
+    const set = (value: number) => this.state?.().set({ service_name: name }, value);
     breaker.on('open', () => set(1));
     breaker.on('halfOpen', () => set(2));
     breaker.on('close', () => set(0));

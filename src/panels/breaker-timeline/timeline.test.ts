@@ -28,14 +28,34 @@ describe('breaker timeline maths', () => {
     ]);
   });
 
-  it('lays out one row per service, sorted, with visible minimum widths', () => {
-    const rows = breakerRows([frame('vector', [0, 1], [0, 0]), frame('cache', [0, 1000], [1, 0])], 1000);
-    const rects = layoutRuns(rows, 0, 1000, 100, 40, 0);
+  it('lays out one row per service, sorted by name', () => {
+    const rows = breakerRows([frame('vector', [0, 500], [0, 0]), frame('cache', [0, 500], [1, 0])], 1000);
     expect(rows.map((r) => r.name)).toEqual(['cache', 'vector']);
-    expect(rects).toEqual([
-      { x: 0, y: 0, width: 100, height: 20, state: 'open' },
-      { x: 100, y: 0, width: 1, height: 20, state: 'closed' },
-      { x: 0, y: 20, width: 100, height: 20, state: 'closed' },
+    const rects = layoutRuns(rows, 0, 1000, 100, 40, 0);
+    // cache: open for the first half, closed for the second; each row half the height.
+    expect(rects.filter((r) => r.y === 0).map((r) => [r.state, r.x, r.width])).toEqual([
+      ['open', 0, 50],
+      ['closed', 50, 50],
     ]);
+    expect(rects.filter((r) => r.y === 20).every((r) => r.height === 20)).toBe(true);
+  });
+
+  it('keeps a 5 ms opening in a 1 s range visible at its time, and every run inside the plot', () => {
+    // closed, open at 500 ms for 5 ms, closed again; another service changes state at the very end.
+    const rows = breakerRows(
+      [frame('redis', [0, 500, 505], [0, 1, 0]), frame('neo4j', [0, 1000], [0, 1])],
+      1000
+    );
+    const width = 100;
+    const rects = layoutRuns(rows, 0, 1000, width, 40, 0);
+    const opening = rects.find((r) => r.state === 'open' && r.y === 20)!; // redis is the second row
+    expect(opening.width).toBeGreaterThanOrEqual(1);
+    expect(Math.abs(opening.x - 50)).toBeLessThanOrEqual(1); // 500 ms of 1000 ms is half the width
+    for (const rect of rects) {
+      expect(rect.x).toBeGreaterThanOrEqual(0);
+      expect(rect.x + rect.width).toBeLessThanOrEqual(width);
+    }
+    const lastChange = rects.find((r) => r.state === 'open' && r.y === 0)!; // neo4j opened at the range end
+    expect(lastChange.x + lastChange.width).toBe(width);
   });
 });

@@ -106,10 +106,12 @@ export function layoutRuns(
       if (x1 < 0 || x0 > width) {
         continue;
       }
+      const w = Math.max(1, Math.round(x1 - x0));
       rects.push({
-        x: Math.floor(x0),
+        // A run too short to see gets 1 px, kept inside the plot even at its right edge.
+        x: Math.min(Math.floor(x0), width - w),
         y: r * rowHeight + gap / 2,
-        width: Math.max(1, Math.round(x1 - x0)),
+        width: w,
         height: Math.max(1, rowHeight - gap),
         state: run.state,
       });
