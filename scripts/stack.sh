@@ -6,12 +6,12 @@
 #   scripts/stack.sh down [component...] stop only the processes this script started (by PID)
 #   scripts/stack.sh status             what runs, with URLs
 #
-# Components: postgres redis neo4j elasticsearch elasticsearch8 jaeger node-exporter postgres-exporter alertmanager
+# Components: postgres redis neo4j elasticsearch elasticsearch8 elasticsearch-secure jaeger node-exporter postgres-exporter alertmanager
 # prometheus demo. Idempotent: a second `up` finds everything running or cached and takes seconds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SERVERS=(postgres redis neo4j elasticsearch elasticsearch8 jaeger node-exporter postgres-exporter alertmanager prometheus)
+SERVERS=(postgres redis neo4j elasticsearch elasticsearch8 elasticsearch-secure jaeger node-exporter postgres-exporter alertmanager prometheus)
 ALL=("${SERVERS[@]}" demo)
 APT_PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter prometheus-postgres-exporter postgresql redis-server chromium curl unzip)
 
@@ -239,25 +239,88 @@ start_neo4j() {
 # Elasticsearch from its integ-test zip: name, version, HTTP port, transport port.
 start_es() {
   local name="$1" version="$2" port="$3" transport="$4" home conf data
+  shift 4
+  local scheme=http curl_opts=() security=(-Expack.security.enabled=false)
+  [ "$#" -gt 0 ] && { scheme=https; security=("$@"); }
   home="$(es_home "$version")"; conf="$SERVICE_STATE_DIR/$name/config"; data="$SERVICE_STATE_DIR/$name/data"
   [ -x "$home/bin/elasticsearch" ] || fail "Elasticsearch $version is not installed: run scripts/stack.sh install"
   mkdir -p "$conf" "$data" "$SERVICE_STATE_DIR/$name/logs"
   # ES writes its keystore into the config directory, so it gets a writable copy of its own.
   [ -f "$conf/jvm.options" ] || cp -r "$home/config/." "$conf/"
+  [ "$scheme" = https ] && secure_es_files "$name" "$home" "$conf" "$version"
   chown -R "$SERVICE_USER:" "$SERVICE_STATE_DIR/$name" 2>/dev/null || true
   require_free "$name" "$port" "$transport"
   launch "$name" as-user env ES_JAVA_HOME="$(es_java_home "$version")" ES_PATH_CONF="$conf" ES_JAVA_OPTS="${ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
     "$home/bin/elasticsearch" \
-    -Ediscovery.type=single-node -Expack.security.enabled=false -Enetwork.host=127.0.0.1 \
+    -Ediscovery.type=single-node "${security[@]}" -Enetwork.host=127.0.0.1 \
     -Ehttp.port="$port" -Etransport.port="$transport" \
     -Epath.data="$data" -Epath.logs="$SERVICE_STATE_DIR/$name/logs" \
     -Ecluster.routing.allocation.disk.watermark.low=1b -Ecluster.routing.allocation.disk.watermark.high=1b \
     -Ecluster.routing.allocation.disk.watermark.flood_stage=1b -Eaction.destructive_requires_name=false
-  await "$name" 120 curl -fsS --max-time 2 "http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s"
+  [ "$scheme" = https ] && curl_opts=(--cacert "$STATE_DIR/$name/ca.crt" -u "$(cat "$STATE_DIR/$name/credentials")")
+  await "$name" 120 curl -fsS --max-time 2 "${curl_opts[@]}" "$scheme://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s"
+}
+
+# TLS material and users for the secured Elasticsearch: a CA and a server certificate for
+# 127.0.0.1/localhost (openssl); in the file realm, an admin (superuser) that sets the node up and
+# a reader with a file-defined role that may only read ai-events-*, both with random passwords.
+# (API keys live in the .security index, whose mapping needs the analysis-common module that
+# Maven Central's integ-test-zip lacks: they cannot be issued on this node.) The CA certificate
+# and the credentials are kept in the private state directory for tests.
+secure_es_files() {
+  local name="$1" home="$2" conf="$3" version="$4" certs="$3/certs" keep="$STATE_DIR/$1"
+  mkdir -p "$certs" "$keep"
+  chmod 0700 "$keep"
+  if [ ! -f "$certs/server.crt" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=memstack test CA" \
+      -keyout "$certs/ca.key" -out "$certs/ca.crt" >/dev/null 2>&1 || fail "openssl could not make the test CA"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$certs/server.key" -out "$certs/server.csr" >/dev/null 2>&1
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$certs/san.ext"
+    openssl x509 -req -in "$certs/server.csr" -CA "$certs/ca.crt" -CAkey "$certs/ca.key" -CAcreateserial -days 30 \
+      -extfile "$certs/san.ext" -out "$certs/server.crt" >/dev/null 2>&1 || fail "openssl could not sign the test server certificate"
+  fi
+  cp "$certs/ca.crt" "$keep/ca.crt"
+  if [ ! -f "$keep/reader-credentials" ]; then
+    cat >"$conf/roles.yml" <<'ROLES'
+ai_events_reader:
+  cluster: [monitor]
+  indices:
+    - names: ['ai-events-*']
+      privileges: [read, view_index_metadata]
+ROLES
+    chown -R "$SERVICE_USER:" "$SERVICE_STATE_DIR/$name" 2>/dev/null || true
+    local user role password
+    for user in memstack-admin:superuser grafana-reader:ai_events_reader; do
+      role="${user#*:}"; user="${user%%:*}"; password="$(openssl rand -hex 16)"
+      run_as_service env ES_JAVA_HOME="$(es_java_home "$version")" ES_PATH_CONF="$conf" \
+        "$home/bin/elasticsearch-users" useradd "$user" -p "$password" -r "$role" >>"$LOGS/$name-users.log" 2>&1 \
+        || fail "could not create the Elasticsearch user $user; see $LOGS/$name-users.log"
+      (umask 077 && printf '%s:%s' "$user" "$password" >"$keep/$([ "$role" = superuser ] && echo credentials || echo reader-credentials)")
+    done
+  fi
+}
+
+run_as_service() {
+  if [ "$(id -u)" = 0 ]; then setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups "$@"; else "$@"; fi
+}
+
+# After the secured node answers: one AI event for the data source to read back.
+secure_es_ready() {
+  local auth=(--cacert "$STATE_DIR/elasticsearch-secure/ca.crt" -u "$(cat "$STATE_DIR/elasticsearch-secure/credentials")")
+  curl -fsS "${auth[@]}" -XPOST "$ES_SECURE_URL/ai-events-secure/_doc?refresh=true" -H 'content-type: application/json' \
+    -d "{\"@timestamp\":\"$(date -u +%Y-%m-%dT%H:%M:%S.000Z)\",\"level\":\"INFO\",\"operation\":\"search\",\"agent_type\":\"coding\",\"message\":\"read over TLS\"}" >/dev/null \
+    || fail "could not index the sample event into the secured Elasticsearch"
 }
 
 start_elasticsearch() { start_es elasticsearch "$ES_VERSION" "$ES_PORT" "$ES_TRANSPORT_PORT"; }
 start_elasticsearch8() { start_es elasticsearch8 "$ES8_VERSION" "$ES8_PORT" "$ES8_TRANSPORT_PORT"; }
+start_elasticsearch_secure() {
+  start_es elasticsearch-secure "$ES_VERSION" "$ES_SECURE_PORT" "$ES_SECURE_TRANSPORT_PORT" \
+    -Expack.security.enabled=true -Expack.security.http.ssl.enabled=true \
+    -Expack.security.http.ssl.key=certs/server.key -Expack.security.http.ssl.certificate=certs/server.crt \
+    -Expack.security.http.ssl.certificate_authorities=certs/ca.crt
+  secure_es_ready
+}
 
 start_jaeger() {
   local config="$STATE_DIR/jaeger.yaml"
@@ -321,6 +384,7 @@ url_of() {
     neo4j) echo "$NEO4J_URL (http http://127.0.0.1:$NEO4J_HTTP_PORT)" ;;
     elasticsearch) echo "$ES_URL (version $ES_VERSION)" ;;
     elasticsearch8) echo "$ES8_URL (version $ES8_VERSION)" ;;
+    elasticsearch-secure) echo "$ES_SECURE_URL (version $ES_VERSION, TLS with the stack's CA and a reader user; files in $STATE_DIR/elasticsearch-secure)" ;;
     jaeger) echo "$JAEGER_URL (OTLP http $JAEGER_OTLP_HTTP_URL, grpc 127.0.0.1:$JAEGER_OTLP_GRPC_PORT)" ;;
     node-exporter) echo "http://127.0.0.1:$NODE_EXPORTER_PORT/metrics" ;;
     postgres-exporter) echo "http://127.0.0.1:$POSTGRES_EXPORTER_PORT/metrics" ;;
@@ -371,7 +435,7 @@ stop_one() {
 cmd_down() {
   local components=("$@")
   if [ ${#components[@]} -eq 0 ]; then
-    components=(demo prometheus alertmanager postgres-exporter node-exporter jaeger elasticsearch8 elasticsearch neo4j redis postgres)
+    components=(demo prometheus alertmanager postgres-exporter node-exporter jaeger elasticsearch-secure elasticsearch8 elasticsearch neo4j redis postgres)
   fi
   [ -d "$PIDS" ] || { info "nothing was started"; return; }
   step "Stopping ${components[*]}"
@@ -392,6 +456,7 @@ cmd_env() {
   echo "export PROMETHEUS_URL=$PROMETHEUS_URL ALERTMANAGER_URL=$ALERTMANAGER_URL ES_URL=$ES_URL ES8_URL=$ES8_URL JAEGER_URL=$JAEGER_URL"
   echo "export JAEGER_OTLP_HTTP_URL=$JAEGER_OTLP_HTTP_URL DEMO_URL=$DEMO_URL REDIS_URL=$REDIS_URL"
   echo "export POSTGRES_URL=$POSTGRES_URL NEO4J_URL=$NEO4J_URL"
+  echo "export ES_SECURE_URL=$ES_SECURE_URL ES_SECURE_DIR=$STATE_DIR/elasticsearch-secure"
 }
 
 case "${1:-}" in

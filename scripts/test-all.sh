@@ -37,7 +37,7 @@ trap stop_stack EXIT
 bash scripts/ensure-npm.sh
 
 step "Starting the local stack (installs what is missing; cached afterwards)"
-bash scripts/stack.sh up postgres redis neo4j elasticsearch elasticsearch8 jaeger node-exporter postgres-exporter alertmanager prometheus
+bash scripts/stack.sh up postgres redis neo4j elasticsearch elasticsearch8 elasticsearch-secure jaeger node-exporter postgres-exporter alertmanager prometheus
 
 step "Building the plugin (frontend, telemetry SDK, backend executables)"
 npm run build --silent
