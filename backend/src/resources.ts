@@ -11,7 +11,7 @@ import type { SourceBreakers } from './sources/breakers';
 import { ElasticsearchClient, ELASTICSEARCH } from './sources/elasticsearch';
 import { fieldValuesBody } from './sources/elasticsearchDsl';
 import { JaegerClient, JAEGER } from './sources/jaeger';
-import { PrometheusClient, PROMETHEUS } from './sources/prometheus';
+import { PrometheusClient, PROMETHEUS, type LabelOptions } from './sources/prometheus';
 import { CancelledError, SourceError } from './sources/sourceError';
 
 export interface ResourceRequest {
@@ -81,44 +81,33 @@ function configured<T>(value: T | undefined, source: string): T {
 
 type Handler = (settings: DataSourceSettings, params: URLSearchParams, request: ResourceRequest) => Promise<string[]>;
 
+/** Label names or values from Prometheus, narrowed by ?match=<selector> and the ?from/&to range. */
+function prometheusList(
+  settings: DataSourceSettings,
+  params: URLSearchParams,
+  { breakers, signal }: ResourceRequest,
+  list: (client: PrometheusClient, options: LabelOptions) => Promise<string[]>
+): Promise<string[]> {
+  const prometheus = configured(settings.prometheus, PROMETHEUS);
+  const range = rangeOf(params);
+  const options = {
+    match: optional(params, 'match', LIMITS.maxExprLength),
+    startSec: range.from / 1000,
+    endSec: range.to / 1000,
+    signal,
+  };
+  return breakers.call(PROMETHEUS, prometheus, () => list(new PrometheusClient(prometheus), options), signal);
+}
+
 const HANDLERS: Record<ResourcePath, Handler> = {
-  [RESOURCE_PATHS.prometheusLabels]: async (settings, params, { breakers, signal }) => {
-    const prometheus = configured(settings.prometheus, PROMETHEUS);
-    const range = rangeOf(params);
-    const match = optional(params, 'match', LIMITS.maxExprLength);
-    return breakers.call(
-      PROMETHEUS,
-      prometheus,
-      () =>
-        new PrometheusClient(prometheus).labelNames({
-          match,
-          startSec: range.from / 1000,
-          endSec: range.to / 1000,
-          signal,
-        }),
-      signal
-    );
-  },
-  [RESOURCE_PATHS.prometheusLabelValues]: async (settings, params, { breakers, signal }) => {
+  [RESOURCE_PATHS.prometheusLabels]: (settings, params, request) =>
+    prometheusList(settings, params, request, (client, options) => client.labelNames(options)),
+  [RESOURCE_PATHS.prometheusLabelValues]: (settings, params, request) => {
     const label = required(params, 'label', RESOURCE_PATHS.prometheusLabelValues, 256);
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) {
       throw new BadParameter(`"${label.slice(0, 60)}" is not a Prometheus label name`);
     }
-    const prometheus = configured(settings.prometheus, PROMETHEUS);
-    const range = rangeOf(params);
-    const match = optional(params, 'match', LIMITS.maxExprLength);
-    return breakers.call(
-      PROMETHEUS,
-      prometheus,
-      () =>
-        new PrometheusClient(prometheus).labelValues(label, {
-          match,
-          startSec: range.from / 1000,
-          endSec: range.to / 1000,
-          signal,
-        }),
-      signal
-    );
+    return prometheusList(settings, params, request, (client, options) => client.labelValues(label, options));
   },
   [RESOURCE_PATHS.elasticsearchFieldValues]: async (settings, params, { breakers, signal }) => {
     const field = required(params, 'field', RESOURCE_PATHS.elasticsearchFieldValues, 64);

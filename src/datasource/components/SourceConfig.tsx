@@ -62,7 +62,19 @@ export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply
   const json = jsonData as Record<string, unknown>;
   const text = (key: string) => (typeof json[key] === 'string' ? (json[key] as string) : '');
   const flag = (key: string) => json[key] === true;
-  const numberOrEmpty = (key: string) => (typeof json[key] === 'number' ? (json[key] as number) : '');
+  const numberInput = (key: string, max: number, testId?: string) => (
+    <Input
+      data-testid={testId}
+      type="number"
+      width={12}
+      min={1}
+      max={max}
+      value={typeof json[key] === 'number' ? (json[key] as number) : ''}
+      onChange={(e: ChangeEvent<HTMLInputElement>) =>
+        setKey(key, e.target.value === '' ? undefined : Number(e.target.value))
+      }
+    />
+  );
   const setKey = (key: string, value: unknown) => apply({ json: { [key]: value } as Partial<AgentMemoryOptions> });
   const setSecret = (key: SecretKey, value: string) => apply({ secrets: { [key]: value } });
   const resetSecret = (key: SecretKey) => apply({ secrets: { [key]: null } });
@@ -224,32 +236,17 @@ export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply
       </Field>
 
       <Field label="Timeout (seconds)" description="Overrides the shared timeout for this source">
-        <Input
-          type="number"
-          width={12}
-          min={1}
-          max={DEFAULTS.maxTimeoutSeconds}
-          value={numberOrEmpty(`${source}TimeoutSeconds`)}
-          onChange={(e: ChangeEvent<HTMLInputElement>) =>
-            setKey(`${source}TimeoutSeconds`, e.target.value === '' ? undefined : Number(e.target.value))
-          }
-        />
+        {numberInput(`${source}TimeoutSeconds`, DEFAULTS.maxTimeoutSeconds)}
       </Field>
       <Field
         label="Max response size (MiB)"
         description={`A larger answer fails its query with an error that says so; default ${DEFAULTS.maxResponseMiB}`}
       >
-        <Input
-          data-testid={testIds.datasource.configMaxResponse(source)}
-          type="number"
-          width={12}
-          min={1}
-          max={DEFAULTS.maxResponseMiBLimit}
-          value={numberOrEmpty(`${source}MaxResponseMiB`)}
-          onChange={(e: ChangeEvent<HTMLInputElement>) =>
-            setKey(`${source}MaxResponseMiB`, e.target.value === '' ? undefined : Number(e.target.value))
-          }
-        />
+        {numberInput(
+          `${source}MaxResponseMiB`,
+          DEFAULTS.maxResponseMiBLimit,
+          testIds.datasource.configMaxResponse(source)
+        )}
       </Field>
     </FieldSet>
   );
