@@ -74,6 +74,14 @@ function transportHint(code: string | undefined): string {
   }
 }
 
+/**
+ * Bytes of upstream answers held in memory at once by the whole process, over every data source
+ * instance and source: past it, the answer that would exceed it fails (the per-source cap bounds
+ * one answer; this bounds their sum, whatever the concurrency).
+ */
+export const MAX_BUFFERED_BYTES = 512 * 1024 * 1024;
+let bufferedBytes = 0;
+
 export interface RequestInit {
   method?: 'GET' | 'POST';
   form?: URLSearchParams;
@@ -148,13 +156,41 @@ export function requestJson(
         }
         const chunks: Buffer[] = [];
         let received = 0;
+        const release = () => {
+          bufferedBytes -= received;
+          received = 0;
+          chunks.length = 0; // the chunks become garbage now, not when the request object does
+        };
         response.on('data', (chunk: Buffer) => {
+          if (settled) {
+            return;
+          }
           received += chunk.length;
+          bufferedBytes += chunk.length;
           if (received > maxBytes) {
+            release();
+            response.destroy();
             finish(tooLarge(sourceName, where, maxBytes, status));
             return;
           }
+          if (bufferedBytes > MAX_BUFFERED_BYTES) {
+            release();
+            response.destroy();
+            finish(
+              new SourceError(
+                sourceName,
+                'too_large',
+                `${where} is answering while the data source already holds ${MAX_BUFFERED_BYTES / 1024 / 1024} MiB of upstream answers: try again in a moment`
+              )
+            );
+            return;
+          }
           chunks.push(chunk);
+        });
+        response.on('close', () => {
+          if (received > 0 && settled) {
+            release(); // cancelled or timed out while reading
+          }
         });
         response.on('error', () =>
           finish(new SourceError(sourceName, 'unreachable', `${where} stopped answering while sending its response`))
@@ -163,8 +199,10 @@ export function requestJson(
           if (settled) {
             return;
           }
+          const body = Buffer.concat(chunks, received);
+          release();
           try {
-            finish(undefined, { status, json: parseBody(sourceName, where, status, Buffer.concat(chunks, received)) });
+            finish(undefined, { status, json: parseBody(sourceName, where, status, body) });
           } catch (error) {
             finish(error as Error);
           }
