@@ -89,6 +89,14 @@ describe('data source settings', () => {
     ).toThrow(/line break/);
   });
 
+  it('sends an Elasticsearch API key as ApiKey, ahead of basic auth', () => {
+    const s = parseSettings({
+      jsonData: json({ elasticsearchUrl: 'https://es:9200', elasticsearchBasicAuthUser: 'u' }),
+      decryptedSecureJsonData: { elasticsearchApiKey: 'aWQ6a2V5', elasticsearchBasicAuthPassword: 'pw' },
+    });
+    expect(s.elasticsearch?.authorization).toBe('ApiKey aWQ6a2V5');
+  });
+
   it('builds basic auth from the user in jsonData and the password in secureJsonData', () => {
     const s = parseSettings({
       jsonData: json({ prometheusUrl: 'http://prom:9090', prometheusBasicAuthUser: 'grafana' }),
@@ -97,9 +105,13 @@ describe('data source settings', () => {
     expect(s.prometheus?.authorization).toBe(`Basic ${Buffer.from('grafana:pw').toString('base64')}`);
   });
 
-  it('falls back to the instance URL and caps the timeout', () => {
-    const s = parseSettings({ url: 'http://localhost:9090', jsonData: json({ timeoutSeconds: 9999 }) });
-    expect(s.prometheus).toMatchObject({ url: 'http://localhost:9090', timeoutMs: 300_000 });
+  it('caps the timeout, and ignores the instance URL (each source has its own URL field)', () => {
+    const s = parseSettings({
+      url: 'http://localhost:9090',
+      jsonData: json({ prometheusUrl: 'http://p:9090', timeoutSeconds: 9999 }),
+    });
+    expect(s.prometheus).toMatchObject({ url: 'http://p:9090', timeoutMs: 300_000 });
+    expect(parseSettings({ url: 'http://localhost:9090' }).prometheus).toBeUndefined();
   });
 
   it('explains bad URLs and bad jsonData', () => {

@@ -182,12 +182,12 @@ function sourceSettings(
   };
 }
 
-/** Reads the settings; the instance `url` serves as the Prometheus URL when `prometheusUrl` is empty. */
+/** Reads the settings (the instance's generic `url` is not used: each source has its own URL field). */
 export function parseSettings(message: InstanceSettingsMessage | undefined): DataSourceSettings {
   const json = parseJsonData(message?.jsonData) as Record<string, unknown> & AgentMemoryJsonData;
   const secure = message?.decryptedSecureJsonData ?? {};
   const instanceKey = message?.uid ?? '';
-  const promUrl = normaliseUrl(json.prometheusUrl, 'Prometheus') ?? normaliseUrl(message?.url, 'Prometheus');
+  const promUrl = normaliseUrl(json.prometheusUrl, 'Prometheus');
   const esUrl = normaliseUrl(json.elasticsearchUrl, 'Elasticsearch');
   const jaegerUrl = normaliseUrl(json.jaegerUrl, 'Jaeger');
   const index =

@@ -59,6 +59,12 @@ test('a PromQL query typed in the editor returns the demo’s series through the
   await live.getByTestId(testIds.datasource.metricsExpr).fill(expr);
   await live.getByTestId(testIds.datasource.metricsLegend).fill('{{operation}}');
   await live.getByTestId(testIds.datasource.metricsLegend).blur();
+  // Leaving each field ran the query; wait until the run with the legend has been answered.
+  const answered = async () => {
+    const runs = (await requests(page)).filter((r) => r.url.startsWith('/api/ds/query'));
+    return runs.length > 0 && runs.every((r) => r.status !== undefined) && runs.at(-1)?.data.queries[0].legendFormat;
+  };
+  await expect.poll(answered, { timeout: 20_000 }).toBe('{{operation}}');
   const { errors, frames } = await result(live);
   expect(errors).toEqual([]);
   const names = frames.flatMap((f) => f.fields.map((field: { name: string }) => field.name));
