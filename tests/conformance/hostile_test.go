@@ -374,3 +374,34 @@ func grepLines(text, needle string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestCustomHeadersReachTheUpstream: headers set per source (names in jsonData, values in
+// secureJsonData) are sent with each request, next to the source's own auth. A recording server
+// stands in for the upstream here because a real Prometheus does not show the headers it got.
+func TestCustomHeadersReachTheUpstream(t *testing.T) {
+	got := make(chan http.Header, 4)
+	recorder := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Clone()
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1700000000,"1"]}]}}`)
+	}))
+	t.Cleanup(recorder.Close)
+	p := startPlugin(t)
+	now := time.Now()
+	res, err := p.data.QueryData(ctxWithTimeout(t, 10*time.Second), &pluginv2.QueryDataRequest{
+		PluginContext: pluginContext(t,
+			map[string]any{"prometheusUrl": recorder.URL, "prometheusHttpHeaderNames": []string{"X-Scope-OrgID", "X-Proxy-Token"}},
+			map[string]string{"prometheusHttpHeaderValue0": "tenant-7", "prometheusHttpHeaderValue1": "s3cret-proxy", "prometheusBearerToken": "tok"}),
+		Queries: []*pluginv2.DataQuery{metricsQuery(t, "H", map[string]any{"expr": "up", "instant": true}, now.Add(-time.Minute), now)},
+	})
+	if err != nil || res.Responses["H"].Error != "" {
+		t.Fatalf("query: %v %+v", err, res)
+	}
+	headers := <-got
+	if headers.Get("X-Scope-OrgID") != "tenant-7" || headers.Get("X-Proxy-Token") != "s3cret-proxy" || headers.Get("Authorization") != "Bearer tok" {
+		t.Fatalf("upstream got headers %v", headers)
+	}
+	if strings.Contains(p.logs.String(), "s3cret-proxy") {
+		t.Fatal("a header value reached the log")
+	}
+}

@@ -70,6 +70,10 @@ function transportHint(code: string | undefined): string {
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
       return 'the TLS handshake failed: check http:// versus https:// in the URL';
     default:
+      // The server's TLS alert (OpenSSL names them ERR_SSL_<protocol>_ALERT_<reason>).
+      if (code && /ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|HANDSHAKE_FAILURE)$/.test(code)) {
+        return 'it refused the TLS handshake: it wants a client certificate it trusts; check TLS client authentication in the settings';
+      }
       return 'check that it runs and that the URL in the data source settings is right';
   }
 }
