@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { createLogger } from './logger';
 import { createPluginMetrics } from './pluginMetrics';
-import { createServer } from './server';
+import { capResponseSize, createServer } from './server';
 import { SERVICES } from './services';
 import { SourceBreakers } from '../sources/breakers';
 
@@ -65,5 +65,45 @@ describe('QueryData cancellation', () => {
     call.cancel();
     await upstreamClosed;
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('capResponseSize', () => {
+  const result = (bytes: number) => ({
+    frames: [Buffer.alloc(bytes)],
+    status: 200,
+    error: '',
+    errorSource: '',
+    format: 'ARROW',
+  });
+
+  it('replaces the largest results with an error until the response fits, keeping the others', () => {
+    const mib = 1024 * 1024;
+    const responses = new Map([
+      ['SMALL', result(1 * mib)],
+      ['HUGE', result(6 * mib)],
+      ['MEDIUM', result(3 * mib)],
+    ]);
+    capResponseSize(
+      responses,
+      createLogger(() => undefined),
+      5 * mib
+    );
+    expect(responses.get('HUGE')).toMatchObject({ status: 413, frames: [] });
+    expect(responses.get('HUGE')!.error).toBe(
+      'The result of query HUGE is 6.0 MiB, more than one response may carry (5.0 MiB with the other queries): narrow its range or lower its limit'
+    );
+    expect(responses.get('MEDIUM')!.status).toBe(200);
+    expect(responses.get('SMALL')!.status).toBe(200);
+  });
+
+  it('leaves a response under the limit alone', () => {
+    const responses = new Map([['A', result(10)]]);
+    capResponseSize(
+      responses,
+      createLogger(() => undefined),
+      100
+    );
+    expect(responses.get('A')!.status).toBe(200);
   });
 });

@@ -24,7 +24,7 @@ export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
  */
 export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
-interface EncodedResponse {
+export interface EncodedResponse {
   frames: Buffer[];
   status: number;
   error: string;
@@ -74,16 +74,20 @@ function errorResponse(status: number, error: string, errorSource = 'plugin'): E
 }
 
 /** Replaces the largest results with an error each until the whole response fits MAX_RESPONSE_BYTES. */
-function capResponseSize(responses: Map<string, EncodedResponse>, logger: Logger): void {
+export function capResponseSize(
+  responses: Map<string, EncodedResponse>,
+  logger: Logger,
+  limit: number = MAX_RESPONSE_BYTES
+): void {
   const sizeOf = (r: EncodedResponse) => r.frames.reduce((sum, f) => sum + f.length, 0);
   let total = 0;
   responses.forEach((r) => (total += sizeOf(r)));
-  if (total <= MAX_RESPONSE_BYTES) {
+  if (total <= limit) {
     return;
   }
   const bySize = [...responses.entries()].sort((a, b) => sizeOf(b[1]) - sizeOf(a[1]));
   for (const [refId, response] of bySize) {
-    if (total <= MAX_RESPONSE_BYTES) {
+    if (total <= limit) {
       break;
     }
     const size = sizeOf(response);
@@ -93,7 +97,7 @@ function capResponseSize(responses: Map<string, EncodedResponse>, logger: Logger
       refId,
       errorResponse(
         413,
-        `The result of query ${refId} is ${Math.round(size / 1024 / 1024)} MiB, more than one response may carry (${MAX_RESPONSE_BYTES / 1024 / 1024} MiB with the other queries): narrow its range or lower its limit`
+        `The result of query ${refId} is ${(size / 1024 / 1024).toFixed(1)} MiB, more than one response may carry (${(limit / 1024 / 1024).toFixed(1)} MiB with the other queries): narrow its range or lower its limit`
       )
     );
   }

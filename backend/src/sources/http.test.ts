@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { requestJson } from './http';
+import { bufferBudget, requestJson } from './http';
 import { CancelledError, SourceError } from './sourceError';
 import type { SourceSettings } from '../settings';
 
@@ -107,6 +107,26 @@ describe('requestJson', () => {
     const denied = (await failure(requestJson('Elasticsearch', settings(), '/denied'))) as SourceError;
     expect(denied.message).toMatch(/refused the credentials \(HTTP 401\).*unable to authenticate/);
     expect(denied.upstreamFault).toBe(false);
+  });
+
+  it('bounds the bytes held over all requests at once, and releases them afterwards', async () => {
+    const saved = bufferBudget.maxBytes;
+    bufferBudget.maxBytes = 1024 * 1024;
+    try {
+      const wide = settings({ maxResponseBytes: 8 * 1024 * 1024 });
+      const errors = await Promise.all([1, 2, 3].map(() => failure(requestJson('Prometheus', wide, '/endless'))));
+      expect(errors.every((e) => e instanceof SourceError && e.kind === 'too_large')).toBe(true);
+      expect(errors.map((e) => e.message).join(' ')).toContain('already holds 1 MiB of upstream answers');
+    } finally {
+      bufferBudget.maxBytes = saved;
+    }
+    // Everything was released: a normal answer goes through under the same small budget.
+    bufferBudget.maxBytes = 1024 * 1024;
+    try {
+      await expect(requestJson('Test', settings(), '/ok')).resolves.toMatchObject({ status: 200 });
+    } finally {
+      bufferBudget.maxBytes = saved;
+    }
   });
 
   it('says how to fix a refused connection', async () => {

@@ -83,7 +83,7 @@ function transportHint(code: string | undefined): string {
  * instance and source: past it, the answer that would exceed it fails (the per-source cap bounds
  * one answer; this bounds their sum, whatever the concurrency).
  */
-export const MAX_BUFFERED_BYTES = 512 * 1024 * 1024;
+export const bufferBudget = { maxBytes: 512 * 1024 * 1024 };
 let bufferedBytes = 0;
 
 export interface RequestInit {
@@ -177,14 +177,14 @@ export function requestJson(
             finish(tooLarge(sourceName, where, maxBytes, status));
             return;
           }
-          if (bufferedBytes > MAX_BUFFERED_BYTES) {
+          if (bufferedBytes > bufferBudget.maxBytes) {
             release();
             response.destroy();
             finish(
               new SourceError(
                 sourceName,
                 'too_large',
-                `${where} is answering while the data source already holds ${MAX_BUFFERED_BYTES / 1024 / 1024} MiB of upstream answers: try again in a moment`
+                `${where} is answering while the data source already holds ${(bufferBudget.maxBytes / 1024 / 1024).toFixed(0)} MiB of upstream answers: try again in a moment`
               )
             );
             return;
