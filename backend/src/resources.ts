@@ -12,7 +12,7 @@ import { ElasticsearchClient, ELASTICSEARCH } from './sources/elasticsearch';
 import { fieldValuesBody } from './sources/elasticsearchDsl';
 import { JaegerClient, JAEGER } from './sources/jaeger';
 import { PrometheusClient, PROMETHEUS, type LabelOptions } from './sources/prometheus';
-import { CancelledError, SourceError } from './sources/sourceError';
+import { CancelledError, SourceError, configuredSource } from './sources/sourceError';
 
 export interface ResourceRequest {
   path: string;
@@ -68,17 +68,6 @@ function rangeOf(params: URLSearchParams): { from: number; to: number } {
   return { from: Math.max(from, to - LIMITS.maxSearchRangeMs), to };
 }
 
-function configured<T>(value: T | undefined, source: string): T {
-  if (!value) {
-    throw new SourceError(
-      source,
-      'not_configured',
-      `No ${source} URL is configured: set it in the data source settings`
-    );
-  }
-  return value;
-}
-
 type Handler = (settings: DataSourceSettings, params: URLSearchParams, request: ResourceRequest) => Promise<string[]>;
 
 /** Label names or values from Prometheus, narrowed by ?match=<selector> and the ?from/&to range. */
@@ -88,7 +77,7 @@ function prometheusList(
   { breakers, signal }: ResourceRequest,
   list: (client: PrometheusClient, options: LabelOptions) => Promise<string[]>
 ): Promise<string[]> {
-  const prometheus = configured(settings.prometheus, PROMETHEUS);
+  const prometheus = configuredSource(settings.prometheus, PROMETHEUS);
   const range = rangeOf(params);
   const options = {
     match: optional(params, 'match', LIMITS.maxExprLength),
@@ -116,7 +105,7 @@ const HANDLERS: Record<ResourcePath, Handler> = {
         `"${field.slice(0, 60)}" is not an event field: use one of ${EVENT_FILTER_FIELDS.join(', ')}`
       );
     }
-    const elasticsearch = configured(settings.elasticsearch, ELASTICSEARCH);
+    const elasticsearch = configuredSource(settings.elasticsearch, ELASTICSEARCH);
     const body = fieldValuesBody(field, rangeOf(params), optional(params, 'query', LIMITS.maxLuceneLength));
     const response = await breakers.call(
       ELASTICSEARCH,
@@ -135,13 +124,13 @@ const HANDLERS: Record<ResourcePath, Handler> = {
     return buckets.map((b: { key_as_string?: unknown; key?: unknown }) => String(b.key_as_string ?? b.key));
   },
   [RESOURCE_PATHS.jaegerServices]: async (settings, _params, { breakers, signal }) => {
-    const jaeger = configured(settings.jaeger, JAEGER);
+    const jaeger = configuredSource(settings.jaeger, JAEGER);
     const services = await breakers.call(JAEGER, jaeger, () => new JaegerClient(jaeger).services(signal), signal);
     return [...services].sort();
   },
   [RESOURCE_PATHS.jaegerOperations]: async (settings, params, { breakers, signal }) => {
     const service = required(params, 'service', RESOURCE_PATHS.jaegerOperations, 256);
-    const jaeger = configured(settings.jaeger, JAEGER);
+    const jaeger = configuredSource(settings.jaeger, JAEGER);
     const operations = await breakers.call(
       JAEGER,
       jaeger,
@@ -185,9 +174,7 @@ export async function callResource(request: ResourceRequest): Promise<ResourceRe
       return { code: 499, body: { error: error.message } };
     }
     if (error instanceof SourceError) {
-      const code =
-        error.kind === 'bad_query' || error.kind === 'not_configured' ? 400 : error.kind === 'timeout' ? 504 : 502;
-      return { code, body: { error: error.message, source: error.source } };
+      return { code: error.httpStatus, body: { error: error.message, source: error.source } };
     }
     return { code: 500, body: { error: `Internal error in the agent memory data source: ${String(error)}` } };
   }

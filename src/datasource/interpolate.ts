@@ -38,9 +38,14 @@ function filtersOf(filters: EventFilters | undefined, lookup: Lookup): EventFilt
   return out;
 }
 
+/** A single data value with its variables replaced; empty stays as it was. */
+function textOf(value: string | undefined, lookup: Lookup): string | undefined {
+  return value ? interpolateText(value, lookup) : value;
+}
+
 /** A query with every dashboard variable replaced, each escaped for where it lands (see templating.ts). */
 export function interpolateQuery(query: AgentMemoryQuery, lookup: Lookup): AgentMemoryQuery {
-  const text = (value: string | undefined) => (value ? interpolateText(value, lookup) : value);
+  const text = (value: string | undefined) => textOf(value, lookup);
   return {
     ...query,
     expr: query.expr ? interpolatePromQL(query.expr, lookup) : query.expr,
@@ -60,7 +65,7 @@ export function interpolateQuery(query: AgentMemoryQuery, lookup: Lookup): Agent
 
 /** A variable query with the variables it depends on replaced: chained variables (operations of $service). */
 export function interpolateVariableQuery(query: AgentMemoryVariableQuery, lookup: Lookup): AgentMemoryVariableQuery {
-  const text = (value: string | undefined) => (value ? interpolateText(value, lookup) : value);
+  const text = (value: string | undefined) => textOf(value, lookup);
   return {
     ...query,
     label: text(query.label),

@@ -107,11 +107,16 @@ function splitAgentId(agentId: AiEvent['agent_id']): [string, string] | undefine
   if (Array.isArray(agentId) && agentId.length >= 2) {
     return [String(agentId[0]), String(agentId[1])];
   }
-  if (typeof agentId === 'string') {
-    const at = agentId.search(/[:/]/);
-    return at > 0 && at < agentId.length - 1 ? [agentId.slice(0, at), agentId.slice(at + 1)] : undefined;
-  }
-  return undefined;
+  const parts = typeof agentId === 'string' ? agentIdParts(agentId) : undefined;
+  return parts ? [parts.type, parts.user] : undefined;
+}
+
+/** "type:user" or "type/user" split at its first separator (both parts non-empty), else undefined. */
+export function agentIdParts(agentId: string): { type: string; separator: string; user: string } | undefined {
+  const at = agentId.search(/[:/]/);
+  return at > 0 && at < agentId.length - 1
+    ? { type: agentId.slice(0, at), separator: agentId[at], user: agentId.slice(at + 1) }
+    : undefined;
 }
 
 export function enrichEvent(

@@ -223,44 +223,41 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
     t0: number,
     outcome: { items?: MemoryItemLike[]; count?: number; error?: unknown }
   ): void {
+    // Always called inside guarded(): a fault here reaches fault(), never the host.
     const { items = [], count, error } = outcome;
-    try {
-      const seconds = (performance.now() - t0) / 1000;
-      telemetry.recordOperation(method, agentType, error ? 'error' : 'success', seconds);
-      telemetry.trackMemoryAccess(agentType);
-      const scores = items.map((i) => i.score).filter((s): s is number => typeof s === 'number' && Number.isFinite(s));
-      if (method === 'search') {
-        scores.forEach((score) => telemetry.trackRelevanceScore(agentType, Math.max(0, Math.min(1, score))));
-        if (call.query) {
-          telemetry.trackQueryPattern(call.query, agentType);
-        }
+    const seconds = (performance.now() - t0) / 1000;
+    telemetry.recordOperation(method, agentType, error ? 'error' : 'success', seconds);
+    telemetry.trackMemoryAccess(agentType);
+    const scores = items.map((i) => i.score).filter((s): s is number => typeof s === 'number' && Number.isFinite(s));
+    if (method === 'search') {
+      scores.forEach((score) => telemetry.trackRelevanceScore(agentType, Math.max(0, Math.min(1, score))));
+      if (call.query) {
+        telemetry.trackQueryPattern(call.query, agentType);
       }
-      if (method === 'add' && 'batchSize' in call && call.batchSize !== undefined) {
-        telemetry.trackBatchSize('add', call.batchSize);
-      }
-      const err = error as Error | undefined;
-      options.events?.log({
-        event_type: 'memory_operation',
-        operation: method,
-        level: err ? 'ERROR' : 'INFO',
-        message: err
-          ? `${err.name && err.name !== 'Error' ? err.name : 'MemoryError'}: ${err.message}`
-          : `${method} finished`,
-        agent_id: call.ids.agentId,
-        agent_type: agentType,
-        user_id: call.ids.userId,
-        start_time: started / 1000,
-        end_time: (started + seconds * 1000) / 1000,
-        query: 'query' in call ? call.query : undefined,
-        memory_id: 'recordId' in call ? call.recordId : items[0]?.id,
-        relevance_score: scores.length > 0 ? Math.max(...scores) : undefined,
-        result_count: count,
-        batch_size: 'batchSize' in call ? call.batchSize : undefined,
-        context_size: 'contextSize' in call ? call.contextSize : undefined,
-      });
-    } catch (instrumentationError) {
-      fault(method, instrumentationError);
     }
+    if (method === 'add' && 'batchSize' in call && call.batchSize !== undefined) {
+      telemetry.trackBatchSize('add', call.batchSize);
+    }
+    const err = error as Error | undefined;
+    options.events?.log({
+      event_type: 'memory_operation',
+      operation: method,
+      level: err ? 'ERROR' : 'INFO',
+      message: err
+        ? `${err.name && err.name !== 'Error' ? err.name : 'MemoryError'}: ${err.message}`
+        : `${method} finished`,
+      agent_id: call.ids.agentId,
+      agent_type: agentType,
+      user_id: call.ids.userId,
+      start_time: started / 1000,
+      end_time: (started + seconds * 1000) / 1000,
+      query: 'query' in call ? call.query : undefined,
+      memory_id: 'recordId' in call ? call.recordId : items[0]?.id,
+      relevance_score: scores.length > 0 ? Math.max(...scores) : undefined,
+      result_count: count,
+      batch_size: 'batchSize' in call ? call.batchSize : undefined,
+      context_size: 'contextSize' in call ? call.contextSize : undefined,
+    });
   }
 
   const wrapped = new Map<PropertyKey, unknown>();

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Attributes } from '@opentelemetry/api';
+import { agentIdParts } from './enrich.js';
 
 /**
  * What of a user leaves the process. By default a user id is replaced by a keyed hash (so events
@@ -61,10 +62,10 @@ export function protectAgentId(agentId: unknown, privacy: ResolvedPrivacy): unkn
   if (privacy.userId === 'keep' || typeof agentId !== 'string') {
     return agentId;
   }
-  const at = agentId.search(/[:/]/);
-  if (at <= 0 || at === agentId.length - 1) {
+  const parts = agentIdParts(agentId);
+  if (!parts) {
     return agentId;
   }
-  const user = protect(agentId.slice(at + 1), privacy.userId, privacy);
-  return user === undefined ? agentId.slice(0, at) : `${agentId.slice(0, at)}${agentId[at]}${user}`;
+  const user = protect(parts.user, privacy.userId, privacy);
+  return user === undefined ? parts.type : `${parts.type}${parts.separator}${user}`;
 }

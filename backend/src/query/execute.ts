@@ -5,7 +5,7 @@ import { ElasticsearchClient, ELASTICSEARCH } from '../sources/elasticsearch';
 import { countSearchBody, errorsByOperationBody, logsSearchBody } from '../sources/elasticsearchDsl';
 import { JaegerClient, JAEGER } from '../sources/jaeger';
 import { PrometheusClient, PROMETHEUS, type PromResult } from '../sources/prometheus';
-import { CancelledError, SourceError } from '../sources/sourceError';
+import { CancelledError, SourceError, configuredSource } from '../sources/sourceError';
 import { isQueryType } from '../../../contract';
 import { correlatePromQL, correlationFrame, type CorrelationParts } from './correlate';
 import { countFrames, logsFrame, type SelfLink } from './eventFrames';
@@ -53,12 +53,10 @@ function upstream<S extends SourceSettings, C>(
   settings: S | undefined,
   Client: new (settings: S) => C
 ) {
-  if (!settings) {
-    throw new SourceError(name, 'not_configured', `No ${name} URL is configured: set it in the data source settings`);
-  }
+  const configured = configuredSource(settings, name);
   return {
-    client: new Client(settings),
-    guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(name, settings, fn, ctx.signal),
+    client: new Client(configured),
+    guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(name, configured, fn, ctx.signal),
   };
 }
 
@@ -231,13 +229,11 @@ export function failureOutcome(refId: string, queryType: string, error: unknown)
     };
   }
   if (error instanceof SourceError) {
-    const status =
-      error.kind === 'bad_query' ? 400 : error.kind === 'timeout' ? 504 : error.kind === 'not_configured' ? 400 : 502;
     return {
       refId,
       queryType,
       frames: [],
-      status,
+      status: error.httpStatus,
       error: error.message,
       errorSource: error.downstream ? 'downstream' : 'plugin',
     };

@@ -51,11 +51,6 @@ function agentFor(settings: SourceSettings): http.Agent {
 /** What Node's TLS and socket error codes mean to the person who configured the source. */
 function transportHint(code: string | undefined): string {
   switch (code) {
-    case 'ECONNREFUSED':
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EHOSTUNREACH':
-      return 'check that it runs and that the URL in the data source settings is right';
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
@@ -171,22 +166,20 @@ export function requestJson(
           }
           received += chunk.length;
           bufferedBytes += chunk.length;
-          if (received > maxBytes) {
+          const over =
+            received > maxBytes
+              ? tooLarge(sourceName, where, maxBytes, status)
+              : bufferedBytes > bufferBudget.maxBytes
+                ? new SourceError(
+                    sourceName,
+                    'too_large',
+                    `${where} is answering while the data source already holds ${(bufferBudget.maxBytes / 1024 / 1024).toFixed(0)} MiB of upstream answers: try again in a moment`
+                  )
+                : undefined;
+          if (over) {
             release();
             response.destroy();
-            finish(tooLarge(sourceName, where, maxBytes, status));
-            return;
-          }
-          if (bufferedBytes > bufferBudget.maxBytes) {
-            release();
-            response.destroy();
-            finish(
-              new SourceError(
-                sourceName,
-                'too_large',
-                `${where} is answering while the data source already holds ${(bufferBudget.maxBytes / 1024 / 1024).toFixed(0)} MiB of upstream answers: try again in a moment`
-              )
-            );
+            finish(over);
             return;
           }
           chunks.push(chunk);

@@ -18,6 +18,11 @@ export class SourceError extends Error {
     return this.kind !== 'bad_query' && this.kind !== 'not_configured';
   }
 
+  /** The HTTP status that says who failed: the request (400), a slow upstream (504), the upstream (502). */
+  get httpStatus(): number {
+    return this.kind === 'bad_query' || this.kind === 'not_configured' ? 400 : this.kind === 'timeout' ? 504 : 502;
+  }
+
   /**
    * Whether this failure says the upstream is unhealthy, so its circuit breaker counts it: the
    * transport failed, it timed out, or it answered 5xx. A query the user got wrong, a response
@@ -30,6 +35,18 @@ export class SourceError extends Error {
       (this.status !== undefined && this.status >= 500 && this.kind !== 'bad_query')
     );
   }
+}
+
+/** The settings of a source, or the error that names it and says how to configure it. */
+export function configuredSource<T>(settings: T | undefined, source: string): T {
+  if (!settings) {
+    throw new SourceError(
+      source,
+      'not_configured',
+      `No ${source} URL is configured: set it in the data source settings`
+    );
+  }
+  return settings;
 }
 
 /** Grafana cancelled the request (the panel was closed or re-run): not a failure of anyone. */
