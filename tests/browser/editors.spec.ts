@@ -80,6 +80,25 @@ test('a PromQL query typed in the editor returns the demo’s series through the
   });
 });
 
+test('a variable value with quotes and backslashes reaches Prometheus escaped, so the query still parses', async ({
+  page,
+}) => {
+  const live = page.locator('#live');
+  // Unescaped, $weird (a"b\c'd) would end the string early and Prometheus would reject the query.
+  await live.getByTestId(testIds.datasource.metricsExpr).fill('count(ai_memory_operations_total{job!="$weird"})');
+  await live.getByTestId(testIds.datasource.metricsExpr).blur();
+  await expect
+    .poll(async () => (await requests(page)).filter((r) => r.url.startsWith('/api/ds/query')).at(-1)?.status, {
+      timeout: 20_000,
+    })
+    .toBe(200);
+  const { errors, frames } = await result(live);
+  expect(errors).toEqual([]);
+  expect(frames[0].length).toBeGreaterThan(0);
+  const sent = (await requests(page)).findLast((r) => r.url.startsWith('/api/ds/query'));
+  expect(sent?.data.queries[0].expr).toBe('count(ai_memory_operations_total{job!="a\\"b\\\\c\'d"})');
+});
+
 test('the logs filters offer the event values Elasticsearch has, and a logs query returns log lines', async ({
   page,
 }) => {

@@ -79,8 +79,11 @@ setBackendSrv({
   post: (url: string, data?: unknown) => send({ url, method: 'POST', data }).then((r) => r.data),
 } as unknown as BackendSrv);
 
-/** Grafana's template service, with the dashboard variable $service = agentmemory-demo. */
-const VARIABLES: Record<string, string> = { service: 'agentmemory-demo' };
+/**
+ * Grafana's template service, with the dashboard variables $service = agentmemory-demo and
+ * $weird, a value PromQL can only take escaped.
+ */
+const VARIABLES: Record<string, string> = { service: 'agentmemory-demo', weird: 'a"b\\c\'d' };
 setTemplateSrv({
   replace: (text: string, _scoped?: unknown, format?: unknown) =>
     (text ?? '').replace(/\$\{?(\w+)\}?/g, (token, name: string) =>

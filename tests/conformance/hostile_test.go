@@ -217,6 +217,9 @@ func TestHostileUpstreams(t *testing.T) {
 		if r.ErrorSource != "downstream" || !strings.Contains(r.Error, want) {
 			t.Errorf("%s: %q (%s); want a downstream error containing %q", mode, r.Error, r.ErrorSource, want)
 		}
+		if mode == "slowloris" && r.Status != 504 {
+			t.Errorf("a source that does not answer in time: status %d, want 504", r.Status)
+		}
 	}
 	// The bodies that fill the cap come one at a time (the bound is cap + 150 MB); the slow-loris
 	// and the HTML page hit the plugin at the same time, and the good instance all along.

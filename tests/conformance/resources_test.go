@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -138,5 +139,49 @@ func TestChainedVariable(t *testing.T) {
 	badLucene := callResource(t, p, settings, "elasticsearch/field-values", url.Values{"field": {"operation"}, "query": {"level:(ERROR"}})
 	if badLucene.code != 400 || badLucene.err.Source != "Elasticsearch" {
 		t.Fatalf("a broken Lucene query: %d %+v; want 400 from Elasticsearch", badLucene.code, badLucene.err)
+	}
+}
+
+// TestSearchRangeCapAndUrlCredentials: logs_count, correlate and resources search at most the last
+// 31 days, with a notice where a frame can carry one; a URL with a password is refused without
+// echoing it.
+func TestSearchRangeCapAndUrlCredentials(t *testing.T) {
+	p := startPlugin(t)
+	settings := allSources(t, envURL(t, "ES_URL"))
+	now := time.Now()
+	res, err := p.data.QueryData(ctxWithTimeout(t, 30*time.Second), &pluginv2.QueryDataRequest{
+		PluginContext: pluginContext(t, settings, nil),
+		Queries: []*pluginv2.DataQuery{
+			query(t, "COUNT", "logs_count", map[string]any{}, time.UnixMilli(0), now),
+			query(t, "CORR", "correlate", map[string]any{}, time.UnixMilli(0), now),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range []string{"COUNT", "CORR"} {
+		r := res.Responses[ref]
+		if r.Error != "" {
+			t.Fatalf("%s over 56 years: %s", ref, r.Error)
+		}
+		frame := decodeFrames(t, r)[0]
+		if frame.Meta == nil || !strings.Contains(fmt.Sprint(frame.Meta.Notices), "only its last 31 days were searched") {
+			t.Fatalf("%s over 56 years has no 31-day notice: %+v", ref, frame.Meta)
+		}
+	}
+	withPassword := map[string]any{"prometheusUrl": "http://grafana:hunter2@127.0.0.1:9090"}
+	res, err = p.data.QueryData(ctxWithTimeout(t, 10*time.Second), &pluginv2.QueryDataRequest{
+		PluginContext: pluginContext(t, withPassword, nil),
+		Queries:       []*pluginv2.DataQuery{metricsQuery(t, "U", map[string]any{"expr": "up"}, now.Add(-time.Minute), now)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Responses["U"]; r.Status != 400 || !strings.Contains(r.Error, "URL contains a user name or password") || strings.Contains(r.Error, "hunter2") {
+		t.Fatalf("a URL with a password: %+v", r)
+	}
+	health, err := p.diagnostics.CheckHealth(ctxWithTimeout(t, 10*time.Second), &pluginv2.CheckHealthRequest{PluginContext: pluginContext(t, withPassword, nil)})
+	if err != nil || health.Status != pluginv2.CheckHealthResponse_ERROR || strings.Contains(health.Message, "hunter2") || strings.Contains(p.logs.String(), "hunter2") {
+		t.Fatalf("health with a password in the URL: %v %+v", err, health)
 	}
 }

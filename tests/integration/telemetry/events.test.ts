@@ -59,6 +59,7 @@ describe('AiEventLogger with the user own Elasticsearch client', () => {
     // By default the user id leaves the process only as a keyed hash.
     expect(JSON.stringify(doc)).not.toContain('u-grace');
     expect(doc.user_id).toMatch(/^h:[0-9a-f]{32}$/);
+    expect(doc).not.toHaveProperty('query'); // query text stays in the process unless opted in
     expect(doc).toMatchObject({
       agent_type: 'research',
       duration_ms: expect.closeTo(300, 3),
