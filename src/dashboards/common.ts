@@ -1,0 +1,178 @@
+import * as cog from '@grafana/grafana-foundation-sdk/cog';
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { AgentMemoryQueryModel } from '../../contract/queries';
+import type { AgentMemoryVariableQueryModel } from '../../contract/resources';
+import { DATASOURCE_PLUGIN_ID } from '../constants';
+
+/** Bundled dashboards, by uid; links between dashboards are typed by this list. */
+export const DASHBOARD_UIDS = {
+  ops: 'ai-agent-ops',
+  health: 'system-health',
+  patterns: 'ai-agent-patterns',
+  logsTraces: 'ai-agent-logs-traces',
+  pipeline: 'ai-telemetry-pipeline',
+} as const;
+export type DashboardUid = (typeof DASHBOARD_UIDS)[keyof typeof DASHBOARD_UIDS];
+
+export const DASHBOARD_TAG = 'agent-memory';
+export const BREAKER_PANEL_ID = 'memstack-breakertimeline-panel';
+export const HEATMAP_PANEL_ID = 'memstack-relevanceheatmap-panel';
+
+/**
+ * Every panel and variable reaches data through this variable: app dashboards are imported
+ * without resolving `${DS_…}` inputs, so a uid must never be written into them.
+ */
+export const DATASOURCE_VARIABLE = 'datasource';
+export const DATASOURCE: common.DataSourceRef = { type: DATASOURCE_PLUGIN_ID, uid: `\${${DATASOURCE_VARIABLE}}` };
+
+export function datasourceVariable(): dashboard.DatasourceVariableBuilder {
+  return new dashboard.DatasourceVariableBuilder(DATASOURCE_VARIABLE)
+    .label('Data source')
+    .type(DATASOURCE_PLUGIN_ID)
+    .description('Agent Memory data source the panels query');
+}
+
+/** A query of our data source (cog's extension point for third-party query types). */
+export class AgentMemoryQuery implements cog.Builder<cog.Dataquery> {
+  private readonly query: AgentMemoryQueryModel & { refId?: string; datasource?: common.DataSourceRef };
+
+  constructor(model: AgentMemoryQueryModel) {
+    this.query = { ...model, datasource: DATASOURCE };
+  }
+
+  refId(refId: string): this {
+    this.query.refId = refId;
+    return this;
+  }
+
+  build(): cog.Dataquery {
+    return { ...this.query, _implementsDataqueryVariant() {} } as cog.Dataquery;
+  }
+}
+
+export const metricsQuery = (expr: string, legendFormat: string, extra: AgentMemoryQueryModel = {}) =>
+  new AgentMemoryQuery({ queryType: 'metrics', expr, legendFormat, ...extra });
+
+/**
+ * How "All" reaches a query: as a regex matching every value (PromQL matchers, inserted as
+ * written), as the list of every value (event filters, which are exact terms), or not offered
+ * (a single-value variable, which starts at the first value Grafana lists).
+ */
+export type AllMode = 'regex' | 'every-value' | 'single';
+
+/** A variable whose values our data source's variable support lists; multi-value ones start at All. */
+export function queryVariable(
+  name: string,
+  label: string,
+  query: AgentMemoryVariableQueryModel,
+  description: string,
+  all: AllMode = 'regex'
+): dashboard.QueryVariableBuilder {
+  const multi = all !== 'single';
+  const variable = new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .description(description)
+    .datasource(DATASOURCE)
+    .query(query as unknown as Record<string, unknown>)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalCaseInsensitiveAsc)
+    .multi(multi)
+    .includeAll(multi);
+  if (all === 'regex') {
+    variable.allValue('.*');
+  }
+  return multi ? variable.current({ selected: true, text: ['All'], value: ['$__all'] }) : variable;
+}
+
+/** Links from one dashboard to each of the others, keeping the time range and variables. */
+export function dashboardLinks(
+  self: DashboardUid,
+  titles: Record<DashboardUid, string>
+): dashboard.DashboardLinkBuilder[] {
+  return (Object.keys(titles) as DashboardUid[])
+    .filter((uid) => uid !== self)
+    .map((uid) =>
+      new dashboard.DashboardLinkBuilder(titles[uid])
+        .type(dashboard.DashboardLinkType.Link)
+        .url(`/d/${uid}`)
+        .icon('dashboard')
+        .tooltip(`Open ${titles[uid]}`)
+        .keepTime(true)
+        .includeVars(true)
+        .targetBlank(false)
+        .asDropdown(false)
+        .tags([])
+    );
+}
+
+const TEN_MINUTES_MS = 600_000;
+
+/**
+ * A drill-down from a series of one operation to its logs and traces in the ten minutes around
+ * the point clicked (Grafana's `time` and `time.window` URL parameters): the Logs and Traces
+ * dashboard, filtered by the series' operation label.
+ */
+export function logsAndTracesLink(label: 'operation' | 'endpoint' = 'operation'): cog.Builder<dashboard.DashboardLink> {
+  const filter = label === 'operation' ? '&var-operation=${__field.labels.operation}' : '';
+  return new DataLinkBuilder(
+    label === 'operation' ? 'Logs and traces of ${__field.labels.operation}' : 'Logs and traces at this time',
+    `/d/${DASHBOARD_UIDS.logsTraces}?\${${DATASOURCE_VARIABLE}:queryparam}${filter}&time=\${__value.time}&time.window=${TEN_MINUTES_MS}`
+  );
+}
+
+/**
+ * A field data link. The SDK types field links as dashboard links, whose other fields (type,
+ * tags, keepTime…) a data link does not have; this writes only what Grafana reads.
+ */
+class DataLinkBuilder implements cog.Builder<dashboard.DashboardLink> {
+  constructor(
+    private readonly title: string,
+    private readonly url: string
+  ) {}
+
+  build(): dashboard.DashboardLink {
+    return { title: this.title, url: this.url, targetBlank: false } as dashboard.DashboardLink;
+  }
+}
+
+/** Thresholds from a base colour and [value, colour] steps. */
+export function thresholds(base: string, steps: Array<[number, string]>): dashboard.ThresholdsConfigBuilder {
+  return new dashboard.ThresholdsConfigBuilder()
+    .mode(dashboard.ThresholdsMode.Absolute)
+    .steps([{ value: null, color: base }, ...steps.map(([value, color]) => ({ value, color }))]);
+}
+
+/** Value → text and colour mappings, e.g. breaker or degradation states. */
+export function stateMappings(states: Array<{ value: number; text: string; color: string }>): dashboard.ValueMapping[] {
+  const options: Record<string, dashboard.ValueMappingResult> = {};
+  states.forEach((s, index) => {
+    options[String(s.value)] = { text: s.text, color: s.color, index };
+  });
+  return [{ type: dashboard.MappingType.ValueToText, options }];
+}
+
+interface Placeable extends cog.Builder<dashboard.Panel> {
+  gridPos(pos: dashboard.GridPos): unknown;
+}
+
+/**
+ * Lays panels out in rows of Grafana's 24-column grid: each entry is [panel, width, height];
+ * a panel that does not fit the current row starts the next one.
+ */
+export function layout(entries: Array<[Placeable, number, number]>, startY = 0): Placeable[] {
+  let x = 0;
+  let y = startY;
+  let rowHeight = 0;
+  for (const [panel, w, h] of entries) {
+    if (x + w > 24) {
+      x = 0;
+      y += rowHeight;
+      rowHeight = 0;
+    }
+    panel.gridPos({ x, y, w, h });
+    x += w;
+    rowHeight = Math.max(rowHeight, h);
+  }
+  return entries.map(([panel]) => panel);
+}

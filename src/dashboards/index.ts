@@ -1,0 +1,42 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { aiAgentOps } from './aiAgentOps';
+import { aiAgentPatterns } from './aiAgentPatterns';
+import { DASHBOARD_TAG, dashboardLinks, datasourceVariable, type DashboardUid } from './common';
+import { logsTraces } from './logsTraces';
+import { systemHealth } from './systemHealth';
+import { telemetryPipeline } from './telemetryPipeline';
+import { TITLES } from './titles';
+
+/** The bundled dashboards; `main` is the one the app's navigation shows. */
+export const BUNDLED: Array<{ uid: DashboardUid; build: () => dashboard.DashboardBuilder; main?: boolean }> = [
+  { uid: 'ai-agent-ops', build: aiAgentOps, main: true },
+  { uid: 'system-health', build: systemHealth },
+  { uid: 'ai-agent-patterns', build: aiAgentPatterns },
+  { uid: 'ai-agent-logs-traces', build: logsTraces },
+  { uid: 'ai-telemetry-pipeline', build: telemetryPipeline },
+];
+
+/** Where a bundled dashboard's JSON lives, relative to src/ (and to the plugin's directory once built). */
+export const dashboardPath = (uid: DashboardUid) => `dashboards/${uid}.json`;
+
+/**
+ * One dashboard's JSON model without its revision (the generator sets that): the shared header —
+ * data source variable first, tag, links to the others, time and refresh — on top of its panels.
+ */
+export function dashboardModel(uid: DashboardUid): dashboard.Dashboard {
+  const entry = BUNDLED.find((d) => d.uid === uid);
+  if (!entry) {
+    throw new Error(`no bundled dashboard ${uid}`);
+  }
+  const built = entry
+    .build()
+    .title(TITLES[uid])
+    .tags([DASHBOARD_TAG])
+    .editable()
+    .time({ from: 'now-1h', to: 'now' })
+    .refresh('30s')
+    .timezone('browser')
+    .links(dashboardLinks(uid, TITLES))
+    .build();
+  return { ...built, templating: { list: [datasourceVariable().build(), ...(built.templating?.list ?? [])] } };
+}

@@ -1,0 +1,285 @@
+import { parser } from '@prometheus-io/lezer-promql';
+import type { SyntaxNode } from '@lezer/common';
+import { metricOfSeries, TARGET_LABELS, type ReadableMetric } from './metrics';
+
+/**
+ * Lint rules over a dashboard's JSON, after grafana/dashboard-linter's documented rules (which
+ * cannot be installed here) plus this app's own. Pure: the test runs it over the generated files.
+ * The linter's job/instance rules are left out on purpose: they enforce the multi-cluster
+ * variables of monitoring mixins, and our series carry one job per scrape target.
+ */
+export type RuleName =
+  | 'template-datasource-rule'
+  | 'template-on-time-change-reload-rule'
+  | 'template-label-promql-rule'
+  | 'panel-datasource-rule'
+  | 'panel-title-description-rule'
+  | 'panel-units-rule'
+  | 'panel-no-targets-rule'
+  | 'target-promql-rule'
+  | 'target-rate-interval-rule'
+  | 'target-counter-agg-rule'
+  | 'uneditable-dashboard-rule'
+  | 'catalog-metric-rule'
+  | 'catalog-label-rule'
+  | 'link-uid-rule'
+  | 'variable-reference-rule';
+
+export interface Violation {
+  rule: RuleName;
+  where: string;
+  message: string;
+}
+
+export interface LintContext {
+  datasourceType: string;
+  datasourceVariable: string;
+  bundledUids: readonly string[];
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- dashboard JSON is walked as data */
+type Json = any;
+
+const GRAFANA_VARIABLES = new Set([
+  '__rate_interval',
+  '__interval',
+  '__interval_ms',
+  '__range',
+  '__range_s',
+  '__range_ms',
+  '__from',
+  '__to',
+  '__all',
+  '__field',
+  '__value',
+  '__series',
+  '__data',
+  '__url_time_range',
+  '__dashboard',
+]);
+
+// Grafana's macros become fixed durations so the PromQL parser accepts them; the rate-interval
+// rule then reads the durations back.
+const RATE_INTERVAL = '1111s';
+const RANGE = '2222s';
+
+export function lintDashboard(model: Json, ctx: LintContext): Violation[] {
+  const out: Violation[] = [];
+  const dash = `dashboard ${model.uid}`;
+  const add = (rule: RuleName, where: string, message: string) => out.push({ rule, where, message });
+  const variables: Json[] = model.templating?.list ?? [];
+  const variableNames = new Set(variables.map((v) => v.name));
+  const dsRef = `\${${ctx.datasourceVariable}}`;
+
+  if (!model.title || !model.description) {
+    add('panel-title-description-rule', dash, 'the dashboard needs a title and a description');
+  }
+  if (model.editable === false) {
+    add('uneditable-dashboard-rule', dash, 'the dashboard is marked uneditable; users customise app dashboards');
+  }
+  const dsVariable = variables.find((v) => v.name === ctx.datasourceVariable);
+  if (!dsVariable || dsVariable.type !== 'datasource' || dsVariable.query !== ctx.datasourceType) {
+    add('template-datasource-rule', dash, `needs a "${ctx.datasourceVariable}" variable of type ${ctx.datasourceType}`);
+  }
+  for (const v of variables.filter((x) => x.type === 'query')) {
+    const where = `${dash} variable ${v.name}`;
+    if (v.datasource?.uid !== dsRef || v.datasource?.type !== ctx.datasourceType) {
+      add('template-datasource-rule', where, `must query ${dsRef}, not ${JSON.stringify(v.datasource)}`);
+    }
+    if (v.refresh !== 2) {
+      add('template-on-time-change-reload-rule', where, 'must refresh on time range change (refresh: 2)');
+    }
+    if (!v.label || !v.description) {
+      add('panel-title-description-rule', where, 'the variable needs a label and a description');
+    }
+    if (v.query?.kind === 'prometheus_label_values' && v.query.match) {
+      lintPromQL(v.query.match, where, add, { selectorOnly: true, instant: false });
+      if (v.query.label && !labelKnown(v.query.match, v.query.label)) {
+        add('catalog-label-rule', where, `label ${v.query.label} is not a label of ${v.query.match}`);
+      }
+    }
+    checkReferences(JSON.stringify(v.query ?? ''), where, variableNames, add);
+  }
+  for (const link of model.links ?? []) {
+    checkUrl(link.url, `${dash} link ${link.title}`, ctx, add);
+  }
+
+  for (const panel of model.panels ?? []) {
+    if (panel.type === 'row' || panel.type === 'text') {
+      continue;
+    }
+    const where = `${dash} panel "${panel.title}"`;
+    if (!panel.title || !panel.description) {
+      add('panel-title-description-rule', where, 'the panel needs a title and a description');
+    }
+    if (panel.datasource?.uid !== dsRef || panel.datasource?.type !== ctx.datasourceType) {
+      add('panel-datasource-rule', where, `must use ${dsRef}, not ${JSON.stringify(panel.datasource)}`);
+    }
+    if (!panel.fieldConfig?.defaults?.unit) {
+      add('panel-units-rule', where, 'the panel has no unit');
+    }
+    const targets: Json[] = panel.targets ?? [];
+    if (targets.length === 0) {
+      add('panel-no-targets-rule', where, 'the panel has no targets');
+    }
+    for (const link of panel.fieldConfig?.defaults?.links ?? []) {
+      checkUrl(link.url, `${where} data link ${link.title}`, ctx, add);
+    }
+    for (const t of targets) {
+      const tw = `${where} target ${t.refId}`;
+      if (t.datasource && (t.datasource.uid !== dsRef || t.datasource.type !== ctx.datasourceType)) {
+        add('panel-datasource-rule', tw, `must use ${dsRef}`);
+      }
+      if (t.queryType === 'metrics' || t.expr) {
+        lintPromQL(t.expr ?? '', tw, add, { selectorOnly: false, instant: t.instant === true });
+      }
+      const { refId: _r, datasource: _d, ...rest } = t;
+      checkReferences(JSON.stringify(rest), tw, variableNames, add);
+    }
+  }
+  return out;
+}
+
+type Add = (rule: RuleName, where: string, message: string) => void;
+
+function checkReferences(text: string, where: string, variables: Set<string>, add: Add) {
+  for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    if (!variables.has(m[1]) && !GRAFANA_VARIABLES.has(m[1])) {
+      add('variable-reference-rule', where, `refers to $${m[1]}, which the dashboard does not define`);
+    }
+  }
+}
+
+function checkUrl(url: string | undefined, where: string, ctx: LintContext, add: Add) {
+  const m = /^\/d\/([^/?]+)/.exec(url ?? '');
+  if (!m || !ctx.bundledUids.includes(m[1])) {
+    add('link-uid-rule', where, `${url} does not open a bundled dashboard`);
+  }
+}
+
+function labelKnown(selector: string, label: string): boolean {
+  const name = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(selector)?.[0];
+  const found = name ? metricOfSeries(name) : undefined;
+  return found !== undefined && labelsOf(found.def, found.part).includes(label);
+}
+
+function labelsOf(def: ReadableMetric, part: string): string[] {
+  const extra = part === 'bucket' ? ['le'] : def.type === 'summary' && part === 'value' ? ['quantile'] : [];
+  return [...def.labelNames, ...TARGET_LABELS, ...extra];
+}
+
+const RATE_FUNCTIONS = new Set(['rate', 'irate', 'increase']);
+
+function lintPromQL(expr: string, where: string, add: Add, opts: { selectorOnly: boolean; instant: boolean }) {
+  const text = expr.replaceAll('$__rate_interval', RATE_INTERVAL).replaceAll('$__range', RANGE);
+  const tree = parser.parse(text);
+  let broken = false;
+  tree.iterate({
+    enter(n) {
+      if (n.type.isError) {
+        broken = true;
+      }
+    },
+  });
+  if (broken || !text.trim()) {
+    add('target-promql-rule', where, `does not parse as PromQL: ${expr}`);
+    return;
+  }
+  const slice = (n: SyntaxNode) => text.slice(n.from, n.to);
+  tree.iterate({
+    enter(ref) {
+      const node = ref.node;
+      if (node.name === 'FunctionCall') {
+        const fn = slice(node.getChild('FunctionIdentifier')!);
+        const matrix = node.getChild('FunctionCallBody')?.getChild('MatrixSelector');
+        const range = matrix?.getChild('DurationExpr') ?? matrix?.lastChild;
+        if (RATE_FUNCTIONS.has(fn) && range) {
+          const window = slice(range);
+          const ok = window === RATE_INTERVAL || (fn === 'increase' && window === RANGE && opts.instant);
+          if (!ok) {
+            add(
+              'target-rate-interval-rule',
+              where,
+              `${fn}() must use $__rate_interval${fn === 'increase' ? ' (or $__range in an instant query)' : ''}: ${expr}`
+            );
+          }
+        }
+        if (fn === 'histogram_quantile' && !/\bby\s*\([^)]*\ble\b/.test(slice(node))) {
+          add('target-counter-agg-rule', where, `histogram_quantile needs the bucket rates summed by le: ${expr}`);
+        }
+      }
+      if (node.name === 'VectorSelector') {
+        // A variable's selector only names series to list label values of; it shows no values.
+        lintSelector(node, slice, where, add, !opts.selectorOnly);
+      }
+      if (node.name === 'AggregateExpr') {
+        const grouping = node.getChild('AggregateModifier')?.getChild('GroupingLabels');
+        const selectors: SyntaxNode[] = [];
+        node.cursor().iterate((c) => {
+          if (c.name === 'VectorSelector') {
+            selectors.push(c.node);
+          }
+        });
+        for (const label of grouping?.getChildren('LabelName') ?? []) {
+          for (const sel of selectors) {
+            const name = sel.getChild('Identifier');
+            const found = name ? metricOfSeries(slice(name)) : undefined;
+            if (found && !labelsOf(found.def, found.part).includes(slice(label))) {
+              add('catalog-label-rule', where, `groups by ${slice(label)}, which ${slice(name!)} does not have`);
+            }
+          }
+        }
+      }
+    },
+  });
+  if (opts.selectorOnly && tree.topNode.firstChild?.name !== 'VectorSelector') {
+    add('template-label-promql-rule', where, `must be a series selector: ${expr}`);
+  }
+}
+
+function lintSelector(
+  node: SyntaxNode,
+  slice: (n: SyntaxNode) => string,
+  where: string,
+  add: Add,
+  showsValues: boolean
+) {
+  const nameNode = node.getChild('Identifier');
+  if (!nameNode) {
+    add('catalog-metric-rule', where, `selector without a metric name: ${slice(node)}`);
+    return;
+  }
+  const name = slice(nameNode);
+  const found = metricOfSeries(name);
+  if (!found) {
+    add('catalog-metric-rule', where, `${name} is not in the signal catalog`);
+    return;
+  }
+  for (const matcher of node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) {
+    const label = slice(matcher.getChild('LabelName')!);
+    if (!labelsOf(found.def, found.part).includes(label)) {
+      add('catalog-label-rule', where, `${name} has no label ${label}`);
+    }
+  }
+  if (!showsValues) {
+    return;
+  }
+  const cumulative = found.def.type === 'counter' || (found.def.type !== 'gauge' && found.part !== 'value');
+  const inRate =
+    node.parent?.name === 'MatrixSelector' &&
+    RATE_FUNCTIONS.has(slice(node.parent.parent!.parent!.getChild('FunctionIdentifier')!));
+  const isSummaryQuantile = found.def.type === 'summary' && found.part === 'value';
+  if (cumulative && !inRate && !isSummaryQuantile) {
+    add(
+      'target-counter-agg-rule',
+      where,
+      `${name} is a ${found.def.type} series shown raw; wrap it in rate() or increase()`
+    );
+  }
+  if (!cumulative && node.parent?.name === 'MatrixSelector') {
+    const fn = node.parent.parent?.parent?.getChild('FunctionIdentifier');
+    if (fn && RATE_FUNCTIONS.has(slice(fn))) {
+      add('target-counter-agg-rule', where, `${name} is a gauge; ${slice(fn)}() is for counters`);
+    }
+  }
+}

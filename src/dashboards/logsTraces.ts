@@ -1,0 +1,77 @@
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { AgentMemoryQuery, DASHBOARD_UIDS, layout } from './common';
+import { logsPanel, tablePanel, timeSeriesPanel } from './panels';
+import { eventAgentTypeVariable, eventOperationVariable, traceServiceVariable } from './variables';
+
+const eventFilters = { operation: ['$operation'], agent_type: ['$agent_type'] };
+
+export function logsTraces(): dashboard.DashboardBuilder {
+  const panels = layout([
+    [
+      timeSeriesPanel(
+        'AI events by performance class',
+        'AI events per interval by performance class (Elasticsearch).',
+        'short',
+        new AgentMemoryQuery({ queryType: 'logs_count', groupBy: 'performance_class', filters: eventFilters })
+      ).min(0),
+      12,
+      8,
+    ],
+    [
+      timeSeriesPanel(
+        'AI events by error type',
+        'Error events per interval by error type (Elasticsearch).',
+        'short',
+        new AgentMemoryQuery({
+          queryType: 'logs_count',
+          groupBy: 'error_type',
+          filters: { ...eventFilters, level: ['error'] },
+        })
+      ).min(0),
+      12,
+      8,
+    ],
+    [
+      logsPanel(
+        'Latest errors',
+        'The most recent error events; each line links to its trace.',
+        new AgentMemoryQuery({
+          queryType: 'logs',
+          filters: { ...eventFilters, level: ['error'] },
+          sort: 'desc',
+          limit: 100,
+        })
+      ),
+      24,
+      9,
+    ],
+    [
+      tablePanel(
+        'Slowest traces',
+        'The slowest traces of the selected service in the time range (Jaeger); click a trace id to open it.',
+        'none',
+        new AgentMemoryQuery({ queryType: 'traces', service: '$service', limit: 20 })
+      ),
+      12,
+      9,
+    ],
+    [
+      tablePanel(
+        'Operations: latency, errors, top error types and slowest traces',
+        'Each operation with its p99 latency and error rate (Prometheus), top error types (Elasticsearch) and slowest traces (Jaeger), linked to its logs and traces.',
+        'none',
+        new AgentMemoryQuery({ queryType: 'correlate', service: '$service' })
+      ),
+      12,
+      9,
+    ],
+  ]);
+  const builder = new dashboard.DashboardBuilder('AI Agent Logs and Traces')
+    .uid(DASHBOARD_UIDS.logsTraces)
+    .description('AI events from Elasticsearch and traces from Jaeger, with the operations that connect them.');
+  panels.forEach((p) => builder.withPanel(p));
+  return builder
+    .withVariable(eventAgentTypeVariable())
+    .withVariable(eventOperationVariable())
+    .withVariable(traceServiceVariable());
+}

@@ -1,0 +1,114 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import * as logs from '@grafana/grafana-foundation-sdk/logs';
+import { AgentMemoryQuery, BREAKER_PANEL_ID, DATASOURCE, HEATMAP_PANEL_ID } from './common';
+
+/** Panel builders with the defaults every bundled panel shares: our data source, a title, a description, a unit. */
+
+export function timeSeriesPanel(title: string, description: string, unit: string, ...targets: AgentMemoryQuery[]) {
+  const panel = new timeseries.PanelBuilder()
+    .title(title)
+    .description(description)
+    .datasource(DATASOURCE)
+    .unit(unit)
+    .lineWidth(1)
+    .fillOpacity(10)
+    .showPoints(common.VisibilityMode.Never)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom)
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending)
+    );
+  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
+  return panel;
+}
+
+export function statPanel(title: string, description: string, unit: string, ...targets: AgentMemoryQuery[]) {
+  const panel = new stat.PanelBuilder()
+    .title(title)
+    .description(description)
+    .datasource(DATASOURCE)
+    .unit(unit)
+    .colorMode(common.BigValueColorMode.Background)
+    .graphMode(common.BigValueGraphMode.Area)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
+  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
+  return panel;
+}
+
+export function stateTimelinePanel(title: string, description: string, unit: string, ...targets: AgentMemoryQuery[]) {
+  const panel = new statetimeline.PanelBuilder()
+    .title(title)
+    .description(description)
+    .datasource(DATASOURCE)
+    .unit(unit)
+    .showValue(common.VisibilityMode.Auto)
+    .mergeValues(true)
+    .rowHeight(0.8);
+  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
+  return panel;
+}
+
+export function tablePanel(title: string, description: string, unit: string, ...targets: AgentMemoryQuery[]) {
+  const panel = new table.PanelBuilder().title(title).description(description).datasource(DATASOURCE).unit(unit);
+  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
+  return panel;
+}
+
+export function logsPanel(title: string, description: string, ...targets: AgentMemoryQuery[]) {
+  const panel = new logs.PanelBuilder()
+    .title(title)
+    .description(description)
+    .datasource(DATASOURCE)
+    // Log lines have no unit; "none" keeps the lint rule for units uniform.
+    .unit('none')
+    .showTime(true)
+    .wrapLogMessage(true)
+    .enableLogDetails(true)
+    .sortOrder(common.LogsSortOrder.Descending);
+  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
+  return panel;
+}
+
+/** One of this app's own panels (no foundation-sdk builder exists for third-party panels). */
+function appPanel(
+  type: string,
+  title: string,
+  description: string,
+  unit: string,
+  options: object,
+  targets: AgentMemoryQuery[]
+) {
+  const panel = new dashboard.PanelBuilder()
+    .type(type)
+    .title(title)
+    .description(description)
+    .datasource(DATASOURCE)
+    .unit(unit)
+    .options(options);
+  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
+  return panel;
+}
+
+export const breakerTimelinePanel = (
+  title: string,
+  description: string,
+  options: object,
+  ...targets: AgentMemoryQuery[]
+) => appPanel(BREAKER_PANEL_ID, title, description, 'none', options, targets);
+
+export const relevanceHeatmapPanel = (
+  title: string,
+  description: string,
+  unit: string,
+  options: object,
+  ...targets: AgentMemoryQuery[]
+) => appPanel(HEATMAP_PANEL_ID, title, description, unit, options, targets);

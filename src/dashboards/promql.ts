@@ -1,0 +1,108 @@
+import { METRICS, type LabelOf, type MetricKey } from './metrics';
+
+/**
+ * PromQL built from the metric catalog, one helper per kind of metric, so that an expression is
+ * right for the type of what it reads by construction: rates of counters, quantiles from bucket
+ * rates by `le`, means of summaries from `_sum`/`_count`, aggregations of gauges. The types let a
+ * counter helper take only counters and a `by` clause take only the metric's labels.
+ */
+
+type KeysOfType<T extends string> = {
+  [K in MetricKey]: (typeof METRICS)[K]['type'] extends T ? K : never;
+}[MetricKey];
+export type CounterKey = KeysOfType<'counter'>;
+export type GaugeKey = KeysOfType<'gauge'>;
+export type HistogramKey = KeysOfType<'histogram'>;
+export type SummaryKey = KeysOfType<'summary'>;
+
+/** Label matchers: label → `="v"`, `=~"v"`, `!="v"`…, built with eq/re/ne. */
+export type Matchers<K extends MetricKey> = Partial<Record<LabelOf<K>, string>>;
+
+const quote = (value: string) => JSON.stringify(value);
+export const eq = (value: string) => `=${quote(value)}`;
+export const ne = (value: string) => `!=${quote(value)}`;
+export const re = (value: string) => `=~${quote(value)}`;
+
+/** Grafana's rate window: at least four scrape intervals, whatever the step. */
+export const RATE_INTERVAL = '$__rate_interval';
+
+function selector<K extends MetricKey>(key: K, suffix: string, matchers: Matchers<K>): string {
+  const parts = Object.entries(matchers as Record<string, string>).map(([label, op]) => `${label}${op}`);
+  return `${METRICS[key].name}${suffix}${parts.length ? `{${parts.join(', ')}}` : ''}`;
+}
+
+function by(labels: readonly string[]): string {
+  return labels.length ? ` by (${labels.join(', ')})` : '';
+}
+
+/** Per-second rate of a counter, summed by the given labels. */
+export function counterRate<K extends CounterKey>(key: K, matchers: Matchers<K> = {}, labels: Array<LabelOf<K>> = []) {
+  return `sum${by(labels)} (rate(${selector(key, '', matchers)}[${RATE_INTERVAL}]))`;
+}
+
+/** Increase of a counter over a window (the dashboard's range by default), summed by labels. */
+export function counterIncrease<K extends CounterKey>(
+  key: K,
+  matchers: Matchers<K> = {},
+  labels: Array<LabelOf<K>> = [],
+  window = '$__range'
+) {
+  return `sum${by(labels)} (increase(${selector(key, '', matchers)}[${window}]))`;
+}
+
+/**
+ * Share of a counter's rate that matches `part` (e.g. errors of all operations), per label set.
+ * Series with no matching part count as 0 rather than vanishing: `or … * 0` fills them in.
+ */
+export function counterShare<K extends CounterKey>(
+  key: K,
+  part: Matchers<K>,
+  matchers: Matchers<K> = {},
+  labels: Array<LabelOf<K>> = []
+) {
+  const whole = counterRate(key, matchers, labels);
+  const numerator = counterRate(key, { ...matchers, ...part }, labels);
+  return `(${numerator} or ${whole} * 0) / ${whole}`;
+}
+
+/** The q-quantile of a histogram from the rates of its buckets, by `le` and the given labels. */
+export function histogramQuantile<K extends HistogramKey>(
+  q: number,
+  key: K,
+  matchers: Matchers<K> = {},
+  labels: Array<LabelOf<K>> = []
+) {
+  return `histogram_quantile(${q}, sum by (${['le', ...labels].join(', ')}) (rate(${selector(key, '_bucket', matchers)}[${RATE_INTERVAL}])))`;
+}
+
+/** Observations per bucket and step (cumulative by `le`, as a heatmap reads them). */
+export function histogramBuckets<K extends HistogramKey>(key: K, matchers: Matchers<K> = {}) {
+  return `sum by (le) (increase(${selector(key, '_bucket', matchers)}[${RATE_INTERVAL}]))`;
+}
+
+/** Mean observed value of a summary over the rate window: rate of _sum over rate of _count. */
+export function summaryMean<K extends SummaryKey>(key: K, matchers: Matchers<K> = {}, labels: Array<LabelOf<K>> = []) {
+  const sum = `sum${by(labels)} (rate(${selector(key, '_sum', matchers)}[${RATE_INTERVAL}]))`;
+  const count = `sum${by(labels)} (rate(${selector(key, '_count', matchers)}[${RATE_INTERVAL}]))`;
+  return `${sum} / ${count}`;
+}
+
+/** A gauge aggregated by the given labels (max for states, sum for counts, avg for ratios). */
+export function gauge<K extends GaugeKey>(
+  aggregation: 'sum' | 'max' | 'min' | 'avg',
+  key: K,
+  matchers: Matchers<K> = {},
+  labels: Array<LabelOf<K>> = []
+) {
+  return `${aggregation}${by(labels)} (${selector(key, '', matchers)})`;
+}
+
+/** The k largest series of a gauge, by its own labels. */
+export function topGauge<K extends GaugeKey>(k: number, key: K, matchers: Matchers<K> = {}) {
+  return `topk(${k}, ${selector(key, '', matchers)})`;
+}
+
+/** Fraction of CPU time not idle, averaged over the host's CPUs. */
+export function cpuBusy() {
+  return `1 - avg(rate(${selector('nodeCpuSeconds', '', { mode: eq('idle') })}[${RATE_INTERVAL}]))`;
+}
