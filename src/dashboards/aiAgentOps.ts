@@ -6,7 +6,7 @@ import { defaultRelevanceHeatmapOptions } from '../panels/relevance-heatmap/opti
 import { DASHBOARD_UIDS, layout, logsAndTracesLink, metricsQuery, stateMappings, thresholds } from './common';
 import { breakerTimelinePanel, relevanceHeatmapPanel, statPanel, timeSeriesPanel } from './panels';
 import { counterRate, counterShare, eq, gauge, histogramBuckets, histogramQuantile, re, summaryMean } from './promql';
-import { agentTypeVariable, operationVariable, serviceNameVariable } from './variables';
+import { agentTypeVariable, operationVariable, breakerServiceVariable } from './variables';
 
 const byAgent = { agent_type: re('$agent_type') };
 const byAgentAndOperation = { agent_type: re('$agent_type'), operation: re('$operation') };
@@ -134,5 +134,5 @@ export function aiAgentOps(): dashboard.DashboardBuilder {
   return builder
     .withVariable(agentTypeVariable())
     .withVariable(operationVariable())
-    .withVariable(serviceNameVariable());
+    .withVariable(breakerServiceVariable());
 }

@@ -37,7 +37,6 @@ export interface LintContext {
   bundledUids: readonly string[];
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- dashboard JSON is walked as data */
 type Json = any;
 
 const GRAFANA_VARIABLES = new Set([

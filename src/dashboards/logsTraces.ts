@@ -25,7 +25,7 @@ export function logsTraces(): dashboard.DashboardBuilder {
         new AgentMemoryQuery({
           queryType: 'logs_count',
           groupBy: 'error_type',
-          filters: { ...eventFilters, level: ['error'] },
+          filters: { ...eventFilters, level: ['ERROR'] },
         })
       ).min(0),
       12,
@@ -37,7 +37,7 @@ export function logsTraces(): dashboard.DashboardBuilder {
         'The most recent error events; each line links to its trace.',
         new AgentMemoryQuery({
           queryType: 'logs',
-          filters: { ...eventFilters, level: ['error'] },
+          filters: { ...eventFilters, level: ['ERROR'] },
           sort: 'desc',
           limit: 100,
         })

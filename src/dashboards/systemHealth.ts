@@ -3,7 +3,7 @@ import { DEGRADATION_LEVEL_VALUES } from '../../telemetry/src/catalog';
 import { DASHBOARD_UIDS, layout, logsAndTracesLink, metricsQuery, stateMappings, thresholds } from './common';
 import { statPanel, stateTimelinePanel, timeSeriesPanel } from './panels';
 import { counterShare, cpuBusy, gauge, histogramQuantile, re } from './promql';
-import { serviceNameVariable } from './variables';
+import { degradedServiceVariable } from './variables';
 
 export const DEGRADATION_STATES = [
   { value: DEGRADATION_LEVEL_VALUES.normal, text: 'normal', color: 'green' },
@@ -135,5 +135,5 @@ export function systemHealth(): dashboard.DashboardBuilder {
     .uid(DASHBOARD_UIDS.health)
     .description('Degradation, component health, host and PostgreSQL resources, HTTP errors and latency.');
   panels.forEach((p) => builder.withPanel(p));
-  return builder.withVariable(serviceNameVariable());
+  return builder.withVariable(degradedServiceVariable());
 }

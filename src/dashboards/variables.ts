@@ -25,12 +25,20 @@ export const operationVariable = () =>
     'Memory operations of the selected agent types'
   );
 
-export const serviceNameVariable = () =>
+export const breakerServiceVariable = () =>
   queryVariable(
     'service_name',
     'Service',
     { kind: 'prometheus_label_values', label: 'service_name', match: breakers },
-    'Backends behind a circuit breaker or degradation level'
+    'Backends behind a circuit breaker'
+  );
+
+export const degradedServiceVariable = () =>
+  queryVariable(
+    'service_name',
+    'Service',
+    { kind: 'prometheus_label_values', label: 'service_name', match: METRICS.degradationLevel.name },
+    'Services that report a degradation level'
   );
 
 export const eventOperationVariable = () =>

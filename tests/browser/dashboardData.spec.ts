@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { interpolateQuery, interpolateVariableQuery } from '../../src/datasource/interpolate';
+import type { Lookup } from '../../src/datasource/templating';
+import type { AgentMemoryQuery, AgentMemoryVariableQuery } from '../../src/datasource/types';
+import { variableResource } from '../../src/datasource/variableResource';
+
+/**
+ * Every target of every bundled dashboard, run the way Grafana runs it: variables listed through
+ * the data source's resources, each target interpolated by the data source's own code, and one
+ * /api/ds/query per panel, which the stand-in answers through grafana-plugin-sdk-go's client and
+ * the real backend against the running demo. Fails on any error, any empty result, and any frame
+ * the panel's type cannot show. No page is opened: this is the data path of each panel.
+ */
+
+const repo = join(__dirname, '../..');
+const DATASOURCE_UID = 'agentmemory';
+const pluginJson = JSON.parse(readFileSync(join(repo, 'src/plugin.json'), 'utf8'));
+const dashboards = pluginJson.includes
+  .filter((i: { type: string }) => i.type === 'dashboard')
+  .map((i: { path: string }) => JSON.parse(readFileSync(join(repo, 'src', i.path), 'utf8')));
+
+/** Targets whose data exists only where Grafana itself runs; nothing else is exempt. */
+const ONLY_IN_GRAFANA: Record<string, string> = {
+  'ai-telemetry-pipeline/Data source breakers':
+    "reads the data source backend's own circuit_breaker_state, which only Grafana exposes (/metrics/plugins/memstack-agentmemory-datasource)",
+};
+
+type Scenario = 'default' | 'all' | 'one';
+
+interface VariableState {
+  values: string[];
+  selected: string[];
+  all: boolean;
+  allValue?: string;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- dashboard and response JSON are walked as data */
+
+/** Resolves a reference the way Grafana's template service hands it to the data source's formatter. */
+function lookupOf(state: Record<string, VariableState>): Lookup {
+  return (name, token) => {
+    if (name === 'datasource') {
+      return { values: [DATASOURCE_UID] };
+    }
+    const v = state[name];
+    if (!v) {
+      return { raw: token };
+    }
+    if (v.all) {
+      return v.allValue !== undefined ? { raw: v.allValue } : { values: v.values };
+    }
+    return { values: v.selected };
+  };
+}
+
+async function resolveVariables(
+  request: APIRequestContext,
+  dashboard: any,
+  scenario: Scenario,
+  range: { from: number; to: number }
+) {
+  const state: Record<string, VariableState> = {};
+  for (const variable of dashboard.templating.list) {
+    if (variable.type !== 'query') {
+      continue;
+    }
+    const query = interpolateVariableQuery(
+      { refId: variable.name, ...variable.query } as AgentMemoryVariableQuery,
+      lookupOf(state)
+    );
+    const resource = variableResource(query, range);
+    expect(resource, `variable ${variable.name} has a complete query`).toBeDefined();
+    const res = await request.get(`/api/datasources/uid/${DATASOURCE_UID}/resources/${resource!.path}`, {
+      params: resource!.params,
+    });
+    const body = await res.text();
+    expect(res.status(), `variable ${variable.name}: ${body}`).toBe(200);
+    const values: string[] = JSON.parse(body);
+    expect(values.length, `variable ${variable.name} lists values`).toBeGreaterThan(0);
+    let selected = values[0];
+    if (scenario === 'one' && query.kind === 'event_field_values') {
+      selected = (await valuesWithErrors(request, query, state, range)) ?? selected;
+    }
+    const defaultAll = variable.includeAll && variable.current?.value?.[0] === '$__all';
+    const all = variable.includeAll && (scenario === 'all' || (scenario === 'default' && defaultAll));
+    state[variable.name] = { values, selected: [selected], all, allValue: variable.allValue };
+  }
+  return state;
+}
+
+/**
+ * The concrete value of an event field variable in the "one" scenario: the first value that has
+ * error events together with the values already chosen, as a user drilling down from an error
+ * would pick it; listed through the same resource with a narrowing Lucene query. Without it the
+ * error panels would rightly be empty for an operation that never failed.
+ */
+async function valuesWithErrors(
+  request: APIRequestContext,
+  query: AgentMemoryVariableQuery,
+  state: Record<string, VariableState>,
+  range: { from: number; to: number }
+): Promise<string | undefined> {
+  const chosen = Object.entries(state)
+    .filter(([, v]) => !v.all)
+    .map(([name, v]) => `${name}:"${v.selected[0]}"`);
+  const narrowed = variableResource({ ...query, query: ['level:ERROR', ...chosen].join(' AND ') }, range)!;
+  const res = await request.get(`/api/datasources/uid/${DATASOURCE_UID}/resources/${narrowed.path}`, {
+    params: narrowed.params,
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  const values: string[] = await res.json();
+  return values[0];
+}
+
+function framesOf(result: any): any[] {
+  return (result?.frames ?? []).map((f: any) => ({
+    name: f.schema?.name,
+    meta: f.schema?.meta,
+    fields: (f.schema?.fields ?? []).map((field: any, i: number) => ({ ...field, values: f.data?.values?.[i] ?? [] })),
+  }));
+}
+
+const hasValue = (field: any) => field.values.some((v: unknown) => v !== null && v !== undefined);
+
+/** Why a panel of this type cannot show these frames, or undefined when it can. */
+function unsuitable(panelType: string, frames: any[]): string | undefined {
+  const withTime = frames.filter((f) => f.fields.some((x: any) => x.type === 'time'));
+  const numbers = frames.flatMap((f) => f.fields.filter((x: any) => x.type === 'number' && hasValue(x)));
+  switch (panelType) {
+    case 'timeseries':
+    case 'state-timeline':
+    case 'memstack-breakertimeline-panel':
+      return withTime.some((f) => f.fields.some((x: any) => x.type === 'number' && hasValue(x)))
+        ? undefined
+        : 'no frame with a time field and a number field with values';
+    case 'stat':
+      return numbers.length ? undefined : 'no number field with a value';
+    case 'memstack-relevanceheatmap-panel': {
+      const bounds = new Set(numbers.map((x: any) => x.labels?.le).filter(Boolean));
+      return withTime.length && bounds.size >= 2
+        ? undefined
+        : `needs time and ≥ 2 le buckets, got ${[...bounds].join(',')}`;
+    }
+    case 'table':
+      return frames.some((f) => f.fields.length && f.fields[0].values.length) ? undefined : 'no rows';
+    case 'logs':
+      return frames.some(
+        (f) => f.meta?.type === 'log-lines' && f.fields.some((x: any) => x.name === 'body') && f.fields[0].values.length
+      )
+        ? undefined
+        : 'no log lines';
+    default:
+      return `no check for panel type ${panelType}`;
+  }
+}
+
+for (const dashboard of dashboards) {
+  for (const scenario of ['default', 'all', 'one'] as Scenario[]) {
+    test(`${dashboard.title}: every target returns data (variables: ${scenario})`, async ({ request }) => {
+      const to = Date.now();
+      const range = { from: to - 3600_000, to };
+      const state = await resolveVariables(request, dashboard, scenario, range);
+      const lookup = lookupOf(state);
+      let checked = 0;
+      for (const panel of dashboard.panels) {
+        const key = `${dashboard.uid}/${panel.title}`;
+        if (ONLY_IN_GRAFANA[key]) {
+          test.info().annotations.push({ type: 'exempt', description: `${key}: ${ONLY_IN_GRAFANA[key]}` });
+          continue;
+        }
+        const queries = panel.targets.map((t: any) => ({
+          ...interpolateQuery(t as AgentMemoryQuery, lookup),
+          datasource: { type: t.datasource.type, uid: DATASOURCE_UID },
+          intervalMs: 15_000,
+          maxDataPoints: 800,
+        }));
+        const res = await request.post('/api/ds/query', {
+          data: { queries, from: String(range.from), to: String(range.to) },
+        });
+        const body = await res.json();
+        expect(res.status(), `${key}: ${JSON.stringify(body).slice(0, 300)}`).toBe(200);
+        for (const target of panel.targets) {
+          const result = body.results?.[target.refId];
+          expect(result?.error, `${key} ${target.refId}: ${result?.error}`).toBeUndefined();
+          const frames = framesOf(result);
+          expect(frames.length, `${key} ${target.refId} returned no frame`).toBeGreaterThan(0);
+          expect(unsuitable(panel.type, frames), `${key} ${target.refId}`).toBeUndefined();
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(0);
+    });
+  }
+}
