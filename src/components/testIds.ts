@@ -37,9 +37,18 @@ export const testIds = {
   breakerTimeline: {
     container: 'data-testid breaker-timeline',
     empty: 'data-testid breaker-timeline-empty',
+    scroller: 'data-testid breaker-timeline-scroller',
+    plot: 'data-testid breaker-timeline-plot',
+    axis: 'data-testid breaker-timeline-axis',
+    legend: 'data-testid breaker-timeline-legend',
+    tooltip: 'data-testid breaker-timeline-tooltip',
   },
   relevanceHeatmap: {
     container: 'data-testid relevance-heatmap',
     empty: 'data-testid relevance-heatmap-empty',
+    plot: 'data-testid relevance-heatmap-plot',
+    axis: 'data-testid relevance-heatmap-axis',
+    legend: 'data-testid relevance-heatmap-legend',
+    tooltip: 'data-testid relevance-heatmap-tooltip',
   },
 };

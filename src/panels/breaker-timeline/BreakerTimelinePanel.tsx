@@ -1,122 +1,346 @@
-import React, { useEffect, useMemo, useRef } from 'react';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { css } from '@emotion/css';
-import { GrafanaTheme2, PanelProps } from '@grafana/data';
+import { dateTimeFormat, type GrafanaTheme2, type PanelProps } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
-import { prepareCanvas } from '../canvas';
-import { drawRects } from './draw';
-import { breakerRows, layoutRuns, type BreakerState } from './timeline';
+import { prepareCanvas } from '../shared/canvas';
+import { drawTimeAxis } from '../shared/drawAxis';
+import { RectBuffer } from '../shared/rectBuffer';
+import { formatDuration, timeToX, xToTime } from '../shared/timeAxis';
+import { Tooltip } from '../shared/Tooltip';
+import { useCrosshair } from '../shared/useCrosshair';
+import { useDragZoom } from '../shared/useDragZoom';
+import { drawTimeline } from './draw';
+import { timelineModel } from './frames';
+import { hitTest, layoutRuns, visibleRows, type Viewport } from './layout';
+import { defaultBreakerTimelineOptions, type BreakerTimelineOptions } from './options';
+import { runAt, sortRows, stateShares, type Row, type StateStyle } from './timeline';
 
-const LABEL_WIDTH = 120;
-const LEGEND_HEIGHT = 22;
+const AXIS_HEIGHT = 22;
+const LEGEND_HEIGHT = 26;
+const ROW_GAP = 2;
 
-/** Circuit breaker state per service over the dashboard's time range. */
-export function BreakerTimelinePanel({ data, width, height, timeRange }: PanelProps) {
+interface Cursor {
+  row: number;
+  time: number;
+  /** Pointer position in the panel, for the tooltip. */
+  x: number;
+  y: number;
+}
+
+/**
+ * Circuit breaker state per service over the dashboard's time range, in the manner of Grafana's
+ * state timeline: value mappings name and colour the states, rows scroll past a minimum height,
+ * the legend gives each state's share of time and hides it on click, the tooltip (pointer or
+ * arrow keys) tells since when and for how long, and a drag zooms the dashboard.
+ */
+export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) {
+  const { data, width, height, timeRange, timeZone, eventBus, onChangeTimeRange } = props;
+  const options = { ...defaultBreakerTimelineOptions, ...props.options };
   const theme = useTheme2();
   const s = useStyles2(getStyles);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const axis = useRef<HTMLCanvasElement>(null);
+  const buffers = useRef<RectBuffer[]>([]);
+  const [hidden, setHidden] = useState<Record<string, boolean>>({});
+  const [scrollTop, setScrollTop] = useState(0);
+  const [cursor, setCursor] = useState<Cursor | undefined>(undefined);
+  const { sharedTime, publish } = useCrosshair(eventBus);
   const from = timeRange.from.valueOf();
   const to = timeRange.to.valueOf();
-  const rows = useMemo(() => breakerRows(data.series, to), [data.series, to]);
-  const plotWidth = Math.max(0, width - LABEL_WIDTH);
-  const plotHeight = Math.max(0, height - LEGEND_HEIGHT);
-  const colors: Record<BreakerState, string> = useMemo(
-    () => ({
-      closed: theme.visualization.getColorByName('green'),
-      open: theme.visualization.getColorByName('red'),
-      half_open: theme.visualization.getColorByName('yellow'),
-      unknown: theme.colors.text.disabled,
-    }),
-    [theme]
+
+  const model = useMemo(() => timelineModel(data.series, theme, from, to), [data.series, theme, from, to]);
+  const rows = useMemo(
+    () => sortRows(model.rows, options.sortBy, model.openState),
+    [model, options.sortBy]
+  );
+  const shares = useMemo(() => stateShares(model.rows, model.states.length), [model]);
+  const colors = model.states.map((st) => st.color);
+  const hiddenByIndex = model.states.map((st) => Boolean(hidden[st.text]));
+  // A pixel shared by several states shows the rarest: short openings stay visible.
+  const priority = shares.map((share) => -share);
+
+  const font = `${theme.typography.bodySmall.fontSize} ${theme.typography.fontFamily}`;
+  const labelWidth = useMemo(() => labelColumnWidth(rows.map((r) => r.name), font, width), [rows, font, width]);
+  const plotWidth = Math.max(0, width - labelWidth);
+  const rowsHeight = Math.max(0, height - AXIS_HEIGHT - (options.showLegend ? LEGEND_HEIGHT : 0));
+  const rowHeight = rows.length ? Math.max(options.minRowHeight, rowsHeight / rows.length) : rowsHeight;
+  const totalHeight = rowHeight * rows.length;
+  const vp: Viewport = {
+    from,
+    to,
+    width: plotWidth,
+    height: Math.min(rowsHeight, totalHeight),
+    rowHeight,
+    scrollRows: scrollTop / rowHeight,
+    gap: rowHeight > 6 ? ROW_GAP : 0,
+  };
+  const scale = { from, to, width: plotWidth };
+
+  const zoom = useDragZoom(
+    useCallback(
+      (x0: number, x1: number) => {
+        const range = { from: xToTime(scale, x0), to: xToTime(scale, x1) };
+        onChangeTimeRange(range);
+      },
+      // eslint-disable-next-line react-hooks/exhaustive-deps
+      [from, to, plotWidth, onChangeTimeRange]
+    )
   );
 
+  const crosshairTime = cursor?.time ?? sharedTime;
   useEffect(() => {
-    const ctx = prepareCanvas(canvas.current, plotWidth, plotHeight);
+    const ctx = prepareCanvas(canvas.current, width, vp.height);
     if (!ctx) {
       return;
     }
-    drawRects(ctx, layoutRuns(rows, from, to, plotWidth, plotHeight), colors);
-  }, [rows, from, to, plotWidth, plotHeight, colors]);
+    while (buffers.current.length < colors.length) {
+      buffers.current.push(new RectBuffer());
+    }
+    layoutRuns(rows, vp, priority, hiddenByIndex, buffers.current);
+    drawTimeline(ctx, rows, vp, labelWidth, buffers.current, colors, timelineStyle(theme, font), {
+      hoverRow: cursor?.row,
+      crosshairX: crosshairTime !== undefined && crosshairTime >= from && crosshairTime <= to ? timeToX(scale, crosshairTime) : undefined,
+      selection: zoom.selection,
+    });
+    // The draw depends on these values, not on the identity of the objects built each render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [rows, width, vp.height, rowHeight, scrollTop, plotWidth, labelWidth, from, to, colors.join(), hiddenByIndex.join(), cursor?.row, crosshairTime, zoom.selection, theme]);
+
+  const [axisLabels, setAxisLabels] = useState<string[]>([]);
+  useEffect(() => {
+    const ctx = prepareCanvas(axis.current, width, AXIS_HEIGHT);
+    if (ctx) {
+      const style = { font, text: theme.colors.text.secondary, grid: theme.colors.border.medium };
+      setAxisLabels(drawTimeAxis(ctx, { from, to, width: plotWidth }, labelWidth, 0, timeZone, style));
+    }
+  }, [width, from, to, plotWidth, labelWidth, timeZone, theme, font]);
+
+  const pointAt = (clientX: number, clientY: number, target: HTMLElement) => {
+    const box = target.getBoundingClientRect();
+    return { x: clientX - box.left - labelWidth, y: clientY - box.top, px: clientX - box.left, py: clientY - box.top };
+  };
+
+  const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const p = pointAt(e.clientX, e.clientY, e.currentTarget);
+    zoom.move(Math.max(0, Math.min(plotWidth, p.x)));
+    const hit = hitTest(rows, vp, p.x, p.y);
+    if (!hit) {
+      setCursor(undefined);
+      publish.clear();
+      return;
+    }
+    setCursor({ row: hit.row, time: hit.time, x: p.px, y: p.py });
+    publish.hover(hit.time);
+  };
+
+  const onKey = (e: React.KeyboardEvent) => {
+    if (!rows.length) {
+      return;
+    }
+    const current = cursor ?? { row: visibleRows(rows.length, vp).first, time: (from + to) / 2, x: 0, y: 0 };
+    const row = rows[current.row];
+    let next = { ...current };
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      next.row = Math.max(0, Math.min(rows.length - 1, current.row + (e.key === 'ArrowDown' ? 1 : -1)));
+    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      next.time = neighbourChange(row, current.time, e.key === 'ArrowRight' ? 1 : -1, from, to);
+    } else if (e.key === 'Escape') {
+      setCursor(undefined);
+      publish.clear();
+      return;
+    } else {
+      return;
+    }
+    e.preventDefault();
+    const y = (next.row - vp.scrollRows) * rowHeight + rowHeight / 2;
+    if (y < 0 || y > vp.height) {
+      const top = Math.max(0, Math.min(totalHeight - vp.height, next.row * rowHeight - vp.height / 2));
+      if (scroller.current) {
+        scroller.current.scrollTop = top;
+      }
+      setScrollTop(top);
+    }
+    next = { ...next, x: labelWidth + timeToX(scale, next.time), y: Math.max(0, Math.min(vp.height, y)) };
+    setCursor(next);
+    publish.hover(next.time);
+  };
 
   if (rows.length === 0) {
     return (
       <div data-testid={testIds.breakerTimeline.empty} className={s.empty}>
-        No circuit breaker series: query circuit_breaker_state (one series per service_name).
+        No breaker series in the data. Query circuit_breaker_state (one series per service_name), or any series
+        with a time field and numeric states.
       </div>
     );
   }
-  const rowHeight = plotHeight / rows.length;
+
+  const tooltip = cursor ? tooltipFor(rows[cursor.row], cursor.time, model.states, timeZone) : undefined;
   return (
     <div data-testid={testIds.breakerTimeline.container} className={s.wrapper} style={{ width, height }}>
-      <div className={s.body}>
-        <div className={s.labels} style={{ width: LABEL_WIDTH }}>
-          {rows.map((row) => (
-            <div
-              key={row.name}
-              className={s.label}
-              style={{ height: rowHeight, lineHeight: `${rowHeight}px` }}
-              title={row.name}
+      <div
+        ref={scroller}
+        className={s.scroller}
+        style={{ height: vp.height }}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        data-testid={testIds.breakerTimeline.scroller}
+      >
+        <div style={{ height: totalHeight, position: 'relative' }}>
+          <canvas
+            ref={canvas}
+            className={s.canvas}
+            style={{ width, height: vp.height, top: 0 }}
+            tabIndex={0}
+            role="img"
+            aria-label={`Circuit breaker states of ${rows.length} services; arrow keys move between services and state changes`}
+            data-testid={testIds.breakerTimeline.plot}
+            onMouseMove={onMove}
+            onMouseLeave={() => {
+              setCursor(undefined);
+              zoom.cancel();
+              publish.clear();
+            }}
+            onMouseDown={(e) => zoom.down(Math.max(0, pointAt(e.clientX, e.clientY, e.currentTarget).x))}
+            onMouseUp={(e) => zoom.up(Math.max(0, Math.min(plotWidth, pointAt(e.clientX, e.clientY, e.currentTarget).x)))}
+            onKeyDown={onKey}
+            onBlur={() => setCursor(undefined)}
+          />
+        </div>
+      </div>
+      <canvas ref={axis} style={{ width, height: AXIS_HEIGHT }} data-testid={testIds.breakerTimeline.axis} data-labels={axisLabels.join('|')} />
+      {options.showLegend && (
+        <div className={s.legend} data-testid={testIds.breakerTimeline.legend}>
+          {model.states.map((state, i) => (
+            <button
+              type="button"
+              key={state.text}
+              className={s.legendItem}
+              style={{ opacity: hidden[state.text] ? 0.4 : 1 }}
+              aria-pressed={!hidden[state.text]}
+              title={hidden[state.text] ? `Show ${state.text}` : `Hide ${state.text}`}
+              onClick={() => setHidden((h) => ({ ...h, [state.text]: !h[state.text] }))}
             >
-              {row.name}
-            </div>
+              <span className={s.swatch} style={{ background: state.color }} />
+              {state.text} {(shares[i] * 100).toFixed(1)}%
+            </button>
           ))}
         </div>
-        <canvas
-          ref={canvas}
-          style={{ width: plotWidth, height: plotHeight }}
-          aria-label="circuit breaker states over time"
-        />
-      </div>
-      <div className={s.legend}>
-        {(['closed', 'open', 'half_open'] as const).map((state) => (
-          <span key={state} className={s.legendItem}>
-            <span className={s.swatch} style={{ background: colors[state] }} />
-            {state.replace('_', '-')}
-          </span>
-        ))}
-      </div>
+      )}
+      {tooltip && cursor && (
+        <Tooltip x={cursor.x} y={cursor.y} panelWidth={width} title={tooltip.title} rows={tooltip.rows} testId={testIds.breakerTimeline.tooltip} />
+      )}
     </div>
   );
 }
 
+function tooltipFor(row: Row, time: number, states: StateStyle[], timeZone: string) {
+  const i = runAt(row, time);
+  if (i < 0) {
+    return {
+      title: row.name,
+      rows: [
+        { label: 'State', value: 'no data' },
+        { label: 'At', value: dateTimeFormat(time, { timeZone }) },
+        { label: 'Transitions in range', value: String(row.transitions) },
+      ],
+    };
+  }
+  const state = states[row.states[i]];
+  return {
+    title: row.name,
+    rows: [
+      { label: 'State', value: state.text, color: state.color },
+      { label: 'Since', value: dateTimeFormat(row.starts[i], { timeZone }) },
+      { label: 'For', value: formatDuration(row.ends[i] - row.starts[i]) },
+      { label: 'Transitions in range', value: String(row.transitions) },
+    ],
+  };
+}
+
+/** The middle of the previous or next run from a time, for arrow-key moves along a row. */
+function neighbourChange(row: Row, time: number, direction: 1 | -1, from: number, to: number): number {
+  const i = runAt(row, time);
+  let j = i >= 0 ? i + direction : direction > 0 ? row.length - 1 : 0;
+  if (i < 0) {
+    // In a gap: the first run after (or before) the time.
+    j = -1;
+    for (let k = 0; k < row.length; k++) {
+      if (direction > 0 ? row.starts[k] > time : row.ends[k] <= time) {
+        j = k;
+        if (direction > 0) {
+          break;
+        }
+      }
+    }
+  }
+  if (j < 0 || j >= row.length) {
+    return time;
+  }
+  const start = Math.max(row.starts[j], from);
+  const end = Math.min(row.ends[j], to);
+  return start + (end - start) / 2;
+}
+
+function labelColumnWidth(names: string[], font: string, width: number): number {
+  const ctx = measureContext();
+  let widest = 40;
+  if (ctx) {
+    ctx.font = font;
+    // The longest names by length are the likely widest; measuring them all costs little up to 1,000.
+    for (const name of names.slice(0, 2000)) {
+      widest = Math.max(widest, ctx.measureText(name).width);
+    }
+  }
+  return Math.round(Math.min(widest + 14, width * 0.3));
+}
+
+let measure: CanvasRenderingContext2D | null | undefined;
+function measureContext() {
+  if (measure === undefined) {
+    measure = typeof document !== 'undefined' ? document.createElement('canvas').getContext('2d') : null;
+  }
+  return measure;
+}
+
+function timelineStyle(theme: GrafanaTheme2, font: string) {
+  return {
+    font,
+    text: theme.colors.text.primary,
+    hoverRow: theme.colors.action.hover,
+    crosshair: theme.colors.text.secondary,
+    selection: theme.isDark ? 'rgba(120, 160, 255, 0.2)' : 'rgba(30, 90, 220, 0.15)',
+  };
+}
+
 const getStyles = (theme: GrafanaTheme2) => ({
-  wrapper: css`
-    display: flex;
-    flex-direction: column;
-  `,
-  body: css`
-    display: flex;
-    flex: 1;
-  `,
-  labels: css`
-    flex-shrink: 0;
-    padding-right: ${theme.spacing(1)};
-  `,
-  label: css`
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-    font-size: ${theme.typography.bodySmall.fontSize};
-  `,
-  legend: css`
-    height: ${LEGEND_HEIGHT}px;
-    display: flex;
-    gap: ${theme.spacing(2)};
-    align-items: center;
-    font-size: ${theme.typography.bodySmall.fontSize};
-  `,
-  legendItem: css`
-    display: inline-flex;
-    align-items: center;
-    gap: ${theme.spacing(0.5)};
-  `,
-  swatch: css`
-    width: 10px;
-    height: 10px;
-    border-radius: 2px;
-  `,
-  empty: css`
-    padding: ${theme.spacing(2)};
-    color: ${theme.colors.text.secondary};
-  `,
+  wrapper: css({ position: 'relative', display: 'flex', flexDirection: 'column' }),
+  scroller: css({ overflowY: 'auto', overflowX: 'hidden', position: 'relative' }),
+  canvas: css({
+    position: 'sticky',
+    display: 'block',
+    outline: 'none',
+    '&:focus-visible': { boxShadow: `inset 0 0 0 1px ${theme.colors.primary.border}` },
+  }),
+  legend: css({
+    height: LEGEND_HEIGHT,
+    display: 'flex',
+    gap: theme.spacing(1.5),
+    alignItems: 'center',
+    fontSize: theme.typography.bodySmall.fontSize,
+    overflow: 'hidden',
+  }),
+  legendItem: css({
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    background: 'none',
+    border: 'none',
+    padding: 0,
+    color: theme.colors.text.primary,
+    cursor: 'pointer',
+    fontSize: 'inherit',
+  }),
+  swatch: css({ width: 10, height: 10, borderRadius: 2, display: 'inline-block' }),
+  empty: css({ padding: theme.spacing(2), color: theme.colors.text.secondary }),
 });
