@@ -51,10 +51,7 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
   const to = timeRange.to.valueOf();
 
   const model = useMemo(() => timelineModel(data.series, theme, from, to), [data.series, theme, from, to]);
-  const rows = useMemo(
-    () => sortRows(model.rows, options.sortBy, model.openState),
-    [model, options.sortBy]
-  );
+  const rows = useMemo(() => sortRows(model.rows, options.sortBy, model.openState), [model, options.sortBy]);
   const shares = useMemo(() => stateShares(model.rows, model.states.length), [model]);
   const colors = model.states.map((st) => st.color);
   const hiddenByIndex = model.states.map((st) => Boolean(hidden[st.text]));
@@ -62,7 +59,15 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
   const priority = shares.map((share) => -share);
 
   const font = `${theme.typography.bodySmall.fontSize} ${theme.typography.fontFamily}`;
-  const labelWidth = useMemo(() => labelColumnWidth(rows.map((r) => r.name), font, width), [rows, font, width]);
+  const labelWidth = useMemo(
+    () =>
+      labelColumnWidth(
+        rows.map((r) => r.name),
+        font,
+        width
+      ),
+    [rows, font, width]
+  );
   const plotWidth = Math.max(0, width - labelWidth);
   const rowsHeight = Math.max(0, height - AXIS_HEIGHT - (options.showLegend ? LEGEND_HEIGHT : 0));
   const rowHeight = rows.length ? Math.max(options.minRowHeight, rowsHeight / rows.length) : rowsHeight;
@@ -101,12 +106,31 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
     layoutRuns(rows, vp, priority, hiddenByIndex, buffers.current);
     drawTimeline(ctx, rows, vp, labelWidth, buffers.current, colors, timelineStyle(theme, font), {
       hoverRow: cursor?.row,
-      crosshairX: crosshairTime !== undefined && crosshairTime >= from && crosshairTime <= to ? timeToX(scale, crosshairTime) : undefined,
+      crosshairX:
+        crosshairTime !== undefined && crosshairTime >= from && crosshairTime <= to
+          ? timeToX(scale, crosshairTime)
+          : undefined,
       selection: zoom.selection,
     });
     // The draw depends on these values, not on the identity of the objects built each render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [rows, width, vp.height, rowHeight, scrollTop, plotWidth, labelWidth, from, to, colors.join(), hiddenByIndex.join(), cursor?.row, crosshairTime, zoom.selection, theme]);
+  }, [
+    rows,
+    width,
+    vp.height,
+    rowHeight,
+    scrollTop,
+    plotWidth,
+    labelWidth,
+    from,
+    to,
+    colors.join(),
+    hiddenByIndex.join(),
+    cursor?.row,
+    crosshairTime,
+    zoom.selection,
+    theme,
+  ]);
 
   const [axisLabels, setAxisLabels] = useState<string[]>([]);
   useEffect(() => {
@@ -170,8 +194,8 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
   if (rows.length === 0) {
     return (
       <div data-testid={testIds.breakerTimeline.empty} className={s.empty}>
-        No breaker series in the data. Query circuit_breaker_state (one series per service_name), or any series
-        with a time field and numeric states.
+        No breaker series in the data. Query circuit_breaker_state (one series per service_name), or any series with a
+        time field and numeric states.
       </div>
     );
   }
@@ -202,13 +226,20 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
               publish.clear();
             }}
             onMouseDown={(e) => zoom.down(Math.max(0, pointAt(e.clientX, e.clientY, e.currentTarget).x))}
-            onMouseUp={(e) => zoom.up(Math.max(0, Math.min(plotWidth, pointAt(e.clientX, e.clientY, e.currentTarget).x)))}
+            onMouseUp={(e) =>
+              zoom.up(Math.max(0, Math.min(plotWidth, pointAt(e.clientX, e.clientY, e.currentTarget).x)))
+            }
             onKeyDown={onKey}
             onBlur={() => setCursor(undefined)}
           />
         </div>
       </div>
-      <canvas ref={axis} style={{ width, height: AXIS_HEIGHT }} data-testid={testIds.breakerTimeline.axis} data-labels={axisLabels.join('|')} />
+      <canvas
+        ref={axis}
+        style={{ width, height: AXIS_HEIGHT }}
+        data-testid={testIds.breakerTimeline.axis}
+        data-labels={axisLabels.join('|')}
+      />
       {options.showLegend && (
         <div className={s.legend} data-testid={testIds.breakerTimeline.legend}>
           {model.states.map((state, i) => (
@@ -228,7 +259,14 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
         </div>
       )}
       {tooltip && cursor && (
-        <Tooltip x={cursor.x} y={cursor.y} panelWidth={width} title={tooltip.title} rows={tooltip.rows} testId={testIds.breakerTimeline.tooltip} />
+        <Tooltip
+          x={cursor.x}
+          y={cursor.y}
+          panelWidth={width}
+          title={tooltip.title}
+          rows={tooltip.rows}
+          testId={testIds.breakerTimeline.tooltip}
+        />
       )}
     </div>
   );

@@ -8,7 +8,15 @@ import {
   type GrafanaTheme2,
   type ValueMapping,
 } from '@grafana/data';
-import { makeClassifier, rowStats, seriesRow, StateRegistry, type Classifier, type Row, type StateStyle } from './timeline';
+import {
+  makeClassifier,
+  rowStats,
+  seriesRow,
+  StateRegistry,
+  type Classifier,
+  type Row,
+  type StateStyle,
+} from './timeline';
 
 /** The guide's encoding of `circuit_breaker_state`, used when a field has no value mappings. */
 export const DEFAULT_BREAKER_MAPPINGS: ValueMapping[] = [
@@ -51,7 +59,8 @@ function stateDisplay(field: Field, theme: GrafanaTheme2): (value: number) => St
   const mappings = field.config.mappings?.length ? field.config.mappings : DEFAULT_BREAKER_MAPPINGS;
   const mapped = getDisplayProcessor({ field: { ...field, config: { ...field.config, mappings } }, theme });
   const plain = getDisplayProcessor({ field: { ...field, config: { ...field.config, mappings: [] } }, theme });
-  const textOf = (d: { prefix?: string; text: string; suffix?: string }) => `${d.prefix ?? ''}${d.text}${d.suffix ?? ''}`;
+  const textOf = (d: { prefix?: string; text: string; suffix?: string }) =>
+    `${d.prefix ?? ''}${d.text}${d.suffix ?? ''}`;
   return (value) => {
     // @grafana/data does not export its mapping matcher; a mapping is what changes the display.
     const shown = mapped(value);

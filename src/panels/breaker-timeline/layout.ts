@@ -31,7 +31,13 @@ export const rowTop = (index: number, vp: Viewport) => (index - vp.scrollRows) *
  * `priority` (the rarest, so that a short opening among hours closed stays visible). Hidden
  * states are not drawn. Linear in the visible runs; at most a few rectangles per pixel and row.
  */
-export function layoutRuns(rows: Row[], vp: Viewport, priority: number[], hidden: boolean[], out: RectBuffer[]): RectBuffer[] {
+export function layoutRuns(
+  rows: Row[],
+  vp: Viewport,
+  priority: number[],
+  hidden: boolean[],
+  out: RectBuffer[]
+): RectBuffer[] {
   out.forEach((b) => b.clear());
   const { first, last } = visibleRows(rows.length, vp);
   const scale = vp.width / (vp.to - vp.from);
@@ -80,7 +86,12 @@ export function layoutRuns(rows: Row[], vp: Viewport, priority: number[], hidden
 }
 
 /** The row and run under a point of the plot, or undefined; the run is -1 in a gap. */
-export function hitTest(rows: Row[], vp: Viewport, x: number, y: number): { row: number; run: number; time: number } | undefined {
+export function hitTest(
+  rows: Row[],
+  vp: Viewport,
+  x: number,
+  y: number
+): { row: number; run: number; time: number } | undefined {
   if (x < 0 || x > vp.width || y < 0 || y > vp.height) {
     return undefined;
   }

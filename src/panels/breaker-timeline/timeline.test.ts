@@ -32,7 +32,12 @@ describe('breaker rows from frames', () => {
   });
 
   it('leaves nulls and missing samples as gaps instead of bridging them', () => {
-    const model = timelineModel([frame({ service_name: 'pg' }, [0, 10, 20, 30, 80, 90], [1, null, 1, 1, 1, 1])], theme, 0, 100);
+    const model = timelineModel(
+      [frame({ service_name: 'pg' }, [0, 10, 20, 30, 80, 90], [1, null, 1, 1, 1, 1])],
+      theme,
+      0,
+      100
+    );
     const texts = model.states.map((s) => s.text);
     // 0 holds until the null at 10; 30 is followed by nothing until 80 (> 2 steps): a gap after 40.
     expect(runs(model.rows[0], texts)).toEqual([
@@ -72,7 +77,10 @@ describe('breaker rows from frames', () => {
   it('names and colours states from the field value mappings, and greys out values no mapping knows', () => {
     const f = frame({ service_name: 'x' }, [0, 10, 20], [5, 6, 7]);
     f.fields[1].config.mappings = [
-      { type: MappingType.ValueToText, options: { '5': { text: 'healthy', color: 'blue' }, '6': { text: 'tripped', color: 'purple' } } },
+      {
+        type: MappingType.ValueToText,
+        options: { '5': { text: 'healthy', color: 'blue' }, '6': { text: 'tripped', color: 'purple' } },
+      },
     ];
     const model = timelineModel([f], theme, 0, 30);
     const texts = model.states.map((s) => s.text);
@@ -84,7 +92,12 @@ describe('breaker rows from frames', () => {
 
   it('shows an instant result (one sample) as the current state across the range', () => {
     const model = timelineModel([frame({ service_name: 'x' }, [100], [1])], theme, 0, 100);
-    expect(runs(model.rows[0], model.states.map((s) => s.text))).toEqual([[0, 100, 'open']]);
+    expect(
+      runs(
+        model.rows[0],
+        model.states.map((s) => s.text)
+      )
+    ).toEqual([[0, 100, 'open']]);
   });
 
   it('ignores frames without a time field', () => {
@@ -98,7 +111,12 @@ describe('sorting, shares and hit testing', () => {
   classify(0);
   classify(1);
   const row = (name: string, values: number[]) =>
-    rowStats(seriesRow({ name, times: values.map((_, i) => i * 10), values, step: 10 }, classify, 0, values.length * 10), 0, 1000, 2);
+    rowStats(
+      seriesRow({ name, times: values.map((_, i) => i * 10), values, step: 10 }, classify, 0, values.length * 10),
+      0,
+      1000,
+      2
+    );
   const rows = [row('b', [0, 1, 0, 1]), row('a', [0, 0, 0, 0]), row('c10', [1, 1, 1, 0]), row('c9', [0, 0, 0, 0])];
 
   it('sorts by name (numbers in names in order), by time open and by transitions', () => {
@@ -130,7 +148,9 @@ describe('layout of runs into rectangles', () => {
   it('draws only visible rows and clips runs to the plot', () => {
     classify(0);
     classify(1);
-    const rows = Array.from({ length: 100 }, (_, i) => seriesRow({ name: `s${i}`, times: [0, 50], values: [0, 1], step: 50 }, classify, -50, 150));
+    const rows = Array.from({ length: 100 }, (_, i) =>
+      seriesRow({ name: `s${i}`, times: [0, 50], values: [0, 1], step: 50 }, classify, -50, 150)
+    );
     const vp: Viewport = { from: 25, to: 75, width: 100, height: 40, rowHeight: 20, scrollRows: 10, gap: 2 };
     const out = layoutRuns(rows, vp, [0, 0], [false, false], buffers());
     expect(out[0].count + out[1].count).toBe(4); // 2 visible rows × 2 runs
@@ -141,7 +161,12 @@ describe('layout of runs into rectangles', () => {
   it('collapses runs that share a pixel into one 1 px rectangle of the rarest state', () => {
     const times = Array.from({ length: 1000 }, (_, i) => i);
     const values = times.map((i) => (i === 500 ? 1 : 0));
-    const row = seriesRow({ name: 'r', times, values: values.map((v, i) => (i % 2 ? v : v)), step: 1 }, classify, 0, 1000);
+    const row = seriesRow(
+      { name: 'r', times, values: values.map((v, i) => (i % 2 ? v : v)), step: 1 },
+      classify,
+      0,
+      1000
+    );
     // Alternate states so that runs are 1 ms wide, 10 per pixel.
     const flicker = seriesRow({ name: 'f', times, values: times.map((i) => i % 2), step: 1 }, classify, 0, 1000);
     const vp: Viewport = { from: 0, to: 1000, width: 100, height: 40, rowHeight: 20, scrollRows: 0, gap: 0 };

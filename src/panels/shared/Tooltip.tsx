@@ -57,9 +57,18 @@ const getStyles = (theme: GrafanaTheme2) => ({
     fontSize: theme.typography.bodySmall.fontSize,
     color: theme.colors.text.primary,
   }),
-  title: css({ fontWeight: theme.typography.fontWeightMedium, marginBottom: theme.spacing(0.5), wordBreak: 'break-all' }),
+  title: css({
+    fontWeight: theme.typography.fontWeightMedium,
+    marginBottom: theme.spacing(0.5),
+    wordBreak: 'break-all',
+  }),
   row: css({ display: 'flex', justifyContent: 'space-between', gap: theme.spacing(1) }),
-  label: css({ color: theme.colors.text.secondary, display: 'inline-flex', alignItems: 'center', gap: theme.spacing(0.5) }),
+  label: css({
+    color: theme.colors.text.secondary,
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+  }),
   value: css({ textAlign: 'right' }),
   swatch: css({ width: 8, height: 8, borderRadius: 2, display: 'inline-block' }),
 });

@@ -1,4 +1,5 @@
-import { dateTimeFormat, type TimeZone } from '@grafana/data';
+import { dateTimeFormat } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
 import { timeTicks, timeToX, type TimeScale } from './timeAxis';
 
 export interface AxisStyle {
