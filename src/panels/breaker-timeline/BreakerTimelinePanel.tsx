@@ -95,6 +95,9 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
   );
 
   const crosshairTime = cursor?.time ?? sharedTime;
+  const colorKey = colors.join();
+  const hiddenKey = hiddenByIndex.join();
+  const hoverRow = cursor?.row;
   useEffect(() => {
     const ctx = prepareCanvas(canvas.current, width, vp.height);
     if (!ctx) {
@@ -105,7 +108,7 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
     }
     layoutRuns(rows, vp, priority, hiddenByIndex, buffers.current);
     drawTimeline(ctx, rows, vp, labelWidth, buffers.current, colors, timelineStyle(theme, font), {
-      hoverRow: cursor?.row,
+      hoverRow,
       crosshairX:
         crosshairTime !== undefined && crosshairTime >= from && crosshairTime <= to
           ? timeToX(scale, crosshairTime)
@@ -124,9 +127,9 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
     labelWidth,
     from,
     to,
-    colors.join(),
-    hiddenByIndex.join(),
-    cursor?.row,
+    colorKey,
+    hiddenKey,
+    hoverRow,
     crosshairTime,
     zoom.selection,
     theme,
