@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'build');
 mkdirSync(out, { recursive: true });
-await build({
-  entryPoints: [join(here, 'harness.tsx')],
-  outfile: join(out, 'harness.js'),
+const bundle = (entry, outfile) => build({
+  entryPoints: [join(here, entry)],
+  outfile: join(out, outfile),
   bundle: true,
   format: 'iife',
   platform: 'browser',
@@ -20,6 +20,11 @@ await build({
   loader: { '.svg': 'text', '.css': 'empty', '.woff': 'empty', '.woff2': 'empty', '.png': 'empty' },
   logLevel: 'error',
 });
+await bundle('harness.tsx', 'harness.js');
+// Our panels, rendered as a dashboard renders them (tests/browser/panels.spec.ts, docs/img).
+await bundle('panels.tsx', 'panels.js');
+// The panel benchmark page (npm run bench:panels).
+await bundle('bench/panelBench.ts', 'panel-bench.js');
 // grafanaBootData must exist before @grafana/runtime reads its config.
 writeFileSync(
   join(out, 'index.html'),
@@ -27,7 +32,15 @@ writeFileSync(
 <script>window.grafanaBootData = { settings: { featureToggles: {}, buildInfo: { version: '12.3.0' } }, user: { orgId: 1 }, navTree: [] };</script>
 </head><body><div id="root"></div><script src="harness.js"></script></body></html>`
 );
-console.log(`built ${join(out, 'index.html')}`);
+for (const [page, script] of [['panels.html', 'panels.js'], ['panel-bench.html', 'panel-bench.js']]) {
+  writeFileSync(
+    join(out, page),
+    `<!doctype html><html><head><meta charset="utf-8"><title>Agent Memory panels</title>
+<script>window.grafanaBootData = { settings: { featureToggles: {}, buildInfo: { version: '12.3.0' } }, user: { orgId: 1 }, navTree: [] };</script>
+</head><body style="margin:0"><div id="root"></div><script src="${script}"></script></body></html>`
+  );
+}
+console.log(`built ${join(out, 'index.html')}, panels.html, panel-bench.html`);
 
 // The Grafana stand-in that serves this page and answers its API calls through the real backend.
 execFileSync('go', ['build', '-o', join(out, 'grafana-standin'), './cmd/grafanastandin'], {

@@ -17,6 +17,22 @@ describe('dist/', () => {
     }
   });
 
+  it('has every dashboard and screenshot plugin.json names, dashboards with their stable uids', () => {
+    const json = JSON.parse(fs.readFileSync(path.join(DIST, 'plugin.json'), 'utf8'));
+    const dashboards = json.includes.filter((i: { type: string }) => i.type === 'dashboard');
+    expect(dashboards).toHaveLength(5);
+    for (const d of dashboards) {
+      const model = JSON.parse(fs.readFileSync(path.join(DIST, d.path), 'utf8'));
+      expect(model.uid).toBe(path.basename(d.path, '.json'));
+      expect(model.title).toBe(d.name);
+    }
+    expect(json.info.screenshots.length).toBeGreaterThanOrEqual(4);
+    for (const shot of json.info.screenshots) {
+      // PNG signature: the file is the picture, not the symlink's target path.
+      expect(fs.readFileSync(path.join(DIST, shot.path)).subarray(1, 4).toString('latin1')).toBe('PNG');
+    }
+  });
+
   it.each(['linux_amd64', 'linux_arm64'])('has the backend executable for %s, mode 0755', (target) => {
     const file = path.join(DIST, 'datasource', `gpx_agentmemory_${target}`);
     const stat = fs.statSync(file);

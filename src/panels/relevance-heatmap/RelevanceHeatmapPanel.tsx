@@ -17,7 +17,7 @@ import { Tooltip } from '../shared/Tooltip';
 import { useCrosshair } from '../shared/useCrosshair';
 import { useDragZoom } from '../shared/useDragZoom';
 import { bucketGrid, bucketLabel, shownBuckets, UnsuitableData, type BucketGrid } from './buckets';
-import { levelOf, palette } from './colors';
+import { cellLevels, palette } from './colors';
 import { hitCell, layoutCells, yLabels, type HeatmapViewport } from './layout';
 import { defaultRelevanceHeatmapOptions, type RelevanceHeatmapOptions } from './options';
 
@@ -75,6 +75,10 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
     [options.scheme, options.steps, theme.isDark]
   );
   const grid = 'grid' in result ? result.grid : undefined;
+  const levels = useMemo(
+    () => (grid ? cellLevels(grid.counts, grid.max, colors.length, options.scale) : new Int16Array(0)),
+    [grid, colors.length, options.scale]
+  );
   const shown = useMemo(
     () => (grid ? shownBuckets(grid, options.hideEmptyBuckets) : []),
     [grid, options.hideEmptyBuckets]
@@ -98,7 +102,7 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
       buffers.current.push(new RectBuffer());
     }
     buffers.current.length = colors.length;
-    layoutCells(grid, shown, vp, (count) => levelOf(count, grid.max, colors.length, options.scale), buffers.current);
+    layoutCells(grid, shown, vp, levels, buffers.current);
     ctx.save();
     ctx.translate(Y_AXIS_WIDTH, 0);
     fillRects(ctx, buffers.current, colors);

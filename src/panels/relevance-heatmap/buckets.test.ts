@@ -1,7 +1,7 @@
 import { FieldType, toDataFrame } from '@grafana/data';
 import { RectBuffer } from '../shared/rectBuffer';
 import { bucketGrid, bucketLabel, columnAt, shownBuckets, UnsuitableData } from './buckets';
-import { levelOf, palette } from './colors';
+import { cellLevels, levelOf, palette } from './colors';
 import { hitCell, layoutCells, yLabels } from './layout';
 
 const bucket = (le: string, values: Array<number | null>, times = values.map((_, i) => (i + 1) * 1000)) =>
@@ -122,7 +122,7 @@ describe('heatmap layout', () => {
   const vp = { from: 0, to: 4000, width: 400, height: 100 };
 
   it('draws one rectangle per non-empty cell, at its time, bottom bucket at the bottom', () => {
-    const out = layoutCells(grid, [0, 1], vp, (c) => (c > 0 ? 0 : -1), [new RectBuffer()]);
+    const out = layoutCells(grid, [0, 1], vp, cellLevels(grid.counts, grid.max, 1, 'linear'), [new RectBuffer()]);
     expect(out[0].count).toBe(5); // 4 columns of bucket 1, and +Inf's own count only in the last (8 - 4)
     expect(Array.from(out[0].data.slice(0, 4))).toEqual([0, 50, 100, 50]);
   });
@@ -136,12 +136,15 @@ describe('heatmap layout', () => {
         times
       ),
     ]);
-    const seen: number[] = [];
-    layoutCells(wide, [0], { from: 0, to: 100_000, width: 100, height: 10 }, (c) => (seen.push(c), 0), [
+    const vp10 = { from: 0, to: 100_000, width: 100, height: 10 };
+    const out = layoutCells(wide, [0], vp10, cellLevels(wide.counts, wide.max, 2, 'linear'), [
+      new RectBuffer(),
       new RectBuffer(),
     ]);
-    expect(seen).toHaveLength(100);
-    expect(Math.max(...seen)).toBe(99);
+    // 10,000 columns in 100 px: one rectangle per pixel, the one with 99 in the top level.
+    expect(out[0].count + out[1].count).toBe(100);
+    expect(out[1].count).toBe(1);
+    expect(out[1].data[0]).toBe(50);
   });
 
   it('finds the cell under the pointer with its share of the column', () => {

@@ -117,6 +117,9 @@ export function gridFromPrometheus(frames: DataFrame[], valuesAre: ValuesAre = '
   }
   const upper = [...byBound.keys()].sort((a, b) => a - b);
   const lower = upper.map((_, i) => (i === 0 ? Math.min(0, upper[0]) : upper[i - 1]));
+  if (timeSet.size === 0) {
+    throw new UnsuitableData('No data in the time range: every bucket value is empty.');
+  }
   const times = Float64Array.from([...timeSet].sort((a, b) => a - b));
   const step = stepOf(times);
   const starts = times.map((t) => t - step);

@@ -43,3 +43,12 @@ export function levelOf(count: number, max: number, steps: number, scale: ColorS
   }
   return Math.min(steps - 1, Math.max(0, Math.floor(t * steps - 1e-9)));
 }
+
+/** Every cell's palette level, once per data and colour options (the draw only reads it). */
+export function cellLevels(counts: Float64Array, max: number, steps: number, scale: ColorScale): Int16Array {
+  const levels = new Int16Array(counts.length);
+  for (let i = 0; i < counts.length; i++) {
+    levels[i] = levelOf(counts[i], max, steps, scale);
+  }
+  return levels;
+}

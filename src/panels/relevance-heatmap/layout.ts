@@ -14,15 +14,17 @@ export function rowHeight(shown: number[], vp: HeatmapViewport): number {
 }
 
 /**
- * Cell rectangles, one buffer per palette level. Columns are placed by their time range on the
- * dashboard's axis (a missing scrape leaves a hole, not a shift); columns narrower than a pixel
- * share it, showing the largest count of each bucket among them. Linear in columns × buckets.
+ * Cell rectangles, one buffer per palette level (`levels` holds each cell's level, -1 for none,
+ * computed once per data and colour options rather than per draw). Columns are placed by their
+ * time range on the dashboard's axis (a missing scrape leaves a hole, not a shift); columns
+ * narrower than a pixel share it, showing the highest level of each bucket among them (the
+ * largest count: the scale is monotonic). Linear in columns × buckets.
  */
 export function layoutCells(
   grid: BucketGrid,
   shown: number[],
   vp: HeatmapViewport,
-  level: (count: number) => number,
+  levels: Int16Array,
   out: RectBuffer[]
 ): RectBuffer[] {
   out.forEach((b) => b.clear());
@@ -33,20 +35,16 @@ export function layoutCells(
   const scale = vp.width / span;
   const h = rowHeight(shown, vp);
   const buckets = grid.upper.length;
-  const pending = new Float64Array(shown.length);
+  const pending = new Int16Array(shown.length).fill(-1);
   let pendingPx = -1;
-  const emit = (x: number, w: number, r: number, count: number) => {
-    const l = level(count);
-    if (l >= 0) {
-      out[l].push(x, vp.height - (r + 1) * h, w, h);
-    }
-  };
   const flush = () => {
     if (pendingPx >= 0) {
       for (let r = 0; r < shown.length; r++) {
-        emit(pendingPx, 1, r, pending[r]);
+        if (pending[r] >= 0) {
+          out[pending[r]].push(pendingPx, vp.height - (r + 1) * h, 1, h);
+        }
       }
-      pending.fill(0);
+      pending.fill(-1);
     }
     pendingPx = -1;
   };
@@ -60,7 +58,10 @@ export function layoutCells(
     if (x1 - x0 >= 1) {
       flush();
       for (let r = 0; r < shown.length; r++) {
-        emit(x0, x1 - x0, r, grid.counts[base + shown[r]]);
+        const l = levels[base + shown[r]];
+        if (l >= 0) {
+          out[l].push(x0, vp.height - (r + 1) * h, x1 - x0, h);
+        }
       }
       continue;
     }
@@ -70,9 +71,9 @@ export function layoutCells(
       pendingPx = px;
     }
     for (let r = 0; r < shown.length; r++) {
-      const v = grid.counts[base + shown[r]];
-      if (v > pending[r]) {
-        pending[r] = v;
+      const l = levels[base + shown[r]];
+      if (l > pending[r]) {
+        pending[r] = l;
       }
     }
   }

@@ -23,7 +23,7 @@ export class RectBuffer {
 }
 
 /**
- * Fills each buffer with its colour: one path of rect() calls and one fill() per colour, the
+ * Fills each buffer with its colour: one Path2D of rect() calls and one fill() per colour, the
  * cheapest way a 2D canvas draws many rectangles.
  */
 export function fillRects(ctx: CanvasRenderingContext2D, buffers: RectBuffer[], colors: string[]): void {
@@ -32,11 +32,11 @@ export function fillRects(ctx: CanvasRenderingContext2D, buffers: RectBuffer[], 
       return;
     }
     const d = buffer.data;
-    ctx.beginPath();
+    const path = new Path2D();
     for (let i = 0, end = buffer.count * 4; i < end; i += 4) {
-      ctx.rect(d[i], d[i + 1], d[i + 2], d[i + 3]);
+      path.rect(d[i], d[i + 1], d[i + 2], d[i + 3]);
     }
     ctx.fillStyle = colors[index];
-    ctx.fill();
+    ctx.fill(path);
   });
 }
