@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ALL_METRICS } from '../../telemetry/src/catalog';
 import { DATASOURCE_PLUGIN_ID } from '../constants';
 import { DATASOURCE_VARIABLE } from './common';
 import { BUNDLED, dashboardPath } from './index';
@@ -56,6 +57,16 @@ describe('bundled dashboards', () => {
     expect(JSON.parse(renderDashboard('ai-agent-ops', JSON.stringify(edited))).revision).toBe(revision + 1);
     expect(JSON.parse(renderDashboard('ai-agent-ops', text)).revision).toBe(revision);
     expect(JSON.parse(renderDashboard('ai-agent-ops')).revision).toBe(1);
+  });
+});
+
+describe('catalog coverage', () => {
+  it('shows every metric of the signal catalog on some bundled dashboard', () => {
+    const text = BUNDLED.map((d) => committed(d.uid)).join('\n');
+    const missing = ALL_METRICS.filter((m) => !new RegExp(`\\b${m.name}(_bucket|_sum|_count)?\\b`).test(text)).map(
+      (m) => m.name
+    );
+    expect(missing).toEqual([]);
   });
 });
 

@@ -65,6 +65,19 @@ export function counterShare<K extends CounterKey>(
   return `(${numerator} or ${whole} * 0) / ${whole}`;
 }
 
+/**
+ * A counter's rate by labels it shares with a gauge that every instance reports from the start,
+ * with 0 for label sets the counter has not seen yet (a breaker that never failed has no
+ * failure series until its first failure).
+ */
+export function counterRateOrZero<K extends CounterKey, G extends GaugeKey>(
+  key: K,
+  zeroFrom: G,
+  labels: Array<LabelOf<K> & LabelOf<G>>
+) {
+  return `${counterRate(key, {}, labels)} or ${gauge('sum', zeroFrom, {}, labels)} * 0`;
+}
+
 /** The q-quantile of a histogram from the rates of its buckets, by `le` and the given labels. */
 export function histogramQuantile<K extends HistogramKey>(
   q: number,

@@ -2,7 +2,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEGRADATION_LEVEL_VALUES } from '../../telemetry/src/catalog';
 import { DASHBOARD_UIDS, layout, logsAndTracesLink, metricsQuery, stateMappings, thresholds } from './common';
 import { statPanel, stateTimelinePanel, timeSeriesPanel } from './panels';
-import { counterShare, cpuBusy, gauge, histogramQuantile, re } from './promql';
+import { counterRateOrZero, counterShare, cpuBusy, gauge, histogramQuantile, re } from './promql';
 import { degradedServiceVariable } from './variables';
 
 export const DEGRADATION_STATES = [
@@ -65,6 +65,29 @@ export function systemHealth(): dashboard.DashboardBuilder {
     ],
     [
       timeSeriesPanel(
+        'Health check duration',
+        'Time the last health check of the memory stack took.',
+        's',
+        metricsQuery(gauge('max', 'healthCheckDuration'), 'health check')
+      ).min(0),
+      12,
+      7,
+    ],
+    [
+      timeSeriesPanel(
+        'Circuit breaker failures by service',
+        'Failures counted by each backend circuit breaker per second; 0 for breakers that have not failed.',
+        'reqps',
+        metricsQuery(
+          counterRateOrZero('circuitBreakerFailures', 'circuitBreakerState', ['service_name']),
+          '{{service_name}}'
+        )
+      ).min(0),
+      12,
+      7,
+    ],
+    [
+      timeSeriesPanel(
         'CPU busy',
         'Share of CPU time not idle on the host (node exporter).',
         'percentunit',
@@ -117,6 +140,16 @@ export function systemHealth(): dashboard.DashboardBuilder {
       )
         .min(0)
         .dataLinks([logsAndTracesLink('endpoint')]),
+      12,
+      7,
+    ],
+    [
+      timeSeriesPanel(
+        'HTTP requests in flight',
+        'HTTP requests being served at each scrape.',
+        'short',
+        metricsQuery(gauge('sum', 'httpConcurrentRequests'), 'in flight')
+      ).min(0),
       12,
       7,
     ],
