@@ -14,7 +14,9 @@ if (!existsSync(page) || process.argv.includes('--build')) {
 }
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) {
-  console.error(`Chromium is not at ${executablePath}: install Debian's chromium (bash scripts/stack.sh installs it) or set CHROMIUM_PATH.`);
+  console.error(
+    `Chromium is not at ${executablePath}: install Debian's chromium (bash scripts/stack.sh installs it) or set CHROMIUM_PATH.`
+  );
   process.exit(1);
 }
 const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
@@ -37,7 +39,11 @@ try {
       ([k, x, y, n]) => (k === 'timeline' ? window.benchTimeline(x, y, n) : window.benchHeatmap(x, y, n)),
       [kind, a, b, repeats]
     );
-    rows.push({ kind, shape: kind === 'timeline' ? `${a} services × ${b} changes` : `${a} buckets × ${b} columns`, ...r });
+    rows.push({
+      kind,
+      shape: kind === 'timeline' ? `${a} services × ${b} changes` : `${a} buckets × ${b} columns`,
+      ...r,
+    });
   }
   const fmt = (n, d = 2) => n.toFixed(d);
   console.log(`Chromium ${browser.version()}, canvas 1000×600, median of ${repeats} draws (after 2 warm-ups)\n`);
@@ -45,7 +51,7 @@ try {
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.kind} | ${r.shape} | ${r.points.toLocaleString('en')} | ${r.visibleCells.toLocaleString('en')} | ${fmt(r.prepareMs, 1)} | ${fmt(r.ours)} | ${fmt(r.baseline)} | ${fmt(r.ours / r.baseline)}× | ${fmt(r.hoverUs, 3)} |`
+      `| ${r.kind} | ${r.shape} | ${r.points.toLocaleString('en')} | ${r.visibleCells.toLocaleString('en')} | ${fmt(r.prepareMs, 1)} | ${fmt(r.ours)} | ${fmt(r.baseline)} | ${r.ours / r.baseline < 0.1 ? (r.ours / r.baseline).toPrecision(2) : fmt(r.ours / r.baseline)}× | ${fmt(r.hoverUs, 3)} |`
     );
   }
   for (const kind of ['timeline', 'heatmap']) {

@@ -36,7 +36,6 @@ interface VariableState {
   allValue?: string;
 }
 
-
 /** Resolves a reference the way Grafana's template service hands it to the data source's formatter. */
 function lookupOf(state: Record<string, VariableState>): Lookup {
   return (name, token) => {

@@ -113,7 +113,10 @@ test('breaker timeline: 1,000 services scroll at the minimum row height', async 
   await open(page, 'breaker-1000-services');
   await expect(page.getByTestId(testIds.breakerTimeline.plot)).toHaveAttribute('aria-label', /of 1000 services/);
   const scroller = page.getByTestId(testIds.breakerTimeline.scroller);
-  const { scrollHeight, clientHeight } = await scroller.evaluate((el) => ({ scrollHeight: el.scrollHeight, clientHeight: el.clientHeight }));
+  const { scrollHeight, clientHeight } = await scroller.evaluate((el) => ({
+    scrollHeight: el.scrollHeight,
+    clientHeight: el.clientHeight,
+  }));
   expect(scrollHeight).toBe(18 * 1000);
   expect(clientHeight).toBeLessThan(scrollHeight);
   await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));

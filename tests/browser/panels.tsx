@@ -56,7 +56,9 @@ function bundledPanel(type: string) {
 async function demoFrames(type: string): Promise<DataFrame[]> {
   const panel = bundledPanel(type);
   const queries = panel.targets.map((t) => ({
-    ...interpolateQuery(t, (name, token) => (name === 'datasource' ? { values: ['agentmemory'] } : name.startsWith('__') ? { raw: token } : { raw: '.*' })),
+    ...interpolateQuery(t, (name, token) =>
+      name === 'datasource' ? { values: ['agentmemory'] } : name.startsWith('__') ? { raw: token } : { raw: '.*' }
+    ),
     datasource: { type: 'memstack-agentmemory-datasource', uid: 'agentmemory' },
     intervalMs: 15_000,
     maxDataPoints: WIDTH,
@@ -106,13 +108,44 @@ const scenarios: Record<string, () => Promise<{ kind: 'breaker' | 'heatmap'; fra
   'breaker-1000-services': async () => ({
     kind: 'breaker',
     frames: Array.from({ length: 1000 }, (_, s) =>
-      series({ service_name: `svc-${String(s).padStart(4, '0')}` }, times.map((_, i) => ((i + s) % 97 < 5 ? 1 : (i + s) % 97 < 8 ? 2 : 0)))
+      series(
+        { service_name: `svc-${String(s).padStart(4, '0')}` },
+        times.map((_, i) => ((i + s) % 97 < 5 ? 1 : (i + s) % 97 < 8 ? 2 : 0))
+      )
     ),
   }),
-  'breaker-all-null': async () => ({ kind: 'breaker', frames: [series({ service_name: 'redis' }, times.map(() => null))] }),
+  'breaker-all-null': async () => ({
+    kind: 'breaker',
+    frames: [
+      series(
+        { service_name: 'redis' },
+        times.map(() => null)
+      ),
+    ],
+  }),
   'heatmap-empty': async () => ({ kind: 'heatmap', frames: [] }),
-  'heatmap-all-null': async () => ({ kind: 'heatmap', frames: [bucket('0.5', times.map(() => null)), bucket('+Inf', times.map(() => null))] }),
-  'heatmap-one-bucket': async () => ({ kind: 'heatmap', frames: [bucket('+Inf', times.map((_, i) => 1 + (i % 10)))] }),
+  'heatmap-all-null': async () => ({
+    kind: 'heatmap',
+    frames: [
+      bucket(
+        '0.5',
+        times.map(() => null)
+      ),
+      bucket(
+        '+Inf',
+        times.map(() => null)
+      ),
+    ],
+  }),
+  'heatmap-one-bucket': async () => ({
+    kind: 'heatmap',
+    frames: [
+      bucket(
+        '+Inf',
+        times.map((_, i) => 1 + (i % 10))
+      ),
+    ],
+  }),
 };
 
 function Panel({ kind, frames }: { kind: 'breaker' | 'heatmap'; frames: DataFrame[] }) {
@@ -157,7 +190,10 @@ async function main() {
     const data = await scenarios[scenario]();
     root.render(
       <ThemeContext.Provider value={theme}>
-        <div id="panel" style={{ width: WIDTH, height: HEIGHT, padding: 8, background: theme.colors.background.primary }}>
+        <div
+          id="panel"
+          style={{ width: WIDTH, height: HEIGHT, padding: 8, background: theme.colors.background.primary }}
+        >
           <Panel {...data} />
         </div>
       </ThemeContext.Provider>

@@ -81,8 +81,7 @@ function finish(
  * and a drop is a counter reset (the new value is the increase).
  */
 export function gridFromPrometheus(frames: DataFrame[], valuesAre: ValuesAre = 'increase'): BucketGrid {
-  const byBound = new Map<number, Map<number, number>>();
-  const timeSet = new Set<number>();
+  const inputs: Array<{ le: number; times: ArrayLike<number>; values: ArrayLike<number | null> }> = [];
   for (const frame of frames) {
     const time = frame.fields.find((f) => f.type === FieldType.time);
     if (!time) {
@@ -90,54 +89,77 @@ export function gridFromPrometheus(frames: DataFrame[], valuesAre: ValuesAre = '
     }
     for (const field of frame.fields) {
       const le = field.type === FieldType.number ? parseBound(field.labels?.le) : undefined;
-      if (le === undefined) {
-        continue;
-      }
-      let series = byBound.get(le);
-      if (!series) {
-        series = new Map();
-        byBound.set(le, series);
-      }
-      const values = valuesAre === 'counter' ? increases(field) : (field.values as Array<number | null>);
-      for (let i = 0; i < frame.length; i++) {
-        const v = values[i];
-        if (v === null || v === undefined || !Number.isFinite(v)) {
-          continue;
-        }
-        const t = Number(time.values[i]);
-        series.set(t, (series.get(t) ?? 0) + v);
-        timeSet.add(t);
+      if (le !== undefined) {
+        inputs.push({
+          le,
+          times: time.values as number[],
+          values: valuesAre === 'counter' ? increases(field) : field.values,
+        });
       }
     }
   }
-  if (byBound.size === 0) {
+  if (inputs.length === 0) {
     throw new UnsuitableData(
       'No histogram buckets: query a _bucket series summed by le, e.g. sum by (le) (increase(x_bucket[$__rate_interval])).'
     );
   }
-  const upper = [...byBound.keys()].sort((a, b) => a - b);
-  const lower = upper.map((_, i) => (i === 0 ? Math.min(0, upper[0]) : upper[i - 1]));
-  if (timeSet.size === 0) {
+  const times = columnTimes(inputs);
+  if (times.length === 0) {
     throw new UnsuitableData('No data in the time range: every bucket value is empty.');
   }
-  const times = Float64Array.from([...timeSet].sort((a, b) => a - b));
-  const step = stepOf(times);
-  const starts = times.map((t) => t - step);
+  const upper = [...new Set(inputs.map((x) => x.le))].sort((a, b) => a - b);
+  const lower = upper.map((_, i) => (i === 0 ? Math.min(0, upper[0]) : upper[i - 1]));
+  const bucketOf = new Map(upper.map((le, i) => [le, i]));
+  const columnOf = new Map<number, number>();
+  times.forEach((t, i) => columnOf.set(t, i));
   const buckets = upper.length;
+  // Cumulative values per column and bucket; NaN where a bucket has no sample at that time.
+  const cumulative = new Float64Array(times.length * buckets).fill(Number.NaN);
+  for (const input of inputs) {
+    const b = bucketOf.get(input.le)!;
+    for (let i = 0; i < input.times.length; i++) {
+      const v = input.values[i];
+      if (v === null || v === undefined || !Number.isFinite(v)) {
+        continue;
+      }
+      const at = columnOf.get(input.times[i])! * buckets + b;
+      cumulative[at] = Number.isNaN(cumulative[at]) ? v : cumulative[at] + v;
+    }
+  }
   const counts = new Float64Array(times.length * buckets);
-  const series = upper.map((le) => byBound.get(le)!);
   for (let c = 0; c < times.length; c++) {
     let below = 0;
     for (let b = 0; b < buckets; b++) {
-      const cumulative = series[b].get(times[c]);
-      if (cumulative === undefined) {
+      const value = cumulative[c * buckets + b];
+      if (Number.isNaN(value)) {
         continue;
       }
-      counts[c * buckets + b] = Math.max(0, cumulative - below);
-      below = Math.max(below, cumulative);
+      counts[c * buckets + b] = Math.max(0, value - below);
+      below = Math.max(below, value);
     }
   }
-  return finish(times, starts, lower, upper, counts);
+  const step = stepOf(times);
+  return finish(
+    times,
+    times.map((t) => t - step),
+    lower,
+    upper,
+    counts
+  );
+}
+
+/** The sorted times at which any bucket has a value. */
+function columnTimes(inputs: Array<{ times: ArrayLike<number>; values: ArrayLike<number | null> }>): Float64Array {
+  const all = new Set<number>();
+  for (const input of inputs) {
+    for (let i = 0; i < input.times.length; i++) {
+      const v = input.values[i];
+      if (v !== null && v !== undefined && Number.isFinite(v)) {
+        all.add(input.times[i]);
+      }
+    }
+  }
+  return Float64Array.from(all).sort();
 }
 
 /** A raw counter's increase per sample; a drop is a reset, after which the value is the increase. */

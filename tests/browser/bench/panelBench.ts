@@ -3,7 +3,8 @@
  * For each size it builds synthetic data, then times on one canvas:
  *  - our draw: the panel's layout (pixel collapsing, visible rows only) and its fills;
  *  - the baseline: one rect() per visible cell into one Path2D per colour, one fill() per colour;
- *  - hover: one hit test (the panel's tooltip lookup).
+ *  - hover: one hit test (the panel's tooltip lookup);
+ *  - prepare (reported apart): frames to rows or to the bucket grid, once per data change.
  * Each draw ends with getImageData so that Chromium rasterises before the clock stops.
  */
 import { createTheme, FieldType, toDataFrame } from '@grafana/data';
@@ -50,13 +51,17 @@ export function benchTimeline(services: number, changes: number, repeats: number
       fields: [
         { name: 'Time', type: FieldType.time, values: times },
         // Every sample a change: cells = runs = input points.
-        { name: 'Value', type: FieldType.number, values: times.map((_, i) => (i + s) % 3), labels: { service_name: `s${s}` } },
+        {
+          name: 'Value',
+          type: FieldType.number,
+          values: times.map((_, i) => (i + s) % 3),
+          labels: { service_name: `s${s}` },
+        },
       ],
     })
   );
-  const t0 = performance.now();
-  const model = timelineModel(frames, theme, from, to);
-  const prepareMs = performance.now() - t0;
+  let model = timelineModel(frames, theme, from, to);
+  const prepareMs = time(() => (model = timelineModel(frames, theme, from, to)), 3);
   const colors = model.states.map((s) => s.color);
   const vp: Viewport = { from, to, width: WIDTH, height: HEIGHT, rowHeight: 18, scrollRows: 0, gap: 2 };
   const ctx = canvas();
@@ -77,7 +82,12 @@ export function benchTimeline(services: number, changes: number, repeats: number
     for (let r = first; r < last; r++) {
       const row = model.rows[r];
       for (let i = 0; i < row.length; i++) {
-        paths[row.states[i]].rect((row.starts[i] - from) * scale, r * 18 + 1, (row.ends[i] - row.starts[i]) * scale, 16);
+        paths[row.states[i]].rect(
+          (row.starts[i] - from) * scale,
+          r * 18 + 1,
+          (row.ends[i] - row.starts[i]) * scale,
+          16
+        );
       }
     }
     paths.forEach((path, state) => {
@@ -112,9 +122,8 @@ export function benchHeatmap(buckets: number, columns: number, repeats: number) 
       ],
     })
   );
-  const t0 = performance.now();
-  const grid = bucketGrid(frames);
-  const prepareMs = performance.now() - t0;
+  let grid = bucketGrid(frames);
+  const prepareMs = time(() => (grid = bucketGrid(frames)), 3);
   const colors = palette('Oranges', 64, true);
   const shown = grid.upper.map((_, i) => i);
   const vp = { from: 0, to: columns * step, width: WIDTH, height: HEIGHT };
@@ -155,7 +164,14 @@ export function benchHeatmap(buckets: number, columns: number, repeats: number) 
     hitCell(grid, shown, vp, (i * 7919) % WIDTH, (i * 104729) % HEIGHT);
   }
   const hoverUs = ((performance.now() - h0) / hovers) * 1000;
-  return { points: buckets * columns, visibleCells: buckets * columns, prepareMs: prepareMs + colourMs, ours, baseline, hoverUs };
+  return {
+    points: buckets * columns,
+    visibleCells: buckets * columns,
+    prepareMs: prepareMs + colourMs,
+    ours,
+    baseline,
+    hoverUs,
+  };
 }
 
 Object.assign(window, { benchTimeline, benchHeatmap, benchReady: true });
