@@ -55,7 +55,7 @@ suite "integration: real servers, demo signals and build output (jest)" env NODE
 suite "conformance: backend under grafana-plugin-sdk-go (go test)" \
   env AGENTMEMORY_PLUGIN_BIN="$REPO_DIR/dist/datasource/gpx_agentmemory_linux_amd64" \
   bash -c 'cd tests/conformance && go test -count=1 -v -timeout 20m ./... 2>&1 | grep -vE "^\s+(Debian packages|Elasticsearch [0-9.]+: cached|Jaeger v[0-9.]+: cached|Neo4j [0-9.]+ harness: cached)" ; exit ${PIPESTATUS[0]}'
-suite "browser: data source editors in Chromium through the real backend (@playwright/test)" \
+suite "browser: editors, both panels and every dashboard target in Chromium through the real backend (@playwright/test)" \
   bash -c 'node tests/browser/build.mjs && npx playwright test -c tests/browser/playwright.config.ts'
 suite "stack: down and up twice, nothing left behind" bash scripts/stack-cycle-test.sh
 suite "e2e: Grafana with the plugin (@grafana/plugin-e2e)" bash scripts/e2e-grafana.sh
