@@ -266,6 +266,7 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
           x={cursor.x}
           y={cursor.y}
           panelWidth={width}
+          panelHeight={height}
           title={tooltip.title}
           rows={tooltip.rows}
           testId={testIds.breakerTimeline.tooltip}

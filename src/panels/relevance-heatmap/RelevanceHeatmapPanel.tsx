@@ -122,7 +122,7 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
     ctx.textBaseline = 'middle';
     const labels = yLabels(grid, shown, vp, 14).map((l) => {
       const text = l.value === Number.POSITIVE_INFINITY ? '+Inf' : formatBound(l.value);
-      ctx.fillText(text, Y_AXIS_WIDTH - 6, Math.min(plotHeight - 6, Math.max(6, l.y)));
+      ctx.fillText(text, Y_AXIS_WIDTH - 6, Math.min(plotHeight - 7, Math.max(7, l.y)));
       return text;
     });
     setYAxisLabels(labels);
@@ -255,6 +255,7 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
           x={hover.x}
           y={hover.y}
           panelWidth={width}
+          panelHeight={height}
           title={dateTimeFormat(cell.time, { timeZone })}
           testId={testIds.relevanceHeatmap.tooltip}
           rows={[

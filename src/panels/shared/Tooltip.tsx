@@ -14,6 +14,7 @@ export function Tooltip({
   x,
   y,
   panelWidth,
+  panelHeight,
   title,
   rows,
   testId,
@@ -21,6 +22,7 @@ export function Tooltip({
   x: number;
   y: number;
   panelWidth: number;
+  panelHeight: number;
   title: string;
   rows: TooltipRow[];
   testId: string;
@@ -28,8 +30,11 @@ export function Tooltip({
   const s = useStyles2(getStyles);
   const width = 260;
   const left = x + 16 + width > panelWidth ? Math.max(0, x - 16 - width) : x + 16;
+  // Above the pointer when it would run past the bottom of the panel (an estimate of its height).
+  const height = 24 + 18 * (rows.length + 1);
+  const top = y + 8 + height > panelHeight ? Math.max(0, y - 8 - height) : y + 8;
   return (
-    <div className={s.tooltip} style={{ left, top: y + 8, width }} data-testid={testId} role="tooltip">
+    <div className={s.tooltip} style={{ left, top, width }} data-testid={testId} role="tooltip">
       <div className={s.title}>{title}</div>
       {rows.map((row) => (
         <div key={row.label} className={s.row}>

@@ -28,13 +28,18 @@ export function drawTimeAxis(
   ctx.textBaseline = 'top';
   ctx.beginPath();
   const labels: string[] = [];
+  const right = left + scale.width;
   for (const t of ticks.times) {
     const x = left + timeToX(scale, t);
+    const label = dateTimeFormat(t, { format: ticks.format, timeZone });
+    const half = ctx.measureText(label).width / 2;
     ctx.moveTo(Math.round(x) + 0.5, y);
     ctx.lineTo(Math.round(x) + 0.5, y + 4);
-    const label = dateTimeFormat(t, { format: ticks.format, timeZone });
-    ctx.fillText(label, x, y + 5);
-    labels.push(label);
+    // A label that would be cut at either end of the plot is left out; its tick stays.
+    if (x - half >= left - 4 && x + half <= right + 4) {
+      ctx.fillText(label, x, y + 5);
+      labels.push(label);
+    }
   }
   ctx.stroke();
   return labels;
