@@ -4,9 +4,9 @@ import { dateTimeFormat, type GrafanaTheme2, type PanelProps } from '@grafana/da
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { prepareCanvas } from '../shared/canvas';
-import { drawTimeAxis } from '../shared/drawAxis';
 import { RectBuffer } from '../shared/rectBuffer';
 import { formatDuration, timeToX, xToTime } from '../shared/timeAxis';
+import { TimeAxis } from '../shared/TimeAxis';
 import { Tooltip } from '../shared/Tooltip';
 import { useCrosshair } from '../shared/useCrosshair';
 import { useDragZoom } from '../shared/useDragZoom';
@@ -41,7 +41,6 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
   const s = useStyles2(getStyles);
   const canvas = useRef<HTMLCanvasElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
-  const axis = useRef<HTMLCanvasElement>(null);
   const buffers = useRef<RectBuffer[]>([]);
   const [hidden, setHidden] = useState<Record<string, boolean>>({});
   const [scrollTop, setScrollTop] = useState(0);
@@ -134,15 +133,6 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
     zoom.selection,
     theme,
   ]);
-
-  const [axisLabels, setAxisLabels] = useState<string[]>([]);
-  useEffect(() => {
-    const ctx = prepareCanvas(axis.current, width, AXIS_HEIGHT);
-    if (ctx) {
-      const style = { font, text: theme.colors.text.secondary, grid: theme.colors.border.medium };
-      setAxisLabels(drawTimeAxis(ctx, { from, to, width: plotWidth }, labelWidth, 0, timeZone, style));
-    }
-  }, [width, from, to, plotWidth, labelWidth, timeZone, theme, font]);
 
   const pointAt = (clientX: number, clientY: number, target: HTMLElement) => {
     const box = target.getBoundingClientRect();
@@ -237,11 +227,15 @@ export function BreakerTimelinePanel(props: PanelProps<BreakerTimelineOptions>) 
           />
         </div>
       </div>
-      <canvas
-        ref={axis}
-        style={{ width, height: AXIS_HEIGHT }}
-        data-testid={testIds.breakerTimeline.axis}
-        data-labels={axisLabels.join('|')}
+      <TimeAxis
+        width={width}
+        height={AXIS_HEIGHT}
+        left={labelWidth}
+        plotWidth={plotWidth}
+        from={from}
+        to={to}
+        timeZone={timeZone}
+        testId={testIds.breakerTimeline.axis}
       />
       {options.showLegend && (
         <div className={s.legend} data-testid={testIds.breakerTimeline.legend}>

@@ -10,9 +10,9 @@ import {
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { prepareCanvas } from '../shared/canvas';
-import { drawTimeAxis } from '../shared/drawAxis';
 import { fillRects, RectBuffer } from '../shared/rectBuffer';
 import { timeToX, xToTime } from '../shared/timeAxis';
+import { TimeAxis } from '../shared/TimeAxis';
 import { Tooltip } from '../shared/Tooltip';
 import { useCrosshair } from '../shared/useCrosshair';
 import { useDragZoom } from '../shared/useDragZoom';
@@ -43,7 +43,6 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
   const theme = useTheme2();
   const s = useStyles2(getStyles);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const axis = useRef<HTMLCanvasElement>(null);
   const buffers = useRef<RectBuffer[]>([]);
   const [hover, setHover] = useState<Hover | undefined>(undefined);
   const { sharedTime, publish } = useCrosshair(eventBus);
@@ -91,7 +90,6 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
   const zoom = useDragZoom((x0, x1) => onChangeTimeRange({ from: xToTime(scale, x0), to: xToTime(scale, x1) }));
   const crosshairTime = hover ? xToTime(scale, hover.plotX) : sharedTime;
   const [yAxisLabels, setYAxisLabels] = useState<string[]>([]);
-  const [xAxisLabels, setXAxisLabels] = useState<string[]>([]);
 
   useEffect(() => {
     const ctx = prepareCanvas(canvas.current, width, plotHeight);
@@ -143,14 +141,6 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
     font,
     formatBound,
   ]);
-
-  useEffect(() => {
-    const ctx = prepareCanvas(axis.current, width, AXIS_HEIGHT);
-    if (ctx) {
-      const style = { font, text: theme.colors.text.secondary, grid: theme.colors.border.medium };
-      setXAxisLabels(drawTimeAxis(ctx, { from, to, width: plotWidth }, Y_AXIS_WIDTH, 0, timeZone, style));
-    }
-  }, [width, from, to, plotWidth, timeZone, theme, font]);
 
   if ('error' in result || !grid || shown.length === 0) {
     const message =
@@ -231,11 +221,15 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
         }}
         onBlur={() => setHover(undefined)}
       />
-      <canvas
-        ref={axis}
-        style={{ width, height: AXIS_HEIGHT }}
-        data-testid={testIds.relevanceHeatmap.axis}
-        data-labels={xAxisLabels.join('|')}
+      <TimeAxis
+        width={width}
+        height={AXIS_HEIGHT}
+        left={Y_AXIS_WIDTH}
+        plotWidth={plotWidth}
+        from={from}
+        to={to}
+        timeZone={timeZone}
+        testId={testIds.relevanceHeatmap.axis}
       />
       {options.showLegend && (
         <div className={s.legend} data-testid={testIds.relevanceHeatmap.legend}>

@@ -48,13 +48,10 @@ function stepOf(times: Float64Array): number {
   return Number.isFinite(step) ? step : 0;
 }
 
-function finish(
-  times: Float64Array,
-  starts: Float64Array,
-  lower: number[],
-  upper: number[],
-  counts: Float64Array
-): BucketGrid {
+/** Totals and maximum of a grid; each column covers the step (the smallest spacing) before its time. */
+function finish(times: Float64Array, lower: number[], upper: number[], counts: Float64Array): BucketGrid {
+  const step = stepOf(times);
+  const starts = times.map((t) => t - step);
   const buckets = upper.length;
   const columnTotals = new Float64Array(times.length);
   const bucketTotals = new Float64Array(buckets);
@@ -138,14 +135,7 @@ export function gridFromPrometheus(frames: DataFrame[], valuesAre: ValuesAre = '
       below = Math.max(below, value);
     }
   }
-  const step = stepOf(times);
-  return finish(
-    times,
-    times.map((t) => t - step),
-    lower,
-    upper,
-    counts
-  );
+  return finish(times, lower, upper, counts);
 }
 
 /** The sorted times at which any bucket has a value. */
@@ -196,7 +186,6 @@ export function gridFromHeatmapRows(frame: DataFrame, allFrames: DataFrame[] = [
   const upper = ordered.map((x, i) => (numbered ? x.bound! : i + 1));
   const lower = upper.map((_, i) => (i === 0 ? (numbered ? Math.min(0, upper[0]) : 0) : upper[i - 1]));
   const times = Float64Array.from(time.values as number[]);
-  const step = stepOf(times);
   const counts = new Float64Array(times.length * upper.length);
   ordered.forEach((x, b) => {
     for (let c = 0; c < times.length; c++) {
@@ -204,13 +193,7 @@ export function gridFromHeatmapRows(frame: DataFrame, allFrames: DataFrame[] = [
       counts[c * upper.length + b] = typeof v === 'number' && v > 0 ? v : 0;
     }
   });
-  return finish(
-    times,
-    times.map((t) => t - step),
-    lower,
-    upper,
-    counts
-  );
+  return finish(times, lower, upper, counts);
 }
 
 /** Grafana's `heatmap-cells`: one row per cell with xMax (or x), yMin, yMax and count. */
@@ -238,14 +221,7 @@ export function gridFromHeatmapCells(frame: DataFrame): BucketGrid {
     const v = Number(count.values[i]);
     counts[c * lowers.length + b] += Number.isFinite(v) && v > 0 ? v : 0;
   }
-  const step = stepOf(times);
-  return finish(
-    times,
-    times.map((t) => t - step),
-    lowers,
-    uppers,
-    counts
-  );
+  return finish(times, lowers, uppers, counts);
 }
 
 /** Reads whichever shape the data has: heatmap-cells, heatmap-rows, or Prometheus buckets. */
