@@ -1,7 +1,11 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { AgentMemoryQuery, DASHBOARD_UIDS, layout } from './common';
 import { logsPanel, tablePanel, timeSeriesPanel } from './panels';
 import { eventAgentTypeVariable, eventOperationVariable, traceServiceVariable } from './variables';
+
+/** Jaeger cannot search by duration order; the panel sorts this many of the newest traces. */
+const RECENT_TRACES = 200;
 
 const eventFilters = { operation: ['$operation'], agent_type: ['$agent_type'] };
 
@@ -47,11 +51,11 @@ export function logsTraces(): dashboard.DashboardBuilder {
     ],
     [
       tablePanel(
-        'Slowest traces',
-        'The slowest traces of the selected service in the time range (Jaeger); click a trace id to open it.',
+        'Slowest recent traces',
+        `The most recent ${RECENT_TRACES} traces of the selected service (Jaeger's search returns the newest first), slowest first; click a trace id to open it.`,
         'none',
-        new AgentMemoryQuery({ queryType: 'traces', service: '$service', limit: 20 })
-      ),
+        new AgentMemoryQuery({ queryType: 'traces', service: '$service', limit: RECENT_TRACES })
+      ).sortBy([new common.TableSortByFieldStateBuilder().displayName('duration').desc(true)]),
       12,
       9,
     ],
