@@ -5,7 +5,7 @@ import { useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { prepareCanvas } from '../shared/canvas';
 import { RectBuffer } from '../shared/rectBuffer';
-import { formatDuration, timeToX, xToTime } from '../shared/timeAxis';
+import { formatDuration, timeToX, xToTime } from '../shared/timeScale';
 import { TimeAxis } from '../shared/TimeAxis';
 import { Tooltip } from '../shared/Tooltip';
 import { useCrosshair } from '../shared/useCrosshair';

@@ -11,7 +11,7 @@ import { useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { prepareCanvas } from '../shared/canvas';
 import { fillRects, RectBuffer } from '../shared/rectBuffer';
-import { timeToX, xToTime } from '../shared/timeAxis';
+import { timeToX, xToTime } from '../shared/timeScale';
 import { TimeAxis } from '../shared/TimeAxis';
 import { Tooltip } from '../shared/Tooltip';
 import { useCrosshair } from '../shared/useCrosshair';

@@ -1,6 +1,6 @@
 import { dateTimeFormat } from '@grafana/data';
 import type { TimeZone } from '@grafana/schema';
-import { timeTicks, timeToX, type TimeScale } from './timeAxis';
+import { timeTicks, timeToX, type TimeScale } from './timeScale';
 
 export interface AxisStyle {
   font: string;
