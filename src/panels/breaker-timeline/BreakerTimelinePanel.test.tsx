@@ -1,5 +1,5 @@
 import React from 'react';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { DataHoverEvent, FieldType, toDataFrame } from '@grafana/data';
 import { testIds } from '../../components/testIds';
 import { panelProps } from '../panelProps.testutil';
@@ -63,6 +63,27 @@ describe('BreakerTimelinePanel', () => {
     expect(screen.queryByTestId(testIds.breakerTimeline.tooltip)).toBeNull();
   });
 
+  it('moves from a gap to the run after it or before it with the arrow keys', () => {
+    // Samples every 10 s; 30–70 s is a gap; the keyboard cursor starts mid-range, at 50 s.
+    const gappy = toDataFrame({
+      fields: [
+        { name: 'Time', type: FieldType.time, values: [0, 10, 20, 70, 80, 90], config: { interval: 10_000 } },
+        { name: 'Value', type: FieldType.number, values: [0, 0, 0, 1, 1, 1], labels: { service_name: 'pg' } },
+      ],
+    });
+    gappy.fields[0].values = gappy.fields[0].values.map((t: number) => t * 1000);
+    for (const [key, state] of [
+      ['ArrowRight', 'Stateopen'],
+      ['ArrowLeft', 'Stateclosed'],
+    ]) {
+      const { unmount } = render(<BreakerTimelinePanel {...panelProps([gappy], defaultBreakerTimelineOptions)} />);
+      const plot = screen.getByTestId(testIds.breakerTimeline.plot);
+      fireEvent.keyDown(plot, { key });
+      expect(screen.getByTestId(testIds.breakerTimeline.tooltip)).toHaveTextContent(state);
+      unmount();
+    }
+  });
+
   it('zooms the dashboard time range on drag, not on click', () => {
     const props = panelProps(frames, defaultBreakerTimelineOptions);
     render(<BreakerTimelinePanel {...props} />);
@@ -87,6 +108,23 @@ describe('BreakerTimelinePanel', () => {
     expect(seen.length).toBe(1);
     expect(seen[0]).toBeGreaterThan(0);
     expect(seen[0]).toBeLessThanOrEqual(100_000);
+  });
+
+  it("draws another panel's hovered time as a crosshair on its overlay, without redrawing the data", () => {
+    const props = panelProps(frames, defaultBreakerTimelineOptions);
+    render(<BreakerTimelinePanel {...props} />);
+    const overlay = screen.getByTestId(testIds.breakerTimeline.plot) as HTMLCanvasElement;
+    const data = overlay.previousElementSibling as HTMLCanvasElement;
+    const dataCtx = data.getContext('2d') as unknown as { __clearDrawCalls(): void; __getDrawCalls(): unknown[] };
+    dataCtx.__clearDrawCalls();
+    act(() => {
+      props.eventBus.publish(new DataHoverEvent({ point: { time: 50_000 } }));
+    });
+    const calls = (
+      overlay.getContext('2d') as unknown as { __getDrawCalls(): Array<{ type: string; props: { width: number } }> }
+    ).__getDrawCalls();
+    expect(calls.some((c) => c.type === 'fillRect' && c.props.width === 1)).toBe(true);
+    expect(dataCtx.__getDrawCalls()).toEqual([]);
   });
 
   it('scrolls when 1,000 services do not fit at the minimum row height', () => {

@@ -5,14 +5,11 @@ import type { Row } from './timeline';
 export interface TimelineStyle {
   font: string;
   text: string;
-  hoverRow: string;
-  crosshair: string;
-  selection: string;
 }
 
 /**
- * Draws the visible rows: names in the label column, runs in the plot (one fill per state),
- * the hovered row's highlight, the shared crosshair and a zoom selection. Gaps stay empty.
+ * Draws the visible rows: names in the label column, runs in the plot (one fill per state).
+ * Gaps stay empty. What follows the pointer is drawn on the overlay (shared/overlay.ts).
  */
 export function drawTimeline(
   ctx: CanvasRenderingContext2D,
@@ -21,14 +18,9 @@ export function drawTimeline(
   labelWidth: number,
   buffers: RectBuffer[],
   colors: string[],
-  style: TimelineStyle,
-  overlay: { hoverRow?: number; crosshairX?: number; selection?: { x0: number; x1: number } }
+  style: TimelineStyle
 ): void {
   const { first, last } = visibleRows(rows.length, vp);
-  if (overlay.hoverRow !== undefined && overlay.hoverRow >= first && overlay.hoverRow < last) {
-    ctx.fillStyle = style.hoverRow;
-    ctx.fillRect(0, rowTop(overlay.hoverRow, vp), labelWidth + vp.width, vp.rowHeight);
-  }
   ctx.font = style.font;
   ctx.fillStyle = style.text;
   ctx.textAlign = 'right';
@@ -39,14 +31,6 @@ export function drawTimeline(
   ctx.save();
   ctx.translate(labelWidth, 0);
   fillRects(ctx, buffers, colors);
-  if (overlay.crosshairX !== undefined) {
-    ctx.fillStyle = style.crosshair;
-    ctx.fillRect(Math.round(overlay.crosshairX), 0, 1, vp.height);
-  }
-  if (overlay.selection) {
-    ctx.fillStyle = style.selection;
-    ctx.fillRect(overlay.selection.x0, 0, overlay.selection.x1 - overlay.selection.x0, vp.height);
-  }
   ctx.restore();
 }
 

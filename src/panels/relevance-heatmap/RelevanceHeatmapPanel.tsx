@@ -13,6 +13,7 @@ import { prepareCanvas } from '../shared/canvas';
 import { fillRects, RectBuffer } from '../shared/rectBuffer';
 import { timeToX, xToTime } from '../shared/timeScale';
 import { TimeAxis } from '../shared/TimeAxis';
+import { overlayStyle, useOverlay } from '../shared/overlay';
 import { Tooltip } from '../shared/Tooltip';
 import { useCrosshair } from '../shared/useCrosshair';
 import { useDragZoom } from '../shared/useDragZoom';
@@ -43,6 +44,7 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
   const theme = useTheme2();
   const s = useStyles2(getStyles);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const overlay = useRef<HTMLCanvasElement>(null);
   const buffers = useRef<RectBuffer[]>([]);
   const [hover, setHover] = useState<Hover | undefined>(undefined);
   const { sharedTime, publish } = useCrosshair(eventBus);
@@ -89,8 +91,20 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
   const font = `${theme.typography.bodySmall.fontSize} ${theme.typography.fontFamily}`;
   const zoom = useDragZoom((x0, x1) => onChangeTimeRange({ from: xToTime(scale, x0), to: xToTime(scale, x1) }));
   const crosshairTime = hover ? xToTime(scale, hover.plotX) : sharedTime;
-  const [yAxisLabels, setYAxisLabels] = useState<string[]>([]);
+  // The y axis: bucket boundaries in the field's unit, never overlapping.
+  const yAxis = useMemo(
+    () =>
+      grid
+        ? yLabels(grid, shown, vp, 14).map((l) => ({
+            y: Math.min(plotHeight - 7, Math.max(7, l.y)),
+            text: l.value === Number.POSITIVE_INFINITY ? '+Inf' : formatBound(l.value),
+          }))
+        : [],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [grid, shown, plotHeight, formatBound]
+  );
 
+  // The data canvas redraws when the data, the size or the colours change, never on hover.
   useEffect(() => {
     const ctx = prepareCanvas(canvas.current, width, plotHeight);
     if (!ctx || !grid) {
@@ -104,43 +118,22 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
     ctx.save();
     ctx.translate(Y_AXIS_WIDTH, 0);
     fillRects(ctx, buffers.current, colors);
-    if (crosshairTime !== undefined && crosshairTime >= from && crosshairTime <= to) {
-      ctx.fillStyle = theme.colors.text.secondary;
-      ctx.fillRect(Math.round(timeToX(scale, crosshairTime)), 0, 1, plotHeight);
-    }
-    if (zoom.selection) {
-      ctx.fillStyle = theme.isDark ? 'rgba(120, 160, 255, 0.2)' : 'rgba(30, 90, 220, 0.15)';
-      ctx.fillRect(zoom.selection.x0, 0, zoom.selection.x1 - zoom.selection.x0, plotHeight);
-    }
     ctx.restore();
-    // The y axis: bucket boundaries, never overlapping.
     ctx.font = font;
     ctx.fillStyle = theme.colors.text.secondary;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    const labels = yLabels(grid, shown, vp, 14).map((l) => {
-      const text = l.value === Number.POSITIVE_INFINITY ? '+Inf' : formatBound(l.value);
-      ctx.fillText(text, Y_AXIS_WIDTH - 6, Math.min(plotHeight - 7, Math.max(7, l.y)));
-      return text;
-    });
-    setYAxisLabels(labels);
+    yAxis.forEach((label) => ctx.fillText(label.text, Y_AXIS_WIDTH - 6, label.y));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [
-    grid,
-    shown,
-    width,
-    plotWidth,
-    plotHeight,
-    from,
-    to,
-    colors,
-    options.scale,
-    crosshairTime,
-    zoom.selection,
-    theme,
-    font,
-    formatBound,
-  ]);
+  }, [grid, shown, levels, width, plotWidth, plotHeight, from, to, colors, theme, font, yAxis]);
+  useOverlay(overlay, width, plotHeight, theme, {
+    left: Y_AXIS_WIDTH,
+    crosshairX:
+      crosshairTime !== undefined && crosshairTime >= from && crosshairTime <= to
+        ? timeToX(scale, crosshairTime)
+        : undefined,
+    selection: zoom.selection,
+  });
 
   if ('error' in result || !grid || shown.length === 0) {
     const message =
@@ -178,49 +171,52 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
 
   return (
     <div data-testid={testIds.relevanceHeatmap.container} className={s.wrapper} style={{ width, height }}>
-      <canvas
-        ref={canvas}
-        className={s.canvas}
-        style={{ width, height: plotHeight }}
-        tabIndex={0}
-        role="img"
-        aria-label="Heatmap of observations per bucket over time; arrow keys move between cells"
-        data-testid={testIds.relevanceHeatmap.plot}
-        data-y-labels={yAxisLabels.join('|')}
-        onMouseMove={(e) => {
-          const p = pointer(e, e.clientX, e.clientY);
-          zoom.move(Math.max(0, Math.min(plotWidth, p.plotX)));
-          if (p.plotX < 0) {
+      <div className={s.layers} style={{ width, height: plotHeight }}>
+        <canvas ref={canvas} style={{ width, height: plotHeight, display: 'block' }} />
+        <canvas
+          ref={overlay}
+          className={s.overlay}
+          style={{ width, height: plotHeight }}
+          tabIndex={0}
+          role="img"
+          aria-label="Heatmap of observations per bucket over time; arrow keys move between cells"
+          data-testid={testIds.relevanceHeatmap.plot}
+          data-y-labels={yAxis.map((l) => l.text).join('|')}
+          onMouseMove={(e) => {
+            const p = pointer(e, e.clientX, e.clientY);
+            zoom.move(Math.max(0, Math.min(plotWidth, p.plotX)));
+            if (p.plotX < 0) {
+              setHover(undefined);
+              return;
+            }
+            setHover(p);
+            publish.hover(xToTime(scale, p.plotX));
+          }}
+          onMouseLeave={() => {
             setHover(undefined);
-            return;
-          }
-          setHover(p);
-          publish.hover(xToTime(scale, p.plotX));
-        }}
-        onMouseLeave={() => {
-          setHover(undefined);
-          zoom.cancel();
-          publish.clear();
-        }}
-        onMouseDown={(e) => zoom.down(Math.max(0, pointer(e, e.clientX, e.clientY).plotX))}
-        onMouseUp={(e) => zoom.up(Math.max(0, Math.min(plotWidth, pointer(e, e.clientX, e.clientY).plotX)))}
-        onKeyDown={(e) => {
-          const moves: Record<string, [number, number]> = {
-            ArrowLeft: [-1, 0],
-            ArrowRight: [1, 0],
-            ArrowUp: [0, -1],
-            ArrowDown: [0, 1],
-          };
-          if (moves[e.key]) {
-            e.preventDefault();
-            moveKeyboard(...moves[e.key]);
-          } else if (e.key === 'Escape') {
-            setHover(undefined);
+            zoom.cancel();
             publish.clear();
-          }
-        }}
-        onBlur={() => setHover(undefined)}
-      />
+          }}
+          onMouseDown={(e) => zoom.down(Math.max(0, pointer(e, e.clientX, e.clientY).plotX))}
+          onMouseUp={(e) => zoom.up(Math.max(0, Math.min(plotWidth, pointer(e, e.clientX, e.clientY).plotX)))}
+          onKeyDown={(e) => {
+            const moves: Record<string, [number, number]> = {
+              ArrowLeft: [-1, 0],
+              ArrowRight: [1, 0],
+              ArrowUp: [0, -1],
+              ArrowDown: [0, 1],
+            };
+            if (moves[e.key]) {
+              e.preventDefault();
+              moveKeyboard(...moves[e.key]);
+            } else if (e.key === 'Escape') {
+              setHover(undefined);
+              publish.clear();
+            }
+          }}
+          onBlur={() => setHover(undefined)}
+        />
+      </div>
       <TimeAxis
         width={width}
         height={AXIS_HEIGHT}
@@ -265,11 +261,8 @@ export function RelevanceHeatmapPanel(props: PanelProps<RelevanceHeatmapOptions>
 
 const getStyles = (theme: GrafanaTheme2) => ({
   wrapper: css({ position: 'relative', display: 'flex', flexDirection: 'column' }),
-  canvas: css({
-    display: 'block',
-    outline: 'none',
-    '&:focus-visible': { boxShadow: `inset 0 0 0 1px ${theme.colors.primary.border}` },
-  }),
+  layers: css({ position: 'relative' }),
+  overlay: overlayStyle(theme),
   legend: css({
     height: LEGEND_HEIGHT,
     display: 'flex',
