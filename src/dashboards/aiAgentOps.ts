@@ -1,9 +1,8 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { BREAKER_STATE_VALUES } from '../../telemetry/src/catalog';
 import { defaultBreakerTimelineOptions } from '../panels/breaker-timeline/options';
 import { defaultRelevanceHeatmapOptions } from '../panels/relevance-heatmap/options';
-import { DASHBOARD_UIDS, layout, logsAndTracesLink, metricsQuery, stateMappings, thresholds } from './common';
+import { layout, logsAndTracesLink, metricsQuery, stateMappings, thresholds, type DashboardContent } from './common';
 import { breakerTimelinePanel, relevanceHeatmapPanel, statPanel, timeSeriesPanel } from './panels';
 import { counterRate, counterShare, eq, gauge, histogramBuckets, histogramQuantile, re, summaryMean } from './promql';
 import { agentTypeVariable, operationVariable, breakerServiceVariable } from './variables';
@@ -17,7 +16,7 @@ export const BREAKER_STATES = [
   { value: BREAKER_STATE_VALUES.half_open, text: 'half-open', color: 'yellow' },
 ];
 
-export function aiAgentOps(): dashboard.DashboardBuilder {
+export function aiAgentOps(): DashboardContent {
   const panels = layout([
     [
       timeSeriesPanel(
@@ -127,12 +126,9 @@ export function aiAgentOps(): dashboard.DashboardBuilder {
       8,
     ],
   ]);
-  const builder = new dashboard.DashboardBuilder('AI Agent Memory Operations')
-    .uid(DASHBOARD_UIDS.ops)
-    .description('Rate, errors and latency of memory operations, cache and relevance, sessions and breakers.');
-  panels.forEach((p) => builder.withPanel(p));
-  return builder
-    .withVariable(agentTypeVariable())
-    .withVariable(operationVariable())
-    .withVariable(breakerServiceVariable());
+  return {
+    description: 'Rate, errors and latency of memory operations, cache and relevance, sessions and breakers.',
+    panels,
+    variables: [agentTypeVariable(), operationVariable(), breakerServiceVariable()],
+  };
 }

@@ -1,12 +1,11 @@
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { DASHBOARD_UIDS, layout, metricsQuery } from './common';
+import { layout, metricsQuery, type DashboardContent } from './common';
 import { timeSeriesPanel } from './panels';
 import { counterRate, gauge, histogramQuantile, re, topGauge } from './promql';
 import { agentTypeVariable } from './variables';
 
 const byAgent = { agent_type: re('$agent_type') };
 
-export function aiAgentPatterns(): dashboard.DashboardBuilder {
+export function aiAgentPatterns(): DashboardContent {
   const panels = layout([
     [
       timeSeriesPanel(
@@ -74,11 +73,10 @@ export function aiAgentPatterns(): dashboard.DashboardBuilder {
       8,
     ],
   ]);
-  const builder = new dashboard.DashboardBuilder('AI Agent Patterns')
-    .uid(DASHBOARD_UIDS.patterns)
-    .description(
-      'How agents use memory: query patterns, access intervals, context size and growth, confidence, consolidation.'
-    );
-  panels.forEach((p) => builder.withPanel(p));
-  return builder.withVariable(agentTypeVariable());
+  return {
+    description:
+      'How agents use memory: query patterns, access intervals, context size and growth, confidence, consolidation.',
+    panels,
+    variables: [agentTypeVariable()],
+  };
 }

@@ -156,6 +156,13 @@ interface Placeable extends cog.Builder<dashboard.Panel> {
   gridPos(pos: dashboard.GridPos): unknown;
 }
 
+/** What one bundled dashboard defines; its uid, title and shared header come from index.ts. */
+export interface DashboardContent {
+  description: string;
+  panels: Placeable[];
+  variables: dashboard.QueryVariableBuilder[];
+}
+
 /**
  * Lays panels out in rows of Grafana's 24-column grid: each entry is [panel, width, height];
  * a panel that does not fit the current row starts the next one.

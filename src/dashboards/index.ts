@@ -1,14 +1,14 @@
-import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { aiAgentOps } from './aiAgentOps';
 import { aiAgentPatterns } from './aiAgentPatterns';
-import { DASHBOARD_TAG, dashboardLinks, datasourceVariable, type DashboardUid } from './common';
+import { DASHBOARD_TAG, dashboardLinks, datasourceVariable, type DashboardContent, type DashboardUid } from './common';
 import { logsTraces } from './logsTraces';
 import { systemHealth } from './systemHealth';
 import { telemetryPipeline } from './telemetryPipeline';
 import { TITLES } from './titles';
 
 /** The bundled dashboards; `main` is the one the app's navigation shows. */
-export const BUNDLED: Array<{ uid: DashboardUid; build: () => dashboard.DashboardBuilder; main?: boolean }> = [
+export const BUNDLED: Array<{ uid: DashboardUid; build: () => DashboardContent; main?: boolean }> = [
   { uid: 'ai-agent-ops', build: aiAgentOps, main: true },
   { uid: 'system-health', build: systemHealth },
   { uid: 'ai-agent-patterns', build: aiAgentPatterns },
@@ -28,9 +28,11 @@ export function dashboardModel(uid: DashboardUid): dashboard.Dashboard {
   if (!entry) {
     throw new Error(`no bundled dashboard ${uid}`);
   }
-  const built = entry
-    .build()
-    .title(TITLES[uid])
+  const content = entry.build();
+  const builder = new dashboard.DashboardBuilder(TITLES[uid]).uid(uid).description(content.description);
+  content.panels.forEach((panel) => builder.withPanel(panel));
+  content.variables.forEach((variable) => builder.withVariable(variable));
+  const built = builder
     .tags([DASHBOARD_TAG])
     .editable()
     .time({ from: 'now-1h', to: 'now' })

@@ -1,6 +1,5 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { AgentMemoryQuery, DASHBOARD_UIDS, layout } from './common';
+import { AgentMemoryQuery, layout, type DashboardContent } from './common';
 import { logsPanel, tablePanel, timeSeriesPanel } from './panels';
 import { eventAgentTypeVariable, eventOperationVariable, traceServiceVariable } from './variables';
 
@@ -9,7 +8,7 @@ const RECENT_TRACES = 200;
 
 const eventFilters = { operation: ['$operation'], agent_type: ['$agent_type'] };
 
-export function logsTraces(): dashboard.DashboardBuilder {
+export function logsTraces(): DashboardContent {
   const panels = layout([
     [
       timeSeriesPanel(
@@ -70,12 +69,9 @@ export function logsTraces(): dashboard.DashboardBuilder {
       9,
     ],
   ]);
-  const builder = new dashboard.DashboardBuilder('AI Agent Logs and Traces')
-    .uid(DASHBOARD_UIDS.logsTraces)
-    .description('AI events from Elasticsearch and traces from Jaeger, with the operations that connect them.');
-  panels.forEach((p) => builder.withPanel(p));
-  return builder
-    .withVariable(eventAgentTypeVariable())
-    .withVariable(eventOperationVariable())
-    .withVariable(traceServiceVariable());
+  return {
+    description: 'AI events from Elasticsearch and traces from Jaeger, with the operations that connect them.',
+    panels,
+    variables: [eventAgentTypeVariable(), eventOperationVariable(), traceServiceVariable()],
+  };
 }

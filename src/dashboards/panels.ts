@@ -7,6 +7,15 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import { AgentMemoryQuery, BREAKER_PANEL_ID, DATASOURCE, HEATMAP_PANEL_ID } from './common';
 
+/** Adds the targets with refIds A, B, C… in order, as Grafana names them. */
+function withTargets<P extends { withTarget(target: AgentMemoryQuery): unknown }>(
+  panel: P,
+  targets: AgentMemoryQuery[]
+): P {
+  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
+  return panel;
+}
+
 /** Panel builders with the defaults every bundled panel shares: our data source, a title, a description, a unit. */
 
 export function timeSeriesPanel(title: string, description: string, unit: string, ...targets: AgentMemoryQuery[]) {
@@ -27,8 +36,7 @@ export function timeSeriesPanel(title: string, description: string, unit: string
     .tooltip(
       new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending)
     );
-  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
-  return panel;
+  return withTargets(panel, targets);
 }
 
 export function statPanel(title: string, description: string, unit: string, ...targets: AgentMemoryQuery[]) {
@@ -40,8 +48,7 @@ export function statPanel(title: string, description: string, unit: string, ...t
     .colorMode(common.BigValueColorMode.Background)
     .graphMode(common.BigValueGraphMode.Area)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
-  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
-  return panel;
+  return withTargets(panel, targets);
 }
 
 export function stateTimelinePanel(title: string, description: string, unit: string, ...targets: AgentMemoryQuery[]) {
@@ -53,14 +60,12 @@ export function stateTimelinePanel(title: string, description: string, unit: str
     .showValue(common.VisibilityMode.Auto)
     .mergeValues(true)
     .rowHeight(0.8);
-  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
-  return panel;
+  return withTargets(panel, targets);
 }
 
 export function tablePanel(title: string, description: string, unit: string, ...targets: AgentMemoryQuery[]) {
   const panel = new table.PanelBuilder().title(title).description(description).datasource(DATASOURCE).unit(unit);
-  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
-  return panel;
+  return withTargets(panel, targets);
 }
 
 export function logsPanel(title: string, description: string, ...targets: AgentMemoryQuery[]) {
@@ -74,8 +79,7 @@ export function logsPanel(title: string, description: string, ...targets: AgentM
     .wrapLogMessage(true)
     .enableLogDetails(true)
     .sortOrder(common.LogsSortOrder.Descending);
-  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
-  return panel;
+  return withTargets(panel, targets);
 }
 
 /** One of this app's own panels (no foundation-sdk builder exists for third-party panels). */
@@ -94,8 +98,7 @@ function appPanel(
     .datasource(DATASOURCE)
     .unit(unit)
     .options(options);
-  targets.forEach((t, i) => panel.withTarget(t.refId(String.fromCharCode(65 + i))));
-  return panel;
+  return withTargets(panel, targets);
 }
 
 export const breakerTimelinePanel = (

@@ -1,6 +1,5 @@
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEGRADATION_LEVEL_VALUES } from '../../telemetry/src/catalog';
-import { DASHBOARD_UIDS, layout, logsAndTracesLink, metricsQuery, stateMappings, thresholds } from './common';
+import { layout, logsAndTracesLink, metricsQuery, stateMappings, thresholds, type DashboardContent } from './common';
 import { statPanel, stateTimelinePanel, timeSeriesPanel } from './panels';
 import { counterRateOrZero, counterShare, cpuBusy, gauge, histogramQuantile, re } from './promql';
 import { degradedServiceVariable } from './variables';
@@ -15,7 +14,7 @@ export const DEGRADATION_STATES = [
 
 const byService = { service_name: re('$service_name') };
 
-export function systemHealth(): dashboard.DashboardBuilder {
+export function systemHealth(): DashboardContent {
   const memoryUsed = `1 - ${gauge('sum', 'nodeMemoryAvailable')} / ${gauge('sum', 'nodeMemoryTotal')}`;
   const panels = layout([
     [
@@ -164,9 +163,9 @@ export function systemHealth(): dashboard.DashboardBuilder {
       7,
     ],
   ]);
-  const builder = new dashboard.DashboardBuilder('System Health')
-    .uid(DASHBOARD_UIDS.health)
-    .description('Degradation, component health, host and PostgreSQL resources, HTTP errors and latency.');
-  panels.forEach((p) => builder.withPanel(p));
-  return builder.withVariable(degradedServiceVariable());
+  return {
+    description: 'Degradation, component health, host and PostgreSQL resources, HTTP errors and latency.',
+    panels,
+    variables: [degradedServiceVariable()],
+  };
 }

@@ -1,7 +1,6 @@
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { defaultBreakerTimelineOptions } from '../panels/breaker-timeline/options';
 import { BREAKER_STATES } from './aiAgentOps';
-import { DASHBOARD_UIDS, layout, metricsQuery, stateMappings } from './common';
+import { layout, metricsQuery, stateMappings, type DashboardContent } from './common';
 import { breakerTimelinePanel, statPanel, timeSeriesPanel } from './panels';
 import { counterIncrease, counterRate, gauge, re } from './promql';
 
@@ -11,7 +10,7 @@ import { counterIncrease, counterRate, gauge, re } from './promql';
  */
 export const DATASOURCE_BREAKERS = '(prometheus|elasticsearch|jaeger) .+';
 
-export function telemetryPipeline(): dashboard.DashboardBuilder {
+export function telemetryPipeline(): DashboardContent {
   const panels = layout([
     [
       timeSeriesPanel(
@@ -59,11 +58,10 @@ export function telemetryPipeline(): dashboard.DashboardBuilder {
       8,
     ],
   ]);
-  const builder = new dashboard.DashboardBuilder('Telemetry Pipeline')
-    .uid(DASHBOARD_UIDS.pipeline)
-    .description(
-      'What the telemetry SDK and the data source report about themselves: events indexed and dropped, labels folded, upstream breakers.'
-    );
-  panels.forEach((p) => builder.withPanel(p));
-  return builder;
+  return {
+    description:
+      'What the telemetry SDK and the data source report about themselves: events indexed and dropped, labels folded, upstream breakers.',
+    panels,
+    variables: [],
+  };
 }

@@ -8,18 +8,19 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'build');
 mkdirSync(out, { recursive: true });
-const bundle = (entry, outfile) => build({
-  entryPoints: [join(here, entry)],
-  outfile: join(out, outfile),
-  bundle: true,
-  format: 'iife',
-  platform: 'browser',
-  target: 'chrome120',
-  jsx: 'automatic',
-  define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
-  loader: { '.svg': 'text', '.css': 'empty', '.woff': 'empty', '.woff2': 'empty', '.png': 'empty' },
-  logLevel: 'error',
-});
+const bundle = (entry, outfile) =>
+  build({
+    entryPoints: [join(here, entry)],
+    outfile: join(out, outfile),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+    loader: { '.svg': 'text', '.css': 'empty', '.woff': 'empty', '.woff2': 'empty', '.png': 'empty' },
+    logLevel: 'error',
+  });
 await bundle('harness.tsx', 'harness.js');
 // Our panels, rendered as a dashboard renders them (tests/browser/panels.spec.ts, docs/img).
 await bundle('panels.tsx', 'panels.js');
@@ -32,7 +33,10 @@ writeFileSync(
 <script>window.grafanaBootData = { settings: { featureToggles: {}, buildInfo: { version: '12.3.0' } }, user: { orgId: 1 }, navTree: [] };</script>
 </head><body><div id="root"></div><script src="harness.js"></script></body></html>`
 );
-for (const [page, script] of [['panels.html', 'panels.js'], ['panel-bench.html', 'panel-bench.js']]) {
+for (const [page, script] of [
+  ['panels.html', 'panels.js'],
+  ['panel-bench.html', 'panel-bench.js'],
+]) {
   writeFileSync(
     join(out, page),
     `<!doctype html><html><head><meta charset="utf-8"><title>Agent Memory panels</title>
