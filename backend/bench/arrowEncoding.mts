@@ -2,7 +2,7 @@
  * Benchmark: frame encoding rate of the backend (frame model -> Arrow IPC file), against the
  * baseline of apache-arrow encoding the same columns from ready typed arrays with
  * tableFromArrays + tableToIPC (no metadata, no nulls handling) in the same run.
- * Goal: >= 1M rows/s.
+ * Goal: >= 1M rows/s. Then the per-frame cost of small series frames against the same baseline.
  *   npm run bench:arrow
  */
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
@@ -52,3 +52,46 @@ console.log(
 console.log(`  backend encodeFrame:                    ${(o / 1e6).toFixed(2)} M rows/s (goal >= 1M rows/s)`);
 console.log(`  apache-arrow from ready typed arrays:   ${(b / 1e6).toFixed(2)} M rows/s`);
 console.log(`  ratio: ${(o / b).toFixed(2)}x of the library baseline`);
+
+// Many small frames, as a dashboard's series are (one frame per series, ~60 points): here the
+// per-frame fixed cost counts, which the bulk rate above hides.
+const SMALL_ROWS = 61;
+const SMALL_FRAMES = 2_000;
+const smallFrame: Frame = {
+  refId: 'A',
+  name: 'search',
+  meta: { type: 'timeseries-multi', typeVersion: [0, 1], executedQueryString: 'Expr: histogram_quantile(0.99, …)' },
+  fields: [
+    { name: 'Time', type: 'time', values: times.slice(0, SMALL_ROWS) },
+    {
+      name: 'Value',
+      type: 'number',
+      values: values.slice(0, SMALL_ROWS),
+      labels: { operation: 'search' },
+      config: { displayNameFromDS: 'search' },
+    },
+  ],
+};
+const smallTimes = timesNs.slice(0, SMALL_ROWS);
+const smallValues = valuesF64.slice(0, SMALL_ROWS);
+const perFrame = (fn: () => void): number => {
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < SMALL_FRAMES; i++) {
+    fn();
+  }
+  return Number(process.hrtime.bigint() - started) / 1e3 / SMALL_FRAMES;
+};
+const oursSmall: number[] = [];
+const baselineSmall: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  oursSmall.push(perFrame(() => encodeFrame(smallFrame)));
+  baselineSmall.push(perFrame(() => tableToIPC(tableFromArrays({ Time: smallTimes, Value: smallValues }), 'file')));
+}
+const os = median(oursSmall.slice(1));
+const bs = median(baselineSmall.slice(1));
+console.log(
+  `Small frames (${SMALL_ROWS} rows, labels, meta), ${SMALL_FRAMES} per round, ${ROUNDS - 1} measured rounds (median)`
+);
+console.log(`  backend encodeFrame:                    ${os.toFixed(1)} µs per frame`);
+console.log(`  apache-arrow tableFromArrays+tableToIPC: ${bs.toFixed(1)} µs per frame (no metadata)`);
+console.log(`  ratio: ${(os / bs).toFixed(2)}x the library's time`);

@@ -1,5 +1,9 @@
 import { tableFromIPC, Type } from 'apache-arrow';
+import fc from 'fast-check';
 import { encodeFrame, millisToNanos } from './arrow';
+
+/** The latest time int64 nanoseconds can hold, in milliseconds. */
+const INT64_NS_MAX_MS = 9_223_372_036_854;
 
 describe('Arrow frame encoding', () => {
   const frame = {
@@ -80,8 +84,37 @@ describe('Arrow frame encoding', () => {
     ).toThrow(/has 0 values, expected 1/);
   });
 
+  it('keeps a field declared nullable nullable when none of its values is null', () => {
+    const table = tableFromIPC(
+      encodeFrame({ fields: [{ name: 'p99', type: 'number', nullable: true, values: [0.1, 0.2] }] })
+    );
+    expect(table.schema.fields[0].nullable).toBe(true);
+  });
+
   it('converts milliseconds to nanoseconds exactly, keeping sub-millisecond parts', () => {
     expect(millisToNanos(1_764_000_000_123)).toBe(1_764_000_000_123_000_000n);
     expect(millisToNanos(1.5)).toBe(1_500_000n);
+  });
+
+  it('writes whole-millisecond times exactly without BigInt arithmetic, at every magnitude', () => {
+    const edges = [
+      0,
+      1,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 32 + 1,
+      1_764_000_000_123,
+      8_999_999_999_999,
+      9_000_000_000_000,
+      -1,
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: INT64_NS_MAX_MS }), { maxLength: 20 }), (random) => {
+        const times = [...edges, ...random];
+        const table = tableFromIPC(encodeFrame({ fields: [{ name: 'Time', type: 'time', values: times }] }));
+        const written = Array.from(table.getChild('Time')!.data[0].values as BigInt64Array);
+        expect(written).toEqual(times.map((t) => BigInt(t) * 1_000_000n));
+      })
+    );
   });
 });

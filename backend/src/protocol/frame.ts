@@ -24,6 +24,12 @@ export interface Field {
   /** Times are epoch milliseconds (fractions keep sub-millisecond precision). */
   values: readonly unknown[];
   labels?: Record<string, string>;
+  /**
+   * Nullable whatever the values: a column whose values may be missing keeps one type from one
+   * answer to the next (Grafana's Go SDK reads a nullable float64 as *float64). Otherwise a field
+   * is nullable only when one of its values is null.
+   */
+  nullable?: boolean;
   config?: FieldConfig;
 }
 

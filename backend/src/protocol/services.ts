@@ -10,6 +10,11 @@ const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, d
  * plus file descriptors for server reflection, which Grafana never asks for; skipping them, and
  * generating each message's codec on its first use, takes most of the start-up time off.)
  */
+/** protobufjs already writes Buffers in Node: wrap, don't copy (responses carry whole frames). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 const roots = new Map<string, protobuf.Root>();
 
 function serviceDefinition(source: string, name: string): grpc.ServiceDefinition {
@@ -28,9 +33,9 @@ function serviceDefinition(source: string, name: string): grpc.ServiceDefinition
       path: `/${service.fullName.replace(/^\./, '')}/${method.name}`,
       requestStream: Boolean(method.requestStream),
       responseStream: Boolean(method.responseStream),
-      requestSerialize: (value) => Buffer.from(request.encode(request.fromObject(value as object)).finish()),
+      requestSerialize: (value) => asBuffer(request.encode(request.fromObject(value as object)).finish()),
       requestDeserialize: (bytes) => request.toObject(request.decode(bytes), TO_OBJECT),
-      responseSerialize: (value) => Buffer.from(response.encode(response.fromObject(value as object)).finish()),
+      responseSerialize: (value) => asBuffer(response.encode(response.fromObject(value as object)).finish()),
       responseDeserialize: (bytes) => response.toObject(response.decode(bytes), TO_OBJECT),
       originalName: method.name,
     };

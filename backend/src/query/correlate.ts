@@ -66,12 +66,14 @@ export function correlationFrame(
       {
         name: 'p99 latency',
         type: 'number',
+        nullable: true, // an operation without latency samples has none
         values: rows.map((op) => finite(parts.p99Seconds?.get(op))),
         config: { unit: 's' },
       },
       {
         name: 'error rate',
         type: 'number',
+        nullable: true,
         values: rows.map((op) => finite(parts.errorRate?.get(op))),
         config: { unit: 'percentunit' },
       },
