@@ -17,6 +17,21 @@ export function createPluginMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
+  // Sub-millisecond buckets: the backend's own work per query is meant to stay under 2 ms.
+  const phaseBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5, 10];
+  const queryPhases = new Histogram({
+    name: 'agentmemory_backend_query_phase_seconds',
+    help: 'Where one query spends its time, by query type and phase: upstream (waiting for the source), parse (JSON), frames (checks and frame building), encode (Arrow)',
+    labelNames: ['query_type', 'phase'],
+    buckets: phaseBuckets,
+    registers: [registry],
+  });
+  const requestDuration = new Histogram({
+    name: 'agentmemory_backend_querydata_seconds',
+    help: 'Time from a decoded QueryData request to its encoded answer (the rest of what Grafana waits for is gRPC)',
+    buckets: phaseBuckets,
+    registers: [registry],
+  });
   // The guide's breaker metric, so that the app's own breaker panel can show the data source's upstreams.
   const circuitBreakerState = new Gauge({
     name: 'circuit_breaker_state',
@@ -24,7 +39,7 @@ export function createPluginMetrics() {
     labelNames: ['service_name'],
     registers: [registry],
   });
-  return { registry, queries, queryDuration, circuitBreakerState };
+  return { registry, queries, queryDuration, queryPhases, requestDuration, circuitBreakerState };
 }
 
 export type PluginMetrics = ReturnType<typeof createPluginMetrics>;

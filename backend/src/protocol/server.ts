@@ -52,11 +52,26 @@ export interface ServerHooks {
   onShutdown: () => void;
 }
 
-function toDataResponse(outcome: QueryOutcome, logger: Logger): EncodedResponse {
+function toDataResponse(outcome: QueryOutcome, logger: Logger, metrics: PluginMetrics): EncodedResponse {
+  const started = performance.now();
+  const response = encodeOutcome(outcome, logger);
+  const timings = outcome.timings;
+  if (timings) {
+    const phases = metrics.queryPhases;
+    const labels = (phase: string) => ({ query_type: outcome.queryType, phase });
+    phases.observe(labels('upstream'), timings.upstreamMs / 1000);
+    phases.observe(labels('parse'), timings.parseMs / 1000);
+    phases.observe(labels('frames'), timings.framesMs / 1000);
+    phases.observe(labels('encode'), (performance.now() - started) / 1000);
+  }
+  return response;
+}
+
+function encodeOutcome(outcome: QueryOutcome, logger: Logger): EncodedResponse {
   let frames: Buffer[] = [];
   let { status, error, errorSource } = outcome;
   try {
-    frames = outcome.frames.map((frame) => Buffer.from(arrow().encodeFrame(frame, outcome.refId)));
+    frames = outcome.frames.map((frame) => arrow().encodeFrame(frame, outcome.refId));
   } catch (encodeError) {
     // One undecodable frame fails Grafana's whole response, so a frame we cannot encode becomes
     // this query's error instead.
@@ -109,6 +124,13 @@ function toMessage(responses: Map<string, EncodedResponse>) {
 }
 
 async function queryData(request: QueryDataRequestMessage, hooks: ServerHooks, signal: AbortSignal) {
+  const started = performance.now();
+  const message = await answerQueries(request, hooks, signal);
+  hooks.metrics().requestDuration.observe((performance.now() - started) / 1000);
+  return message;
+}
+
+async function answerQueries(request: QueryDataRequestMessage, hooks: ServerHooks, signal: AbortSignal) {
   const queries = request.queries ?? [];
   const fromAlert = request.headers?.FromAlert === 'true';
   const responses = new Map<string, EncodedResponse>();
@@ -134,11 +156,10 @@ async function queryData(request: QueryDataRequestMessage, hooks: ServerHooks, s
   }
   const outcomes = await Promise.all(
     admitted.map(async (query) => {
-      const started = performance.now();
       const outcome = await execute().executeQuery(query, { settings, breakers: hooks.breakers, signal });
       const status = outcome.cancelled ? 'cancelled' : outcome.error ? 'error' : 'ok';
       hooks.metrics().queries.inc({ query_type: outcome.queryType, status });
-      hooks.metrics().queryDuration.observe({ query_type: outcome.queryType }, (performance.now() - started) / 1000);
+      hooks.metrics().queryDuration.observe({ query_type: outcome.queryType }, (outcome.timings?.totalMs ?? 0) / 1000);
       if (outcome.error && !outcome.cancelled) {
         hooks.logger.warn('query failed', {
           refId: outcome.refId,
@@ -151,7 +172,7 @@ async function queryData(request: QueryDataRequestMessage, hooks: ServerHooks, s
     })
   );
   for (const outcome of outcomes) {
-    responses.set(outcome.refId, toDataResponse(outcome, hooks.logger));
+    responses.set(outcome.refId, toDataResponse(outcome, hooks.logger, hooks.metrics()));
   }
   capResponseSize(responses, hooks.logger);
   return toMessage(responses);

@@ -21,6 +21,7 @@ import {
   type ParsedQuery,
   type TracesQuery,
 } from './model';
+import { QueryTimings } from './timings';
 import { traceFrame, traceTableFrame } from './traceFrames';
 
 /** The outcome of one query, before wire encoding: frames, or an error that says who failed. */
@@ -34,12 +35,15 @@ export interface QueryOutcome {
   queryType: string;
   /** Grafana cancelled the request: recorded apart from failures. */
   cancelled?: boolean;
+  timings?: QueryTimings;
 }
 
 export interface ExecuteContext {
   settings: DataSourceSettings;
   breakers: SourceBreakers;
   signal?: AbortSignal;
+  /** This query's own: its clients add their upstream wait and parse time. */
+  timings?: QueryTimings;
 }
 
 function self(ctx: ExecuteContext): SelfLink {
@@ -51,11 +55,11 @@ function upstream<S extends SourceSettings, C>(
   ctx: ExecuteContext,
   name: string,
   settings: S | undefined,
-  Client: new (settings: S) => C
+  Client: new (settings: S, timings?: QueryTimings) => C
 ) {
   const configured = configuredSource(settings, name);
   return {
-    client: new Client(configured),
+    client: new Client(configured, ctx.timings),
     guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(name, configured, fn, ctx.signal),
   };
 }
@@ -295,11 +299,17 @@ function dispatch(query: ParsedQuery, ctx: ExecuteContext): Promise<Frame[]> {
 export async function executeQuery(message: DataQueryMessage, ctx: ExecuteContext): Promise<QueryOutcome> {
   const refId = message.refId ?? '';
   let queryType = !message.queryType ? 'metrics' : isQueryType(message.queryType) ? message.queryType : 'unknown';
+  const timings = new QueryTimings();
+  const started = performance.now();
+  let outcome: QueryOutcome;
   try {
     const query = parseQuery(message);
     queryType = query.queryType;
-    return { refId, queryType, frames: await run(query, ctx), status: 200 };
+    outcome = { refId, queryType, frames: await run(query, { ...ctx, timings }), status: 200 };
   } catch (error) {
-    return failureOutcome(refId, queryType, error);
+    outcome = failureOutcome(refId, queryType, error);
   }
+  timings.totalMs = performance.now() - started;
+  outcome.timings = timings;
+  return outcome;
 }

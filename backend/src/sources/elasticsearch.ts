@@ -1,5 +1,6 @@
 import type { ElasticsearchSettings } from '../settings';
 import { requestJson } from './http';
+import type { QueryTimings } from '../query/timings';
 import { SourceError } from './sourceError';
 
 export const ELASTICSEARCH = 'Elasticsearch';
@@ -34,11 +35,19 @@ function checkHits(hits: unknown): void {
 
 /** Elasticsearch's REST search API, as Grafana's own data source uses it: the same for 8.x and 9.x. */
 export class ElasticsearchClient {
-  constructor(private readonly settings: ElasticsearchSettings) {}
+  constructor(
+    private readonly settings: ElasticsearchSettings,
+    private readonly timings?: QueryTimings
+  ) {}
 
   async search(body: unknown, signal?: AbortSignal): Promise<SearchResponse> {
     const path = `/${encodeURIComponent(this.settings.index).replace(/%2A/g, '*').replace(/%2C/g, ',')}/_search?ignore_unavailable=true&allow_no_indices=true`;
-    const { status, json } = await requestJson(ELASTICSEARCH, this.settings, path, { method: 'POST', body, signal });
+    const { status, json } = await requestJson(ELASTICSEARCH, this.settings, path, {
+      method: 'POST',
+      body,
+      signal,
+      timings: this.timings,
+    });
     const response = (json ?? {}) as SearchResponse;
     if (status >= 400 || response.error) {
       const reason = response.error?.root_cause?.[0]?.reason ?? response.error?.reason ?? `HTTP ${status}`;
@@ -64,7 +73,10 @@ export class ElasticsearchClient {
 
   /** The cluster's version and health, for CheckHealth. */
   async health(signal?: AbortSignal): Promise<string> {
-    const { status, json } = await requestJson(ELASTICSEARCH, this.settings, '/_cluster/health', { signal });
+    const { status, json } = await requestJson(ELASTICSEARCH, this.settings, '/_cluster/health', {
+      signal,
+      timings: this.timings,
+    });
     const body = json as { status?: string; cluster_name?: string } | undefined;
     if (status !== 200 || !body?.status) {
       throw new SourceError(
@@ -77,7 +89,10 @@ export class ElasticsearchClient {
     if (body.status === 'red') {
       throw new SourceError(ELASTICSEARCH, 'http', `Elasticsearch cluster ${body.cluster_name ?? ''} is red`);
     }
-    const nodes = await requestJson(ELASTICSEARCH, this.settings, '/_nodes?filter_path=nodes.*.version', { signal });
+    const nodes = await requestJson(ELASTICSEARCH, this.settings, '/_nodes?filter_path=nodes.*.version', {
+      signal,
+      timings: this.timings,
+    });
     const versions = Object.values(((nodes.json as any)?.nodes ?? {}) as Record<string, { version?: string }>).map(
       (n) => n.version
     );

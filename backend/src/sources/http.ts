@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { CancelledError, SourceError } from './sourceError';
 import type { SourceSettings } from '../settings';
+import type { QueryTimings } from '../query/timings';
 
 /** The URL as it may appear in messages: credentials in it are removed. */
 export function displayUrl(url: string): string {
@@ -86,6 +87,8 @@ export interface RequestInit {
   form?: URLSearchParams;
   body?: unknown;
   signal?: AbortSignal;
+  /** The query this request serves: its upstream wait and parse time are added there. */
+  timings?: QueryTimings;
 }
 
 /**
@@ -128,6 +131,7 @@ export function requestJson(
   const maxBytes = settings.maxResponseBytes;
 
   return new Promise((resolve, reject) => {
+    const sentAt = performance.now();
     let settled = false;
     const finish = (error: Error | undefined, value?: { status: number; json: unknown }) => {
       if (settled) {
@@ -198,10 +202,16 @@ export function requestJson(
           }
           const body = Buffer.concat(chunks, received);
           release();
+          const receivedAt = performance.now();
           try {
-            finish(undefined, { status, json: parseBody(sourceName, where, status, body) });
+            const json = parseBody(sourceName, where, status, body);
+            finish(undefined, { status, json });
           } catch (error) {
             finish(error as Error);
+          }
+          if (init.timings) {
+            init.timings.upstreamMs += receivedAt - sentAt;
+            init.timings.parseMs += performance.now() - receivedAt;
           }
         });
       }

@@ -1,5 +1,6 @@
 import type { SourceSettings } from '../settings';
 import { requestJson } from './http';
+import type { QueryTimings } from '../query/timings';
 import { SourceError } from './sourceError';
 
 export const JAEGER = 'Jaeger';
@@ -81,10 +82,13 @@ function checkTraces(raw: unknown): JaegerTrace[] {
 
 /** Jaeger's HTTP query API (the one Grafana's Jaeger data source calls). */
 export class JaegerClient {
-  constructor(private readonly settings: SourceSettings) {}
+  constructor(
+    private readonly settings: SourceSettings,
+    private readonly timings?: QueryTimings
+  ) {}
 
   private async data<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const { status, json } = await requestJson(JAEGER, this.settings, path, { signal });
+    const { status, json } = await requestJson(JAEGER, this.settings, path, { signal, timings: this.timings });
     const body = json as { data?: T; errors?: Array<{ msg?: string }> | null } | undefined;
     if (status === 404 && path.startsWith('/api/traces/')) {
       throw new SourceError(

@@ -1,4 +1,5 @@
 import { requestJson } from './http';
+import type { QueryTimings } from '../query/timings';
 import { SourceError } from './sourceError';
 import type { SourceSettings } from '../settings';
 
@@ -115,7 +116,10 @@ export interface LabelOptions {
 }
 
 export class PrometheusClient {
-  constructor(private readonly settings: SourceSettings) {}
+  constructor(
+    private readonly settings: SourceSettings,
+    private readonly timings?: QueryTimings
+  ) {}
 
   async queryRange(
     expr: string,
@@ -134,6 +138,7 @@ export class PrometheusClient {
       method: 'POST',
       form,
       signal,
+      timings: this.timings,
     });
     return unwrap(status, json);
   }
@@ -144,13 +149,17 @@ export class PrometheusClient {
       method: 'POST',
       form,
       signal,
+      timings: this.timings,
     });
     return unwrap(status, json);
   }
 
   /** Readiness as CheckHealth reports it: the build version when it answers. */
   async buildInfo(signal?: AbortSignal): Promise<string> {
-    const { status, json } = await requestJson(PROMETHEUS, this.settings, '/api/v1/status/buildinfo', { signal });
+    const { status, json } = await requestJson(PROMETHEUS, this.settings, '/api/v1/status/buildinfo', {
+      signal,
+      timings: this.timings,
+    });
     const body = json as { status?: string; data?: { version?: string } } | undefined;
     if (status !== 200 || body?.status !== 'success') {
       throw new SourceError(
