@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -308,5 +309,63 @@ func TestAlertEvaluationAnswersLikeADashboard(t *testing.T) {
 		if alert[i].Fields[1].Labels.String() != dashboard[i].Fields[1].Labels.String() {
 			t.Fatalf("frame %d: labels %s vs %s", i, alert[i].Fields[1].Labels, dashboard[i].Fields[1].Labels)
 		}
+	}
+}
+
+// The backend reports where each query's time went, per query type and phase, and the whole
+// QueryData handler time: what npm run bench:queries reads, and what an operator scrapes.
+func TestQueryPhaseMetrics(t *testing.T) {
+	p := startPlugin(t)
+	to := time.Now()
+	from := to.Add(-15 * time.Minute)
+	res, err := p.data.QueryData(ctxWithTimeout(t, 30*time.Second), &pluginv2.QueryDataRequest{
+		PluginContext: pluginContext(t, allSources(t, envURL(t, "ES_URL")), nil),
+		Queries: []*pluginv2.DataQuery{
+			query(t, "M", "metrics", map[string]any{"expr": "up"}, from, to),
+			query(t, "L", "logs", map[string]any{"limit": 10}, from, to),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ref, r := range res.Responses {
+		if r.Error != "" {
+			t.Fatalf("query %s failed: %s", ref, r.Error)
+		}
+	}
+	metrics, err := p.diagnostics.CollectMetrics(ctxWithTimeout(t, 5*time.Second), &pluginv2.CollectMetricsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(metrics.Metrics.Prometheus)
+	value := func(series string) float64 {
+		for _, line := range strings.Split(text, "\n") {
+			if rest, ok := strings.CutPrefix(line, series+" "); ok {
+				v, err := strconv.ParseFloat(rest, 64)
+				if err != nil {
+					t.Fatalf("%s: %v", line, err)
+				}
+				return v
+			}
+		}
+		t.Fatalf("CollectMetrics lacks %s", series)
+		return 0
+	}
+	for _, queryType := range []string{"metrics", "logs"} {
+		for _, phase := range []string{"upstream", "parse", "frames", "encode"} {
+			series := fmt.Sprintf(`agentmemory_backend_query_phase_seconds_count{query_type=%q,phase=%q}`, queryType, phase)
+			if n := value(series); n != 1 {
+				t.Fatalf("%s = %v, want 1", series, n)
+			}
+		}
+		// The upstream wait is real time spent on a real server: more than nothing, less than the request.
+		upstream := value(fmt.Sprintf(`agentmemory_backend_query_phase_seconds_sum{query_type=%q,phase="upstream"}`, queryType))
+		handler := value("agentmemory_backend_querydata_seconds_sum")
+		if upstream <= 0 || upstream > handler {
+			t.Fatalf("%s upstream wait %v s, QueryData handler %v s: want 0 < wait <= handler", queryType, upstream, handler)
+		}
+	}
+	if n := value("agentmemory_backend_querydata_seconds_count"); n != 1 {
+		t.Fatalf("QueryData handler observations = %v, want 1", n)
 	}
 }
