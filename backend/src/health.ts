@@ -1,4 +1,4 @@
-import { parseSettings, SettingsError, type InstanceSettingsMessage } from './settings';
+import { parseSettingsAfresh, SettingsError, type InstanceSettingsMessage } from './settings';
 import { ElasticsearchClient } from './sources/elasticsearch';
 import { JaegerClient } from './sources/jaeger';
 import { PrometheusClient } from './sources/prometheus';
@@ -18,7 +18,7 @@ function describe(error: unknown, source: string): string {
 export async function checkHealth(instance: InstanceSettingsMessage | undefined): Promise<HealthResult> {
   let settings;
   try {
-    settings = parseSettings(instance);
+    settings = parseSettingsAfresh(instance);
   } catch (error) {
     const message = error instanceof SettingsError ? error.message : 'the data source settings could not be read';
     return { status: 'ERROR', message, details: {} };

@@ -123,4 +123,21 @@ describe('data source settings', () => {
   it('has no Prometheus when none is configured', () => {
     expect(parseSettings(undefined).prometheus).toBeUndefined();
   });
+
+  it('parses each distinct settings message once, and a change in any part afresh', () => {
+    const message = (url: string, token = 't') => ({
+      uid: 'cached',
+      jsonData: json({ prometheusUrl: url }),
+      decryptedSecureJsonData: { prometheusBearerToken: token },
+    });
+    const first = parseSettings(message('http://a:9090'));
+    expect(parseSettings(message('http://a:9090'))).toBe(first);
+    expect(Object.isFrozen(first.prometheus)).toBe(true);
+    expect(parseSettings(message('http://b:9090')).prometheus?.url).toBe('http://b:9090');
+    expect(parseSettings(message('http://a:9090', 'other')).prometheus?.authorization).toBe('Bearer other');
+    // A bad message fails every time, not only the first.
+    const bad = { uid: 'cached', jsonData: json({ prometheusUrl: 'ftp://nope' }) };
+    expect(() => parseSettings(bad)).toThrow(SettingsError);
+    expect(() => parseSettings(bad)).toThrow(SettingsError);
+  });
 });

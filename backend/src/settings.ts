@@ -183,7 +183,56 @@ function sourceSettings(
 }
 
 /** Reads the settings (the instance's generic `url` is not used: each source has its own URL field). */
+/**
+ * Grafana sends the instance settings with every request; they change only when an admin saves
+ * the data source. Parsed settings (or the error) are kept per exact message content, so a
+ * request pays one key instead of JSON, URL and TLS parsing (CheckHealth still parses afresh).
+ */
+const parsedSettings = new Map<string, DataSourceSettings | SettingsError>();
+const MAX_PARSED_SETTINGS = 64;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    Object.values(value).forEach(deepFreeze);
+  }
+  return value;
+}
+
+function settingsKey(message: InstanceSettingsMessage | undefined): string {
+  if (!message) {
+    return '';
+  }
+  const bytes = message.jsonData;
+  const json = bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : '';
+  return JSON.stringify([message.uid, message.name, json, message.decryptedSecureJsonData ?? {}]);
+}
+
 export function parseSettings(message: InstanceSettingsMessage | undefined): DataSourceSettings {
+  const key = settingsKey(message);
+  let parsed = parsedSettings.get(key);
+  if (!parsed) {
+    try {
+      // Shared by every request of the instance from now on: frozen, so none can change it.
+      parsed = deepFreeze(parseSettingsAfresh(message));
+    } catch (error) {
+      if (!(error instanceof SettingsError)) {
+        throw error;
+      }
+      parsed = error;
+    }
+    if (parsedSettings.size >= MAX_PARSED_SETTINGS) {
+      parsedSettings.delete(parsedSettings.keys().next().value!);
+    }
+    parsedSettings.set(key, parsed);
+  }
+  if (parsed instanceof SettingsError) {
+    throw parsed;
+  }
+  return parsed;
+}
+
+export function parseSettingsAfresh(message: InstanceSettingsMessage | undefined): DataSourceSettings {
   const json = parseJsonData(message?.jsonData) as Record<string, unknown> & AgentMemoryJsonData;
   const secure = message?.decryptedSecureJsonData ?? {};
   const instanceKey = message?.uid ?? '';

@@ -178,11 +178,23 @@ async function answerQueries(request: QueryDataRequestMessage, hooks: ServerHook
   return toMessage(responses);
 }
 
-/** An AbortSignal that fires when Grafana cancels the call (or its deadline passes). */
-function cancellation(call: { on(event: 'cancelled', listener: () => void): unknown }): AbortSignal {
+/**
+ * An AbortSignal that fires when Grafana cancels the call (or its deadline passes) while it is
+ * being answered. grpc-js also reports "cancelled" when a finished call's stream closes; aborting
+ * then would only build a DOMException with a stack trace per request for nobody.
+ */
+function cancellation(call: { on(event: 'cancelled', listener: () => void): unknown }): {
+  signal: AbortSignal;
+  finished: () => void;
+} {
   const controller = new AbortController();
-  call.on('cancelled', () => controller.abort());
-  return controller.signal;
+  let running = true;
+  call.on('cancelled', () => {
+    if (running) {
+      controller.abort();
+    }
+  });
+  return { signal: controller.signal, finished: () => (running = false) };
 }
 
 function unary<Req, Res>(
@@ -191,9 +203,14 @@ function unary<Req, Res>(
   handler: (request: Req, signal: AbortSignal) => Promise<Res>
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    handler(call.request, cancellation(call)).then(
-      (response) => callback(null, response),
+    const { signal, finished } = cancellation(call);
+    handler(call.request, signal).then(
+      (response) => {
+        finished();
+        callback(null, response);
+      },
       (error: unknown) => {
+        finished();
         logger.error(`${name} failed`, { error: error instanceof Error ? error.stack : String(error) });
         callback({
           code: grpc.status.INTERNAL,
@@ -253,6 +270,7 @@ export function createServer(hooks: ServerHooks): grpc.Server {
       >
     ) => {
       const request = call.request;
+      const { signal, finished } = cancellation(call);
       resources()
         .callResource({
           path: request.path ?? '',
@@ -260,9 +278,10 @@ export function createServer(hooks: ServerHooks): grpc.Server {
           url: request.url ?? '',
           instance: request.pluginContext?.dataSourceInstanceSettings,
           breakers: hooks.breakers,
-          signal: cancellation(call),
+          signal,
         })
         .then((response) => {
+          finished();
           call.write({
             code: response.code,
             headers: { 'Content-Type': { values: ['application/json'] } },
@@ -271,6 +290,7 @@ export function createServer(hooks: ServerHooks): grpc.Server {
           call.end();
         })
         .catch((error: unknown) => {
+          finished();
           logger.error('CallResource failed', { error: error instanceof Error ? error.stack : String(error) });
           call.destroy(error instanceof Error ? error : new Error(String(error)));
         });
