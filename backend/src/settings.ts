@@ -182,7 +182,6 @@ function sourceSettings(
   };
 }
 
-/** Reads the settings (the instance's generic `url` is not used: each source has its own URL field). */
 /**
  * Grafana sends the instance settings with every request; they change only when an admin saves
  * the data source. Parsed settings (or the error) are kept per exact message content, so a
@@ -232,6 +231,7 @@ export function parseSettings(message: InstanceSettingsMessage | undefined): Dat
   return parsed;
 }
 
+/** Reads the settings (the instance's generic `url` is not used: each source has its own URL field). */
 export function parseSettingsAfresh(message: InstanceSettingsMessage | undefined): DataSourceSettings {
   const json = parseJsonData(message?.jsonData) as Record<string, unknown> & AgentMemoryJsonData;
   const secure = message?.decryptedSecureJsonData ?? {};

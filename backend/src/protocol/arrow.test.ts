@@ -67,6 +67,13 @@ describe('Arrow frame encoding', () => {
     expect(table.schema.fields[0].nullable).toBe(true);
   });
 
+  it('keeps each string apart when one ends and the next begins with half of a surrogate pair', () => {
+    const table = tableFromIPC(
+      encodeFrame({ fields: [{ name: 's', type: 'string', values: ['a\uD83D', '\uDE00b', 'é'] }] })
+    );
+    expect(table.getChild('s')!.toArray()).toEqual(['a\uFFFD', '\uFFFDb', 'é']);
+  });
+
   it('writes a valid empty frame', () => {
     const table = tableFromIPC(encodeFrame({ refId: 'B', fields: [] }));
     expect(table.numRows).toBe(0);

@@ -3,7 +3,7 @@ import { lazy } from './lazy';
 import type { Logger } from './logger';
 import type { PluginMetrics } from './pluginMetrics';
 import { SERVICES } from './services';
-import type { QueryOutcome } from '../query/execute';
+import type { QueryOutcome, TimedOutcome } from '../query/execute';
 import type { DataQueryMessage } from '../query/model';
 import { parseSettings, SettingsError, type InstanceSettingsMessage } from '../settings';
 import { LIMITS } from '../../../contract';
@@ -52,18 +52,15 @@ export interface ServerHooks {
   onShutdown: () => void;
 }
 
-function toDataResponse(outcome: QueryOutcome, logger: Logger, metrics: PluginMetrics): EncodedResponse {
+function toDataResponse(outcome: TimedOutcome, logger: Logger, metrics: PluginMetrics): EncodedResponse {
   const started = performance.now();
   const response = encodeOutcome(outcome, logger);
-  const timings = outcome.timings;
-  if (timings) {
-    const phases = metrics.queryPhases;
-    const labels = (phase: string) => ({ query_type: outcome.queryType, phase });
-    phases.observe(labels('upstream'), timings.upstreamMs / 1000);
-    phases.observe(labels('parse'), timings.parseMs / 1000);
-    phases.observe(labels('frames'), timings.framesMs / 1000);
-    phases.observe(labels('encode'), (performance.now() - started) / 1000);
-  }
+  const { timings } = outcome;
+  const labels = (phase: string) => ({ query_type: outcome.queryType, phase });
+  metrics.queryPhases.observe(labels('upstream'), timings.upstreamMs / 1000);
+  metrics.queryPhases.observe(labels('parse'), timings.parseMs / 1000);
+  metrics.queryPhases.observe(labels('frames'), timings.framesMs / 1000);
+  metrics.queryPhases.observe(labels('encode'), (performance.now() - started) / 1000);
   return response;
 }
 
@@ -159,7 +156,7 @@ async function answerQueries(request: QueryDataRequestMessage, hooks: ServerHook
       const outcome = await execute().executeQuery(query, { settings, breakers: hooks.breakers, signal });
       const status = outcome.cancelled ? 'cancelled' : outcome.error ? 'error' : 'ok';
       hooks.metrics().queries.inc({ query_type: outcome.queryType, status });
-      hooks.metrics().queryDuration.observe({ query_type: outcome.queryType }, (outcome.timings?.totalMs ?? 0) / 1000);
+      hooks.metrics().queryDuration.observe({ query_type: outcome.queryType }, outcome.timings.totalMs / 1000);
       if (outcome.error && !outcome.cancelled) {
         hooks.logger.warn('query failed', {
           refId: outcome.refId,

@@ -5,16 +5,16 @@ import { GO_PLUGIN_CONTROLLER_PROTO, GRPC_HEALTH_PROTO, PLUGINV2_PROTO } from '.
 /** Decoding like proto-loader with: int64 as strings, enums by name, defaults filled, bytes as Buffer. */
 const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, defaults: true, oneofs: true };
 
-/**
- * gRPC service definitions straight from protobufjs reflection. (proto-loader builds the same
- * plus file descriptors for server reflection, which Grafana never asks for; skipping them, and
- * generating each message's codec on its first use, takes most of the start-up time off.)
- */
 /** protobufjs already writes Buffers in Node: wrap, don't copy (responses carry whole frames). */
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/**
+ * gRPC service definitions straight from protobufjs reflection. (proto-loader builds the same
+ * plus file descriptors for server reflection, which Grafana never asks for; skipping them, and
+ * generating each message's codec on its first use, takes most of the start-up time off.)
+ */
 const roots = new Map<string, protobuf.Root>();
 
 function serviceDefinition(source: string, name: string): grpc.ServiceDefinition {

@@ -35,8 +35,10 @@ export interface QueryOutcome {
   queryType: string;
   /** Grafana cancelled the request: recorded apart from failures. */
   cancelled?: boolean;
-  timings?: QueryTimings;
 }
+
+/** An outcome with where its time went. */
+export type TimedOutcome = QueryOutcome & { timings: QueryTimings };
 
 export interface ExecuteContext {
   settings: DataSourceSettings;
@@ -296,7 +298,7 @@ function dispatch(query: ParsedQuery, ctx: ExecuteContext): Promise<Frame[]> {
   }
 }
 
-export async function executeQuery(message: DataQueryMessage, ctx: ExecuteContext): Promise<QueryOutcome> {
+export async function executeQuery(message: DataQueryMessage, ctx: ExecuteContext): Promise<TimedOutcome> {
   const refId = message.refId ?? '';
   let queryType = !message.queryType ? 'metrics' : isQueryType(message.queryType) ? message.queryType : 'unknown';
   const timings = new QueryTimings();
@@ -310,6 +312,5 @@ export async function executeQuery(message: DataQueryMessage, ctx: ExecuteContex
     outcome = failureOutcome(refId, queryType, error);
   }
   timings.totalMs = performance.now() - started;
-  outcome.timings = timings;
-  return outcome;
+  return { ...outcome, timings };
 }

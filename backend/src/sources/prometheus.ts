@@ -193,6 +193,7 @@ export class PrometheusClient {
     const query = params.toString();
     const { status, json } = await requestJson(PROMETHEUS, this.settings, query ? `${path}?${query}` : path, {
       signal: options.signal,
+      timings: this.timings,
     });
     const body = json as { status?: string; data?: unknown; error?: string } | undefined;
     if (body?.status === 'error' && status === 400) {

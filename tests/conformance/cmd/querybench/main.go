@@ -125,14 +125,6 @@ func percentile(xs []time.Duration, p float64) time.Duration {
 	return s[int(float64(len(s)-1)*p)]
 }
 
-func mean(xs []time.Duration) time.Duration {
-	var sum time.Duration
-	for _, x := range xs {
-		sum += x
-	}
-	return sum / time.Duration(len(xs))
-}
-
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 
 func verdict(ok bool) string {
@@ -144,7 +136,6 @@ func verdict(ok bool) string {
 
 // modeResult is what the summary compares with the goals.
 type modeResult struct {
-	name       string
 	ratio      float64
 	ownBySrc   map[string]time.Duration
 	throughput float64
@@ -152,9 +143,9 @@ type modeResult struct {
 
 const rounds = 200
 
-func measure(p *conformance.Plugin, name string, u upstreams, ratioGoal float64) modeResult {
+func measure(p *conformance.Plugin, u upstreams, ratioGoal float64) modeResult {
 	client, pc := p.Data(), u.pluginContext()
-	result := modeResult{name: name, ownBySrc: map[string]time.Duration{}}
+	result := modeResult{ownBySrc: map[string]time.Duration{}}
 	for i := 0; i < 20; i++ { // warm-up
 		run(client, pc, merged()...)
 	}
@@ -211,7 +202,6 @@ func measure(p *conformance.Plugin, name string, u upstreams, ratioGoal float64)
 	}
 	var types []string
 	for _, s := range sources {
-		s := s
 		result.ownBySrc[s.name] = profile(s.name, []string{s.queryType}, func() []*pluginv2.DataQuery { return []*pluginv2.DataQuery{s.query()} })
 		types = append(types, s.queryType)
 	}
@@ -308,12 +298,12 @@ func main() {
 	if *mode != "real" {
 		fmt.Printf("== replay upstreams: answers recorded from the stack, served by their own processes after Prometheus %s, Elasticsearch %s, Jaeger %s\n", *promDelay, *esDelay, *jaegerDelay)
 		replay, stop := record(p, real, [3]time.Duration{*promDelay, *esDelay, *jaegerDelay})
-		replayed = measure(p, "replay", replay, 1.25)
+		replayed = measure(p, replay, 1.25)
 		stop()
 	}
 	if *mode != "replay" {
 		fmt.Println("== real stack: Prometheus, Elasticsearch and Jaeger with the demo loading them, on the same cores as the plugin")
-		measured = measure(p, "real", real, 1.35)
+		measured = measure(p, real, 1.35)
 	}
 	if *mode != "both" {
 		return
