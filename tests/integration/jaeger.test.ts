@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
 import { eventually, getJson, stackUrl } from './env';
 
 describe('Jaeger v2 (OTLP/HTTP intake and the HTTP query API)', () => {
@@ -50,5 +51,27 @@ describe('Jaeger v2 (OTLP/HTTP intake and the HTTP query API)', () => {
     );
     const services = await getJson(`${jaeger}/api/services`);
     expect(services.data).toContain(service);
+  });
+
+  it('keeps query API connections open, so the data source reuses one per query instead of connecting anew', async () => {
+    // Jaeger 2.x answers "Connection: close" unless keep_alives_enabled is set (scripts/config/jaeger.yaml).
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ connection?: string; socket: unknown }>((resolve, reject) => {
+        http
+          .get(`${stackUrl('JAEGER_URL')}/api/services`, { agent }, (response) => {
+            response.resume();
+            response.on('end', () => resolve({ connection: response.headers.connection, socket: response.socket }));
+          })
+          .on('error', reject);
+      });
+    try {
+      const first = await get();
+      const second = await get();
+      expect(first.connection).not.toBe('close');
+      expect(second.socket).toBe(first.socket);
+    } finally {
+      agent.destroy();
+    }
   });
 });
