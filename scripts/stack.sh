@@ -361,6 +361,7 @@ start_prometheus() {
   sed -e "s/@ALERTMANAGER_PORT@/$ALERTMANAGER_PORT/; s/@NODE_EXPORTER_PORT@/$NODE_EXPORTER_PORT/" \
       -e "s/@POSTGRES_EXPORTER_PORT@/$POSTGRES_EXPORTER_PORT/; s/@DEMO_PORT@/$DEMO_PORT/" \
       -e "s/@JAEGER_METRICS_PORT@/$JAEGER_METRICS_PORT/; s/@PROMETHEUS_PORT@/$PROMETHEUS_PORT/" \
+      -e "s#@RULES_FILE@#$REPO_DIR/provisioning/prometheus/agent-memory.rules.yml#" \
       "$REPO_DIR/scripts/config/prometheus.yml" >"$STATE_DIR/prometheus.yml"
   promtool check config "$STATE_DIR/prometheus.yml" >"$LOGS/promtool.log" 2>&1 || fail "generated Prometheus config is invalid; see $LOGS/promtool.log"
   require_free prometheus "$PROMETHEUS_PORT"

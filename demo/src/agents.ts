@@ -1,4 +1,5 @@
 import type { MemoryTelemetry } from '@memstack/telemetry';
+import { noFaults, type DemoFaults } from './faults.js';
 
 /** Questions and facts that exercise every query pattern of the guide's classifier. */
 export const QUERIES = [
@@ -36,9 +37,40 @@ interface Agent {
   contextBytes: number;
   samples: Array<{ timestamp: number; bytes: number }>;
   knownIds: string[];
+  turn: number;
 }
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
+
+/** Agents come back to a few questions far more often than to the rest (Zipf-like, s = 1). */
+const ZIPF_WEIGHTS = QUERIES.map((_, i) => 1 / (i + 1));
+const ZIPF_TOTAL = ZIPF_WEIGHTS.reduce((a, b) => a + b, 0);
+function pickQuery(): string {
+  let roll = Math.random() * ZIPF_TOTAL;
+  for (let i = 0; i < QUERIES.length; i++) {
+    roll -= ZIPF_WEIGHTS[i];
+    if (roll <= 0) {
+      return QUERIES[i];
+    }
+  }
+  return QUERIES[QUERIES.length - 1];
+}
+
+/**
+ * Keeps the ids an add returned, once each: mem0 answers a fact it already holds with the
+ * existing memory, and a second copy of its id would outlive the memory's deletion.
+ */
+function remember(agent: Agent, added: unknown): void {
+  for (const item of Array.isArray(added) ? added : []) {
+    if (typeof item?.id === 'string' && !agent.knownIds.includes(item.id)) {
+      agent.knownIds.push(item.id);
+    }
+  }
+  agent.knownIds = agent.knownIds.slice(-20);
+}
+
+/** A runaway agent appends this much per step (a tool loop pasting whole documents back). */
+const RUNAWAY_BYTES_PER_STEP = 64 * 1024;
 
 /**
  * Simulated agents of several types driving the memory API over HTTP (and MCP) at a steady
@@ -54,12 +86,22 @@ export class AgentSimulation {
     private readonly baseUrl: string,
     private readonly telemetry: MemoryTelemetry,
     count: number,
-    private readonly opsPerSecond: number
+    private readonly opsPerSecond: number,
+    private readonly faults: DemoFaults = noFaults({})
   ) {
     this.agents = Array.from({ length: count }, (_, i) => {
       const type = AGENT_TYPES[i % AGENT_TYPES.length];
       const userId = `u-${i + 1}`;
-      return { id: `${type}:${userId}`, type, userId, inSession: false, contextBytes: 0, samples: [], knownIds: [] };
+      return {
+        id: `${type}:${userId}`,
+        type,
+        userId,
+        inSession: false,
+        contextBytes: 0,
+        samples: [],
+        knownIds: [],
+        turn: 0,
+      };
     });
   }
 
@@ -114,21 +156,30 @@ export class AgentSimulation {
     const agent = pick(this.agents);
     this.updateSessions(agent);
     const who = { user_id: agent.userId, agent_id: agent.id, agent_type: agent.type };
+    if (this.faults.contextRunaway === agent.id) {
+      this.grow(agent, RUNAWAY_BYTES_PER_STEP);
+    }
+    // A read-heavy mix, as agents recall far more often than they store.
     const roll = Math.random();
     try {
-      if (roll < 0.3 || agent.knownIds.length < 2) {
+      if (this.faults.duplicateFlood && roll < 0.5) {
+        // The same fact restated on every turn (mem0 merges exact repeats, not restatements):
+        // duplicates pile up faster than consolidation merges them.
+        const added = await this.call('POST', '/memories', {
+          ...who,
+          messages: [{ role: 'user', content: `${agent.userId} ${FACTS[0]} (again, turn ${++agent.turn})` }],
+        });
+        remember(agent, added);
+      } else if (roll < 0.15 || agent.knownIds.length < 2) {
         const fact = pick(FACTS);
         const added = await this.call('POST', '/memories', {
           ...who,
           messages: [{ role: 'user', content: `${agent.userId} ${fact}` }],
         });
-        for (const item of Array.isArray(added) ? added : []) {
-          agent.knownIds.push(item.id);
-        }
-        agent.knownIds = agent.knownIds.slice(-20);
+        remember(agent, added);
         this.grow(agent, fact.length);
-      } else if (roll < 0.72) {
-        const query = pick(QUERIES);
+      } else if (roll < 0.75) {
+        const query = pickQuery();
         const found = await this.call('POST', '/memories/search', { ...who, query });
         const top = found?.results?.[0]?.score;
         this.telemetry.trackDecisionConfidence(
@@ -138,31 +189,38 @@ export class AgentSimulation {
         );
         this.telemetry.trackDecisionConfidence(agent.type, 'tool_choice', 0.5 + Math.random() * 0.5);
         this.grow(agent, query.length + JSON.stringify(found?.results ?? []).length);
-      } else if (roll < 0.8) {
+      } else if (roll < 0.77) {
         await this.call('PUT', `/memories/${pick(agent.knownIds)}`, {
           ...who,
           text: `${agent.userId} ${pick(FACTS)} (updated)`,
         });
-      } else if (roll < 0.85) {
-        const id = agent.knownIds.splice(Math.floor(Math.random() * agent.knownIds.length), 1)[0];
+      } else if (roll < 0.78) {
+        const id = pick(agent.knownIds);
+        agent.knownIds = agent.knownIds.filter((known) => known !== id);
         await this.call('DELETE', `/memories/${id}?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`);
-      } else if (roll < 0.88) {
-        await this.call('POST', '/memories/consolidate', who);
-      } else if (roll < 0.92) {
+      } else if (roll < 0.81) {
+        if (this.faults.duplicateFlood && Math.random() < 0.8) {
+          return; // consolidation falls behind: most runs are skipped
+        }
+        const result = await this.call('POST', '/memories/consolidate', who);
+        // Memories merged away are gone: an agent that kept their ids would ask for deleted memories.
+        const merged = new Set<string>(Array.isArray(result?.mergedIds) ? result.mergedIds : []);
+        agent.knownIds = agent.knownIds.filter((id) => !merged.has(id));
+      } else if (roll < 0.89) {
         await this.call('GET', `/memories?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`);
-      } else if (roll < 0.95) {
+      } else if (roll < 0.93) {
         await this.call(
           'GET',
           `/memories/${pick(agent.knownIds)}/history?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`
         );
-      } else if (roll < 0.98) {
+      } else if (roll < 0.97) {
         // Another agent may have deleted it meanwhile: mem0 then answers "not found", a real error path.
         await this.call(
           'GET',
           `/memories/${pick(agent.knownIds)}?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`
         );
       } else {
-        await this.mcpSearch(agent, pick(QUERIES));
+        await this.mcpSearch(agent, pickQuery());
       }
     } catch {
       // A failed request is visible in the service's own metrics and events; the agent goes on.

@@ -3,7 +3,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { expressHttpMetrics, metricsHandler, type HealthChecker, type MemoryTelemetry } from '@memstack/telemetry';
 import { z } from 'zod';
-import { BackendTimeoutError, BackendUnavailableError, type Breakers } from './breakers.js';
+import { BackendTimeoutError, BackendUnavailableError } from './breakers.js';
+import { applyFaultRequest, type DemoFaults } from './faults.js';
 import { MaintenanceError, type Caller, type MemoryService } from './memoryService.js';
 
 // Loaded with require() after tracing is set up, so that the HTTP server is instrumented.
@@ -42,7 +43,7 @@ export function createApp(
   service: MemoryService,
   telemetry: MemoryTelemetry,
   health: () => HealthChecker | undefined,
-  breakers: Breakers
+  faults: DemoFaults
 ) {
   const express = require('express');
   const app = express();
@@ -102,19 +103,32 @@ export function createApp(
     handle((req) => service.delete(caller(req.query), req.params.id).then(() => ({ deleted: req.params.id })))
   );
 
-  // Fault injection for demonstrations and tests: latency per backend, maintenance mode.
+  // Fault injection for demonstrations and tests (docs/runbooks.md lists which fault fires which
+  // alert): latency per backend (or `mem0` for the memory calls), maintenance mode, and the rest
+  // of DemoFaults. `{"reset":true}` clears them all.
+  const faultState = () => ({ ...faults, maintenance: service.maintenance });
+  app.get(
+    '/admin/faults',
+    handle(async () => faultState())
+  );
   app.post(
     '/admin/faults',
     handle(async (req) => {
-      const { service: name, latencyMs, maintenance } = req.body ?? {};
-      if (typeof name === 'string') {
-        breakers.latency[name] = Math.max(0, Number(latencyMs) || 0);
+      const body = req.body ?? {};
+      try {
+        applyFaultRequest(faults, body);
+      } catch (error) {
+        throw new BadRequest((error as Error).message);
       }
-      if (typeof maintenance === 'boolean') {
-        service.maintenance = maintenance;
-        service.updateDegradation();
+      if (body.reset === true) {
+        service.maintenance = false;
       }
-      return { latency: breakers.latency, maintenance: service.maintenance };
+      if (typeof body.maintenance === 'boolean') {
+        service.maintenance = body.maintenance;
+      }
+      service.updateDegradation();
+      faults.pgConnectionFlood = await service.holdConnections(faults.pgConnectionFlood);
+      return faultState();
     })
   );
 

@@ -26,6 +26,7 @@ import {
   type EsClientLike,
 } from '@memstack/telemetry';
 import { createBreakers } from './breakers.js';
+import { noFaults, withMemoryFaults } from './faults.js';
 import { readConfig } from './config.js';
 import { offlineMemoryConfig } from './offlineModels.js';
 import { MemoryService, type Mem0Like } from './memoryService.js';
@@ -47,10 +48,11 @@ async function main(): Promise<void> {
   const registry = new Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>();
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const telemetry = new MemoryTelemetry({ registry, agentIdCap: config.agentIdCap, logger: log });
+  const faults = noFaults(config.latency);
   const breakers = createBreakers(
     telemetry,
     ['vector_store', 'redis', 'neo4j', 'postgres', 'elasticsearch'],
-    config.latency
+    faults.latency
   );
 
   // Events go through the elasticsearch breaker, so that a dead cluster is skipped quickly.
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
 
   const { Memory } = await import('mem0ai/oss');
   const memory = new Memory(offlineMemoryConfig('agentmemory'));
-  const instrumented = instrumentMem0(memory as unknown as Mem0Like, {
+  const instrumented = instrumentMem0(withMemoryFaults(memory as unknown as Mem0Like, faults), {
     telemetry,
     events,
     storeId: 'agentmemory',
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
     agentType: (ids) => ids.agentId?.split(':')[0] ?? 'unknown',
   });
 
-  const service = new MemoryService(instrumented, telemetry, events, breakers, config);
+  const service = new MemoryService(instrumented, telemetry, events, breakers, config, faults);
   await service.connect();
   service.updateDegradation();
 
@@ -109,13 +111,13 @@ async function main(): Promise<void> {
   });
 
   const http = require('node:http');
-  const server = http.createServer(createApp(service, telemetry, () => health, breakers));
+  const server = http.createServer(createApp(service, telemetry, () => health, faults));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, '127.0.0.1', resolve);
   });
   health.start();
-  const agents = new AgentSimulation(base, telemetry, config.agents, config.rate);
+  const agents = new AgentSimulation(base, telemetry, config.agents, config.rate, faults);
   agents.start();
   const degradation = setInterval(() => service.updateDegradation(), 1000);
   log(

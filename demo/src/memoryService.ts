@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { traceChild, withMemoryCaller, type AiEventLogger, type MemoryTelemetry } from '@memstack/telemetry';
 import type { Breakers } from './breakers.js';
+import { noFaults, type DemoFaults } from './faults.js';
+
+/** How long a cached search answer may be served: new memories show up in searches within it. */
+const CACHE_TTL_SECONDS = 180;
 
 // pg and redis are loaded with require() after tracing is set up, so that their
 // OpenTelemetry instrumentations see them (ESM imports bypass the require hooks).
@@ -38,6 +42,7 @@ export class MemoryService {
   private redis: any;
   private pg: any;
   private neo4j: any;
+  private flood: any[] = [];
   maintenance = false;
 
   constructor(
@@ -45,7 +50,8 @@ export class MemoryService {
     private readonly telemetry: MemoryTelemetry,
     private readonly events: AiEventLogger,
     private readonly breakers: Breakers,
-    private readonly urls: { redisUrl: string; postgresUrl: string; neo4jUrl: string }
+    private readonly urls: { redisUrl: string; postgresUrl: string; neo4jUrl: string },
+    private readonly faults: DemoFaults = noFaults(breakers.latency)
   ) {}
 
   /** A mem0 call through the vector store breaker, with the caller known to instrumentMem0. */
@@ -92,7 +98,30 @@ export class MemoryService {
   }
 
   async close(): Promise<void> {
+    await this.holdConnections(0);
     await Promise.allSettled([this.redis?.quit(), this.pg?.end(), this.neo4j?.close()]);
+  }
+
+  /** Opens or closes idle PostgreSQL connections until `count` are held (the connection flood fault). */
+  async holdConnections(count: number): Promise<number> {
+    const pg = require('pg');
+    while (this.flood.length > count) {
+      await this.flood
+        .pop()
+        .end()
+        .catch(() => undefined);
+    }
+    while (this.flood.length < count) {
+      const client = new pg.Client({ connectionString: this.urls.postgresUrl, connectionTimeoutMillis: 2000 });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+      } catch {
+        break; // the server refuses more: that is the flood's point
+      }
+      this.flood.push(client);
+    }
+    return this.flood.length;
   }
 
   /** Degradation follows the breakers: cache down is reduced, graph or audit down essential, vector store down read-only. */
@@ -122,7 +151,6 @@ export class MemoryService {
     const result = await this.vector(caller, () =>
       this.memory.add(messages, { userId: caller.userId, agentId: caller.agentId })
     );
-    await this.bumpCacheVersion(caller.userId);
     await Promise.all(result.results.map((item) => this.linkInGraph(caller.userId, item)));
     await this.audit('add', caller, result.results[0]?.id, started, 'success');
     this.updateDegradation();
@@ -135,8 +163,8 @@ export class MemoryService {
     limit = 5
   ): Promise<{ results: MemoryItem[]; cached: boolean; related: number }> {
     const started = performance.now();
-    const key = await this.cacheKey(caller.userId, query, limit);
-    const cached = key ? await this.cacheGet(key) : undefined;
+    const key = this.cacheKey(caller.userId, query, limit);
+    const cached = this.faults.cacheMissStorm ? undefined : await this.cacheGet(key);
     this.telemetry.trackCacheHit('redis', 'search', cached !== undefined);
     this.events.log({
       event_type: 'cache_lookup',
@@ -150,6 +178,18 @@ export class MemoryService {
       query,
       duration_ms: performance.now() - started,
     });
+    if (this.faults.criticalErrors) {
+      this.events.log({
+        event_type: 'agent_error',
+        operation: 'search',
+        level: 'CRITICAL',
+        message: 'EmbeddingDimensionError: the vector store returned embeddings of 768 dimensions, expected 256',
+        error_type: 'EmbeddingDimensionError',
+        agent_id: caller.agentId,
+        agent_type: caller.agentType,
+        user_id: caller.userId,
+      });
+    }
     if (cached) {
       return { results: cached, cached: true, related: 0 };
     }
@@ -159,9 +199,7 @@ export class MemoryService {
     this.telemetry.trackCacheHit('vector', 'search', result.results.length > 0);
     const related = await this.relatedInGraph(result.results.map((r) => r.id));
     this.telemetry.trackCacheHit('graph', 'search', related > 0);
-    if (key) {
-      await this.cacheSet(key, result.results);
-    }
+    await this.cacheSet(key, result.results);
     await this.audit('search', caller, result.results[0]?.id, started, 'success');
     this.updateDegradation();
     return { results: result.results, cached: false, related };
@@ -183,7 +221,7 @@ export class MemoryService {
     this.assertWritable();
     const started = performance.now();
     await this.vector(caller, () => this.memory.update(id, text));
-    await this.bumpCacheVersion(caller.userId);
+    await this.invalidate([id]);
     await this.audit('update', caller, id, started, 'success');
   }
 
@@ -191,7 +229,7 @@ export class MemoryService {
     this.assertWritable();
     const started = performance.now();
     await this.vector(caller, () => this.memory.delete(id));
-    await this.bumpCacheVersion(caller.userId);
+    await this.invalidate([id]);
     await this.breakers
       .call('neo4j', () => this.neo4j.executeQuery('MATCH (m:Memory {id: $id}) DETACH DELETE m', { id }))
       .catch(() => undefined);
@@ -202,7 +240,7 @@ export class MemoryService {
    * Merges near-duplicate memories of a user: memories sharing most of their words are folded
    * into the first; the ratio of memories consolidated and the batch size are recorded.
    */
-  async consolidate(caller: Caller): Promise<{ total: number; merged: number }> {
+  async consolidate(caller: Caller): Promise<{ total: number; merged: number; mergedIds: string[] }> {
     this.assertWritable();
     const started = performance.now();
     const all = await this.getAll(caller);
@@ -225,9 +263,7 @@ export class MemoryService {
     for (const id of duplicates) {
       await this.vector(caller, () => this.memory.delete(id)).catch(() => undefined);
     }
-    if (duplicates.length > 0) {
-      await this.bumpCacheVersion(caller.userId);
-    }
+    await this.invalidate(duplicates);
     const ratio = all.length === 0 ? 1 : (all.length - duplicates.length) / all.length;
     this.telemetry.setConsolidationRatio(caller.agentType, ratio);
     this.telemetry.trackBatchSize('consolidate', Math.max(1, all.length));
@@ -245,7 +281,7 @@ export class MemoryService {
       duration_ms: performance.now() - started,
     });
     await this.audit('consolidate', caller, undefined, started, 'success');
-    return { total: all.length, merged: duplicates.length };
+    return { total: all.length, merged: duplicates.length, mergedIds: duplicates };
   }
 
   /** Reports a failed backend call as an ERROR event (typed) instead of failing the request. */
@@ -263,14 +299,8 @@ export class MemoryService {
     this.updateDegradation();
   }
 
-  private async cacheKey(userId: string, query: string, limit: number): Promise<string | undefined> {
-    try {
-      const version = (await this.breakers.call('redis', () => this.redis.get(`mem:ver:${userId}`))) ?? '0';
-      return `mem:search:${userId}:${version}:${limit}:${createHash('sha1').update(query).digest('hex')}`;
-    } catch (error) {
-      this.degraded('redis', undefined, error);
-      return undefined;
-    }
+  private cacheKey(userId: string, query: string, limit: number): string {
+    return `mem:search:${userId}:${limit}:${createHash('sha1').update(query).digest('hex')}`;
   }
 
   private async cacheGet(key: string): Promise<MemoryItem[] | undefined> {
@@ -287,15 +317,33 @@ export class MemoryService {
     });
   }
 
+  /**
+   * Caches a search answer for CACHE_TTL_SECONDS and notes, per memory in it, which answers hold
+   * that memory, so that updating or deleting a memory drops exactly the answers that show it.
+   */
   private async cacheSet(key: string, items: MemoryItem[]): Promise<void> {
     await this.breakers
-      .call('redis', () => this.redis.set(key, JSON.stringify(items), { EX: 30 }))
+      .call('redis', () => {
+        const batch = this.redis.multi().set(key, JSON.stringify(items), { EX: CACHE_TTL_SECONDS });
+        for (const item of items) {
+          batch.sAdd(`mem:refs:${item.id}`, key).expire(`mem:refs:${item.id}`, CACHE_TTL_SECONDS);
+        }
+        return batch.exec();
+      })
       .catch((error) => this.degraded('redis', undefined, error));
   }
 
-  private async bumpCacheVersion(userId: string): Promise<void> {
+  /** Drops every cached search answer that shows one of these memories. */
+  private async invalidate(ids: string[]): Promise<void> {
+    if (ids.length === 0) {
+      return;
+    }
     await this.breakers
-      .call('redis', () => this.redis.incr(`mem:ver:${userId}`))
+      .call('redis', async () => {
+        const refs = ids.map((id) => `mem:refs:${id}`);
+        const keys: string[] = (await Promise.all(refs.map((ref) => this.redis.sMembers(ref)))).flat();
+        await this.redis.del([...refs, ...keys]);
+      })
       .catch((error) => this.degraded('redis', undefined, error));
   }
 

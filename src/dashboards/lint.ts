@@ -282,3 +282,18 @@ function lintSelector(
     }
   }
 }
+
+/**
+ * The PromQL rules for an alert rule's expression: it parses, names catalog metrics and their
+ * labels, reads counters through rates and histograms by `le`. Alert rules use fixed rate
+ * windows on purpose (the same window in Grafana and in Prometheus), so the rate-interval rule,
+ * which is about dashboards' $__rate_interval, does not apply.
+ */
+export function lintAlertExpression(expr: string, where: string): Violation[] {
+  const found: Violation[] = [];
+  lintPromQL(expr, where, (rule, at, message) => found.push({ rule, where: at, message }), {
+    selectorOnly: false,
+    instant: true,
+  });
+  return found.filter((v) => v.rule !== 'target-rate-interval-rule');
+}

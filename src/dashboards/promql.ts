@@ -36,8 +36,13 @@ function by(labels: readonly string[]): string {
 }
 
 /** Per-second rate of a counter, summed by the given labels. */
-export function counterRate<K extends CounterKey>(key: K, matchers: Matchers<K> = {}, labels: Array<LabelOf<K>> = []) {
-  return `sum${by(labels)} (rate(${selector(key, '', matchers)}[${RATE_INTERVAL}]))`;
+export function counterRate<K extends CounterKey>(
+  key: K,
+  matchers: Matchers<K> = {},
+  labels: Array<LabelOf<K>> = [],
+  window = RATE_INTERVAL
+) {
+  return `sum${by(labels)} (rate(${selector(key, '', matchers)}[${window}]))`;
 }
 
 /** Increase of a counter over a window (the dashboard's range by default), summed by labels. */
@@ -58,10 +63,11 @@ export function counterShare<K extends CounterKey>(
   key: K,
   part: Matchers<K>,
   matchers: Matchers<K> = {},
-  labels: Array<LabelOf<K>> = []
+  labels: Array<LabelOf<K>> = [],
+  window = RATE_INTERVAL
 ) {
-  const whole = counterRate(key, matchers, labels);
-  const numerator = counterRate(key, { ...matchers, ...part }, labels);
+  const whole = counterRate(key, matchers, labels, window);
+  const numerator = counterRate(key, { ...matchers, ...part }, labels, window);
   return `(${numerator} or ${whole} * 0) / ${whole}`;
 }
 
@@ -83,9 +89,10 @@ export function histogramQuantile<K extends HistogramKey>(
   q: number,
   key: K,
   matchers: Matchers<K> = {},
-  labels: Array<LabelOf<K>> = []
+  labels: Array<LabelOf<K>> = [],
+  window = RATE_INTERVAL
 ) {
-  return `histogram_quantile(${q}, sum by (${['le', ...labels].join(', ')}) (rate(${selector(key, '_bucket', matchers)}[${RATE_INTERVAL}])))`;
+  return `histogram_quantile(${q}, sum by (${['le', ...labels].join(', ')}) (rate(${selector(key, '_bucket', matchers)}[${window}])))`;
 }
 
 /** Observations per bucket and step (cumulative by `le`, as a heatmap reads them). */
@@ -94,9 +101,14 @@ export function histogramBuckets<K extends HistogramKey>(key: K, matchers: Match
 }
 
 /** Mean observed value of a summary over the rate window: rate of _sum over rate of _count. */
-export function summaryMean<K extends SummaryKey>(key: K, matchers: Matchers<K> = {}, labels: Array<LabelOf<K>> = []) {
-  const sum = `sum${by(labels)} (rate(${selector(key, '_sum', matchers)}[${RATE_INTERVAL}]))`;
-  const count = `sum${by(labels)} (rate(${selector(key, '_count', matchers)}[${RATE_INTERVAL}]))`;
+export function summaryMean<K extends SummaryKey>(
+  key: K,
+  matchers: Matchers<K> = {},
+  labels: Array<LabelOf<K>> = [],
+  window = RATE_INTERVAL
+) {
+  const sum = `sum${by(labels)} (rate(${selector(key, '_sum', matchers)}[${window}]))`;
+  const count = `sum${by(labels)} (rate(${selector(key, '_count', matchers)}[${window}]))`;
   return `${sum} / ${count}`;
 }
 

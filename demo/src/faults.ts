@@ -1,0 +1,119 @@
+import type { Mem0Like } from './memoryService.js';
+
+/**
+ * Faults the demo can be told to have (`POST /admin/faults`), one per alert rule of the app, so
+ * that each rule can be seen firing on a real stack and resolving after recovery.
+ */
+export interface DemoFaults {
+  /** Added latency per backend breaker, plus `mem0` for the memory calls themselves (measured). */
+  latency: Record<string, number>;
+  /** Share of mem0 calls that fail with an injected error (0..1). */
+  errorRate: number;
+  /** Every search misses the Redis cache. */
+  cacheMissStorm: boolean;
+  /** The agent whose context grows without bound (an agent stuck in a loop). */
+  contextRunaway: string | undefined;
+  /** Agents store the same fact again and again, faster than consolidation merges it. */
+  duplicateFlood: boolean;
+  /** Each search reports a CRITICAL AI error event. */
+  criticalErrors: boolean;
+  /** Idle PostgreSQL connections held open (a leaking client). */
+  pgConnectionFlood: number;
+}
+
+export function noFaults(latency: Record<string, number>): DemoFaults {
+  return {
+    latency,
+    errorRate: 0,
+    cacheMissStorm: false,
+    contextRunaway: undefined,
+    duplicateFlood: false,
+    criticalErrors: false,
+    pgConnectionFlood: 0,
+  };
+}
+
+export class InjectedFaultError extends Error {
+  constructor(method: string) {
+    super(`injected fault: mem0 ${method} failed`);
+    this.name = 'InjectedFaultError';
+  }
+}
+
+/** Applies a request body of /admin/faults; throws a message naming the bad field. */
+export function applyFaultRequest(faults: DemoFaults, body: Record<string, unknown>): void {
+  const {
+    service,
+    latencyMs,
+    errorRate,
+    cacheMissStorm,
+    contextRunaway,
+    duplicateFlood,
+    criticalErrors,
+    pgConnectionFlood,
+  } = body;
+  if (body.reset === true) {
+    for (const key of Object.keys(faults.latency)) {
+      delete faults.latency[key];
+    }
+    Object.assign(faults, noFaults(faults.latency));
+  }
+  if (typeof service === 'string') {
+    faults.latency[service] = Math.max(0, Number(latencyMs) || 0);
+  }
+  if (errorRate !== undefined) {
+    const rate = Number(errorRate);
+    if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
+      throw new Error('errorRate: expected a number from 0 to 1');
+    }
+    faults.errorRate = rate;
+  }
+  for (const [name, value] of Object.entries({ cacheMissStorm, duplicateFlood, criticalErrors })) {
+    if (value !== undefined) {
+      if (typeof value !== 'boolean') {
+        throw new Error(`${name}: expected true or false`);
+      }
+      (faults as unknown as Record<string, boolean>)[name] = value;
+    }
+  }
+  if (contextRunaway !== undefined) {
+    if (contextRunaway !== null && typeof contextRunaway !== 'string') {
+      throw new Error('contextRunaway: expected an agent id such as "research:u-2", or null');
+    }
+    faults.contextRunaway = contextRunaway ?? undefined;
+  }
+  if (pgConnectionFlood !== undefined) {
+    const count = Number(pgConnectionFlood);
+    if (!Number.isInteger(count) || count < 0 || count > 500) {
+      throw new Error('pgConnectionFlood: expected a whole number of connections from 0 to 500');
+    }
+    faults.pgConnectionFlood = count;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * mem0 with the memory faults applied inside the call, so that the instrumentation around it
+ * measures the added latency and counts the injected errors as a slow or failing store would be.
+ */
+export function withMemoryFaults(memory: Mem0Like, faults: DemoFaults): Mem0Like {
+  return new Proxy(memory, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') {
+        return value;
+      }
+      return async (...args: unknown[]) => {
+        const delay = faults.latency.mem0 ?? 0;
+        if (delay > 0) {
+          await sleep(delay);
+        }
+        if (faults.errorRate > 0 && Math.random() < faults.errorRate) {
+          throw new InjectedFaultError(String(property));
+        }
+        return value.apply(target, args);
+      };
+    },
+  });
+}

@@ -1,0 +1,83 @@
+import { PRODUCT_LABEL, type Severity, type Team } from './rules';
+
+/**
+ * Who hears about which alert, as the guide routes it: critical alerts to the on-call channel and
+ * PagerDuty and then on to their team, team alerts to the team's channel, the rest to the default
+ * receiver. Defined once; written for Grafana (contact points and a notification policy tree) and
+ * for Alertmanager.
+ */
+export type ReceiverName = 'default' | 'critical' | 'ai-team' | 'infra-team' | 'webhook';
+
+/** Secrets come from the environment (Grafana provisioning) or from files (Alertmanager). */
+export const SECRET_ENV = {
+  slackWebhookUrl: 'SLACK_WEBHOOK_URL',
+  pagerdutyRoutingKey: 'PAGERDUTY_ROUTING_KEY',
+  webhookUrl: 'AGENTMEMORY_WEBHOOK_URL',
+} as const;
+
+export type Integration = { type: 'slack'; channel: string } | { type: 'pagerduty' } | { type: 'webhook' };
+
+export interface ReceiverSpec {
+  name: ReceiverName;
+  purpose: string;
+  integrations: Integration[];
+}
+
+export const RECEIVERS: readonly ReceiverSpec[] = [
+  {
+    name: 'default',
+    purpose: 'everything no team route takes',
+    integrations: [{ type: 'slack', channel: '#ai-memory-alerts' }],
+  },
+  {
+    name: 'critical',
+    purpose: 'critical alerts: on-call channel and PagerDuty, then their team too',
+    integrations: [{ type: 'slack', channel: '#ai-memory-critical' }, { type: 'pagerduty' }],
+  },
+  {
+    name: 'ai-team',
+    purpose: 'memory behaviour: latency, errors, cache, agents',
+    integrations: [{ type: 'slack', channel: '#ai-team' }],
+  },
+  {
+    name: 'infra-team',
+    purpose: 'breakers, degradation, database, hosts',
+    integrations: [{ type: 'slack', channel: '#infra-team' }],
+  },
+  {
+    name: 'webhook',
+    purpose: 'local use: any HTTP endpoint (tests, chat bridges)',
+    integrations: [{ type: 'webhook' }],
+  },
+];
+
+export interface RouteSpec {
+  receiver: ReceiverName;
+  match: { severity?: Severity; team?: Team };
+  continue: boolean;
+}
+
+/** Critical first, with `continue` so that the team hears about it too; then the team routes. */
+export const ROUTES: readonly RouteSpec[] = [
+  { receiver: 'critical', match: { severity: 'critical' }, continue: true },
+  { receiver: 'ai-team', match: { team: 'ai-team' }, continue: false },
+  { receiver: 'infra-team', match: { team: 'infra-team' }, continue: false },
+];
+
+export const POLICY = {
+  receiver: 'default' as ReceiverName,
+  groupBy: ['alertname', 'job', 'service_name'],
+  groupWaitSeconds: 30,
+  groupIntervalSeconds: 300,
+  repeatIntervalSeconds: 4 * 3600,
+};
+
+/** A critical alert silences the warnings of the same job and instance while it fires (Alertmanager). */
+export const INHIBITION = {
+  source: { severity: 'critical' },
+  target: { severity: 'warning' },
+  equal: ['job', 'instance'],
+};
+
+/** The matcher of the app's notification subtree in Grafana: every rule carries this label. */
+export const SUBTREE_MATCHER = PRODUCT_LABEL;
