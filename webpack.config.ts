@@ -1,4 +1,5 @@
 import type { Configuration } from 'webpack';
+import path from 'node:path';
 import CopyWebpackPlugin from 'copy-webpack-plugin';
 import { merge } from 'webpack-merge';
 import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
@@ -12,7 +13,11 @@ const config = async (env: Env): Promise<Configuration> => {
   return merge(baseConfig, {
     plugins: [
       new CopyWebpackPlugin({
-        patterns: NESTED_PLUGINS.map((dir) => ({ from: `${dir}/img/logo.svg`, to: `${dir}/img/logo.svg` })),
+        patterns: [
+          ...NESTED_PLUGINS.map((dir) => ({ from: `${dir}/img/logo.svg`, to: `${dir}/img/logo.svg` })),
+          // The alert rules' runbook links point at this copy, served by Grafana from the plugin's directory.
+          { from: path.resolve(__dirname, 'docs/runbooks.md'), to: 'docs/runbooks.md' },
+        ],
       }),
     ],
   });

@@ -38,6 +38,8 @@ interface Agent {
   samples: Array<{ timestamp: number; bytes: number }>;
   knownIds: string[];
   turn: number;
+  /** An agent does one thing at a time: its next step waits for the last one to finish. */
+  busy: boolean;
 }
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
@@ -101,6 +103,7 @@ export class AgentSimulation {
         samples: [],
         knownIds: [],
         turn: 0,
+        busy: false,
       };
     });
   }
@@ -154,8 +157,23 @@ export class AgentSimulation {
 
   async step(): Promise<void> {
     const agent = pick(this.agents);
+    if (agent.busy) {
+      return;
+    }
+    agent.busy = true;
+    try {
+      await this.stepOf(agent);
+    } finally {
+      agent.busy = false;
+    }
+  }
+
+  private async stepOf(agent: Agent): Promise<void> {
     this.updateSessions(agent);
     const who = { user_id: agent.userId, agent_id: agent.id, agent_type: agent.type };
+    if (this.faults.contextRunaway === '*' && this.telemetry.agentIdLabel(agent.id) === agent.id) {
+      this.faults.contextRunaway = agent.id; // one whose own series shows it (not folded into __other__)
+    }
     if (this.faults.contextRunaway === agent.id) {
       this.grow(agent, RUNAWAY_BYTES_PER_STEP);
     }
@@ -167,7 +185,10 @@ export class AgentSimulation {
         // duplicates pile up faster than consolidation merges them.
         const added = await this.call('POST', '/memories', {
           ...who,
-          messages: [{ role: 'user', content: `${agent.userId} ${FACTS[0]} (again, turn ${++agent.turn})` }],
+          messages: Array.from({ length: 5 }, () => ({
+            role: 'user',
+            content: `${agent.userId} ${FACTS[0]} (again, turn ${++agent.turn})`,
+          })),
         });
         remember(agent, added);
       } else if (roll < 0.15 || agent.knownIds.length < 2) {
@@ -199,7 +220,7 @@ export class AgentSimulation {
         agent.knownIds = agent.knownIds.filter((known) => known !== id);
         await this.call('DELETE', `/memories/${id}?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`);
       } else if (roll < 0.81) {
-        if (this.faults.duplicateFlood && Math.random() < 0.8) {
+        if (this.faults.duplicateFlood && Math.random() < 0.9) {
           return; // consolidation falls behind: most runs are skipped
         }
         const result = await this.call('POST', '/memories/consolidate', who);

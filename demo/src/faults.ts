@@ -11,7 +11,10 @@ export interface DemoFaults {
   errorRate: number;
   /** Every search misses the Redis cache. */
   cacheMissStorm: boolean;
-  /** The agent whose context grows without bound (an agent stuck in a loop). */
+  /**
+   * The agent whose context grows without bound (an agent stuck in a loop); `*` until the
+   * simulation picks one whose agent_id is not folded by the id cap.
+   */
   contextRunaway: string | undefined;
   /** Agents store the same fact again and again, faster than consolidation merges it. */
   duplicateFlood: boolean;
@@ -77,10 +80,15 @@ export function applyFaultRequest(faults: DemoFaults, body: Record<string, unkno
     }
   }
   if (contextRunaway !== undefined) {
-    if (contextRunaway !== null && typeof contextRunaway !== 'string') {
-      throw new Error('contextRunaway: expected an agent id such as "research:u-2", or null');
+    if (
+      contextRunaway !== null &&
+      typeof contextRunaway !== 'string' &&
+      contextRunaway !== true &&
+      contextRunaway !== false
+    ) {
+      throw new Error('contextRunaway: expected an agent id such as "research:u-2", true (any agent), or false');
     }
-    faults.contextRunaway = contextRunaway ?? undefined;
+    faults.contextRunaway = contextRunaway === true ? '*' : contextRunaway || undefined;
   }
   if (pgConnectionFlood !== undefined) {
     const count = Number(pgConnectionFlood);

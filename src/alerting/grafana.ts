@@ -46,6 +46,14 @@ class ModelBuilder implements cog.Builder<cog.Dataquery> {
   }
 }
 
+/** A server-side expression as a rule query: no time range of its own, Grafana's expression data source. */
+function expressionQuery(refId: string, model: expr.TypeReduceBuilder | expr.TypeThresholdBuilder) {
+  return new alerting.QueryBuilder(refId)
+    .datasourceUid(EXPRESSION_DATASOURCE_UID)
+    .relativeTimeRange({ from: 0, to: 0 })
+    .model(model.refId(refId).datasource(EXPRESSION_DATASOURCE));
+}
+
 function windowOf(rule: AlertRuleSpec, timeScale: number): number {
   // Rate windows keep at least 4 scrapes of the end-to-end test's 1 s scrape interval.
   return scaled(rule.windowSeconds, timeScale, 4);
@@ -68,27 +76,19 @@ function grafanaRule(rule: AlertRuleSpec, options: Required<GrafanaAlertingOptio
     .relativeTimeRange({ from: rangeSeconds, to: 0 })
     .model(new ModelBuilder(model));
   // Counts over the window are summed; a value per series (instant PromQL) is taken as it is.
-  const reduce = new alerting.QueryBuilder('B')
-    .datasourceUid(EXPRESSION_DATASOURCE_UID)
-    .relativeTimeRange({ from: 0, to: 0 })
-    .model(
-      new expr.TypeReduceBuilder()
-        .refId('B')
-        .datasource(EXPRESSION_DATASOURCE)
-        .expression('A')
-        .reducer(rule.source.kind === 'logs_count' ? 'sum' : 'last')
-        .settings({ mode: 'dropNN' })
-    );
-  const threshold = new alerting.QueryBuilder('C')
-    .datasourceUid(EXPRESSION_DATASOURCE_UID)
-    .relativeTimeRange({ from: 0, to: 0 })
-    .model(
-      new expr.TypeThresholdBuilder()
-        .refId('C')
-        .datasource(EXPRESSION_DATASOURCE)
-        .expression('B')
-        .conditions([{ evaluator: { type: rule.comparison, params: [rule.threshold] } }])
-    );
+  const reduce = expressionQuery(
+    'B',
+    new expr.TypeReduceBuilder()
+      .expression('A')
+      .reducer(rule.source.kind === 'logs_count' ? 'sum' : 'last')
+      .settings({ mode: 'dropNN' })
+  );
+  const threshold = expressionQuery(
+    'C',
+    new expr.TypeThresholdBuilder()
+      .expression('B')
+      .conditions([{ evaluator: { type: rule.comparison, params: [rule.threshold] } }])
+  );
   return new alerting.RuleBuilder(rule.name)
     .uid(rule.uid)
     .orgID(options.orgId)

@@ -232,7 +232,7 @@ export const ALERT_RULES: readonly AlertRuleSpec[] = [
     runbook: 'aiagentcontextgrowthanomaly',
     noDataState: 'OK',
     noDataReason: noTrafficIsFine,
-    fault: 'one agent appends 64 KiB per step (`{"contextRunaway":"research:u-2"}`)',
+    fault: 'one agent appends 64 KiB per step (`{"contextRunaway":true}`: any agent whose id is not folded)',
     correction: {
       guideStyle: 'ai_context_growth_rate_per_hour > <fixed bytes per hour>',
       problem:
@@ -287,7 +287,8 @@ export const ALERT_RULES: readonly AlertRuleSpec[] = [
     fault: 'the demo holds 85 idle connections (`{"pgConnectionFlood":85}`)',
     correction: {
       guideStyle: 'pg_stat_database_numbackends / pg_settings_max_connections > 0.8',
-      problem: 'numbackends is per database: the division matches one database at a time instead of the server total',
+      problem:
+        'numbackends is per database (datname): the division matches no series, and with ignoring(datname) it compares each database alone with the server-wide limit',
     },
   },
   {

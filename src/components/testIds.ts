@@ -4,6 +4,17 @@ export const testIds = {
     container: 'data-testid ac-container',
     toggle: 'data-testid ac-toggle-enabled',
   },
+  alertInstaller: {
+    container: 'data-testid alert-installer',
+    datasource: 'data-testid alert-installer-datasource',
+    folderTitle: 'data-testid alert-installer-folder-title',
+    folderUid: 'data-testid alert-installer-folder-uid',
+    secret: (name: string) => `data-testid alert-installer-secret-${name}`,
+    review: 'data-testid alert-installer-review',
+    apply: 'data-testid alert-installer-apply',
+    plan: 'data-testid alert-installer-plan',
+    message: 'data-testid alert-installer-message',
+  },
   overview: {
     container: 'data-testid overview-container',
     dataSourceLink: 'data-testid overview-add-datasource',

@@ -24,6 +24,8 @@ const bundle = (entry, outfile) =>
 await bundle('harness.tsx', 'harness.js');
 // Our panels, rendered as a dashboard renders them (tests/browser/panels.spec.ts, docs/img).
 await bundle('panels.tsx', 'panels.js');
+// The app's configuration page with the alert installer (alertInstaller.spec.ts).
+await bundle('installer.tsx', 'installer.js');
 // The panel benchmark page (npm run bench:panels).
 await bundle('bench/panelBench.ts', 'panel-bench.js');
 // grafanaBootData must exist before @grafana/runtime reads its config.
@@ -36,6 +38,7 @@ writeFileSync(
 for (const [page, script] of [
   ['panels.html', 'panels.js'],
   ['panel-bench.html', 'panel-bench.js'],
+  ['installer.html', 'installer.js'],
 ]) {
   writeFileSync(
     join(out, page),

@@ -14,15 +14,10 @@ import {
   type DataSourceInstanceSettings,
   type DataSourcePluginOptionsEditorProps,
 } from '@grafana/data';
-import {
-  setBackendSrv,
-  setTemplateSrv,
-  type BackendSrv,
-  type BackendSrvRequest,
-  type TemplateSrv,
-} from '@grafana/runtime';
+import { setTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 import { ThemeContext } from '@grafana/ui';
-import { from, lastValueFrom } from 'rxjs';
+import { lastValueFrom } from 'rxjs';
+import { installBackendSrv } from './grafanaBackendSrv';
 import { DataSource } from '../../src/datasource/datasource';
 import { ConfigEditor } from '../../src/datasource/components/ConfigEditor';
 import { QueryEditor } from '../../src/datasource/components/QueryEditor';
@@ -30,54 +25,7 @@ import { VariableQueryEditor } from '../../src/datasource/components/VariableQue
 import type { AgentMemoryVariableSupport } from '../../src/datasource/variables';
 import type { AgentMemoryOptions, AgentMemoryQuery, AgentMemoryVariableQuery } from '../../src/datasource/types';
 
-declare global {
-  interface Window {
-    requests: Array<{ method: string; url: string; data?: unknown; status?: number }>;
-  }
-}
-window.requests = [];
-
-/** Grafana's backend service, over real HTTP to the stand-in. Errors carry { status, data } like Grafana's. */
-async function send(options: BackendSrvRequest) {
-  const params = options.params
-    ? new URLSearchParams(
-        Object.entries(options.params).filter(([, v]) => v !== undefined) as Array<[string, string]>
-      ).toString()
-    : '';
-  const url = params ? `${options.url}${options.url.includes('?') ? '&' : '?'}${params}` : options.url;
-  const record: Window['requests'][number] = { method: options.method ?? 'GET', url, data: options.data };
-  window.requests.push(record);
-  const response = await window.fetch(url, {
-    method: options.method ?? 'GET',
-    headers: { 'Content-Type': 'application/json' },
-    body: options.data === undefined ? undefined : JSON.stringify(options.data),
-  });
-  record.status = response.status;
-  const text = await response.text();
-  const data = text ? JSON.parse(text) : undefined;
-  if (!response.ok) {
-    throw { status: response.status, statusText: response.statusText, data, config: options };
-  }
-  return {
-    data,
-    status: response.status,
-    ok: true,
-    headers: response.headers,
-    redirected: false,
-    statusText: response.statusText,
-    type: 'basic' as const,
-    url,
-    config: options,
-  };
-}
-
-setBackendSrv({
-  fetch: (options: BackendSrvRequest) => from(send(options)),
-  datasourceRequest: send,
-  request: (options: BackendSrvRequest) => send(options).then((r) => r.data),
-  get: (url: string, params?: Record<string, string>) => send({ url, params }).then((r) => r.data),
-  post: (url: string, data?: unknown) => send({ url, method: 'POST', data }).then((r) => r.data),
-} as unknown as BackendSrv);
+installBackendSrv();
 
 /**
  * Grafana's template service, with the dashboard variables $service = agentmemory-demo and

@@ -4,6 +4,7 @@ import { css } from '@emotion/css';
 import { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
 import { getBackendSrv, locationService } from '@grafana/runtime';
 import { Alert, Button, FieldSet, Text, useStyles2 } from '@grafana/ui';
+import { AlertInstaller } from '../AlertInstaller/AlertInstaller';
 import { testIds } from '../testIds';
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<{}>> {}
@@ -51,6 +52,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
           </Button>
         </div>
       </FieldSet>
+      {enabled && <AlertInstaller />}
     </div>
   );
 };

@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,7 @@ type dataSource struct {
 type standIn struct {
 	plugin      *conformance.Plugin
 	dataSources map[string]dataSource
+	alerting    *alertingStore
 }
 
 func (s *standIn) pluginContext(uid string) (*pluginv2.PluginContext, bool) {
@@ -135,6 +137,24 @@ func (s *standIn) query(w http.ResponseWriter, r *http.Request) {
 func (s *standIn) datasourceAPI(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.Path, "/api/datasources/uid/")
 	uid, tail, _ := strings.Cut(rest, "/")
+	if tail == "" && r.Method == http.MethodGet {
+		// The installer's check that the picked data source exists (recorded like the other calls).
+		s.alerting.mu.Lock()
+		s.alerting.record(r)
+		var found map[string]any
+		for _, ds := range s.alerting.dataSources {
+			if ds["uid"] == uid {
+				found = ds
+			}
+		}
+		s.alerting.mu.Unlock()
+		if found == nil {
+			writeJSON(w, 404, map[string]string{"message": "Data source not found"})
+		} else {
+			writeJSON(w, 200, found)
+		}
+		return
+	}
 	pctx, ok := s.pluginContext(uid)
 	if !ok {
 		writeJSON(w, 404, map[string]string{"message": "Data source not found"})
@@ -225,6 +245,17 @@ func main() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/ds/query", s.query)
 	mux.HandleFunc("/api/datasources/uid/", s.datasourceAPI)
+	ours := make([]string, 0, len(s.dataSources))
+	for uid := range s.dataSources {
+		ours = append(ours, uid)
+	}
+	sort.Strings(ours)
+	s.alerting = newAlertingStore(ours)
+	mux.HandleFunc("GET /api/datasources", s.alerting.handle)
+	mux.HandleFunc("/api/folders", s.alerting.handle)
+	mux.HandleFunc("/api/folders/", s.alerting.handle)
+	mux.HandleFunc("/api/v1/provisioning/", s.alerting.handle)
+	mux.HandleFunc("/__standin/alerting/", s.alerting.control(ours))
 	mux.HandleFunc("GET /api/health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, 200, map[string]string{"database": "ok", "standIn": "true"})
 	})

@@ -1,0 +1,111 @@
+import { getBackendSrv } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
+import { RULE_GROUPS } from './grafana';
+import {
+  DATASOURCE_TYPE,
+  explainFailure,
+  PROVENANCE_HEADERS,
+  type GrafanaState,
+  type InstallOptions,
+  type Plan,
+  type PlannedRequest,
+} from './installer';
+
+/** The installer's I/O: reads what Grafana holds and sends the planned requests, through Grafana's own backend service. */
+export class GrafanaApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, url: string, data?: unknown, headers?: Record<string, string>): Promise<T> {
+  try {
+    const response = await lastValueFrom(
+      getBackendSrv().fetch<T>({ method, url, data, headers, showErrorAlert: false, showSuccessAlert: false })
+    );
+    return response.data;
+  } catch (error) {
+    const e = error as { status?: number; data?: { message?: string }; message?: string };
+    throw new GrafanaApiError(e.status ?? 0, e.data?.message ?? e.message ?? 'no answer');
+  }
+}
+
+/** GET that answers undefined for 404 (what is missing is to be created). */
+async function getOptional<T>(url: string): Promise<T | undefined> {
+  try {
+    return await call<T>('GET', url);
+  } catch (error) {
+    if (error instanceof GrafanaApiError && error.status === 404) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+export interface DataSourceSummary {
+  uid: string;
+  name: string;
+  type: string;
+}
+
+export async function listAgentMemoryDataSources(): Promise<DataSourceSummary[]> {
+  const all = await call<DataSourceSummary[]>('GET', '/api/datasources');
+  return (all ?? []).filter((ds) => ds.type === DATASOURCE_TYPE);
+}
+
+/** Reads everything the plan compares with; a refusal is explained as what to do. */
+export async function readGrafanaState(options: InstallOptions): Promise<GrafanaState> {
+  const read = async <T>(url: string, optional = false): Promise<T> => {
+    try {
+      return (optional ? await getOptional<T>(url) : await call<T>('GET', url)) as T;
+    } catch (error) {
+      const status = error instanceof GrafanaApiError ? error.status : 0;
+      throw new GrafanaApiError(
+        status,
+        explainFailure({ method: 'GET', url, summary: 'reading' }, status, (error as Error).message)
+      );
+    }
+  };
+  const [datasource, folder, rules, contactPoints, templates, policies] = await Promise.all([
+    read<GrafanaState['datasource']>(`/api/datasources/uid/${encodeURIComponent(options.datasourceUid)}`, true),
+    read<GrafanaState['folder']>(`/api/folders/${encodeURIComponent(options.folderUid)}`, true),
+    read<GrafanaState['rules']>('/api/v1/provisioning/alert-rules'),
+    read<GrafanaState['contactPoints']>('/api/v1/provisioning/contact-points'),
+    read<GrafanaState['templates'] | null>('/api/v1/provisioning/templates'),
+    read<GrafanaState['policies']>('/api/v1/provisioning/policies'),
+  ]);
+  const groups: GrafanaState['groups'] = {};
+  if (folder) {
+    for (const group of RULE_GROUPS) {
+      groups[group] = await read(
+        `/api/v1/provisioning/folder/${encodeURIComponent(options.folderUid)}/rule-groups/${encodeURIComponent(group)}`,
+        true
+      );
+    }
+  }
+  return {
+    datasource,
+    folder,
+    rules: rules ?? [],
+    groups,
+    contactPoints: contactPoints ?? [],
+    templates: templates ?? [],
+    policies: policies ?? {},
+  };
+}
+
+/** Sends the plan's requests in order; stops at the first refusal with what to do about it. */
+export async function applyPlan(plan: Plan, onSent?: (request: PlannedRequest) => void): Promise<void> {
+  for (const request of plan.requests) {
+    try {
+      await call(request.method, request.url, request.body, PROVENANCE_HEADERS);
+      onSent?.(request);
+    } catch (error) {
+      const status = error instanceof GrafanaApiError ? error.status : 0;
+      throw new GrafanaApiError(status, explainFailure(request, status, (error as Error).message));
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The app's configuration page (with its alert installer) as Grafana mounts it for an enabled
+ * app. Grafana's API is the stand-in's recording implementation of the alerting provisioning
+ * API (tests/conformance/cmd/grafanastandin/alerting.go); tests/browser/alertInstaller.spec.ts
+ * drives the page and checks every request.
+ */
+import React from 'react';
+import { createRoot } from 'react-dom/client';
+import { createTheme, PluginType } from '@grafana/data';
+import { ThemeContext } from '@grafana/ui';
+import AppConfig, { type AppConfigProps } from '../../src/components/AppConfig/AppConfig';
+import { installBackendSrv } from './grafanaBackendSrv';
+
+installBackendSrv();
+
+const props = {
+  plugin: {
+    meta: {
+      id: 'memstack-agentmemory-app',
+      name: 'Agent Memory Observability',
+      type: PluginType.app,
+      enabled: true,
+      jsonData: {},
+    },
+  },
+  query: {},
+} as unknown as AppConfigProps;
+
+createRoot(document.getElementById('root')!).render(
+  <ThemeContext.Provider value={createTheme({ colors: { mode: 'dark' } })}>
+    <AppConfig {...props} />
+  </ThemeContext.Provider>
+);
