@@ -6,6 +6,8 @@ import { noFaults, type DemoFaults } from './faults.js';
 
 /** How long a cached search answer may be served: new memories show up in searches within it. */
 const CACHE_TTL_SECONDS = 180;
+/** How many of a user's memories one consolidation run examines. */
+const CONSOLIDATION_SCAN = 1000;
 
 // pg and redis are loaded with require() after tracing is set up, so that their
 // OpenTelemetry instrumentations see them (ESM imports bypass the require hooks).
@@ -126,7 +128,8 @@ export class MemoryService {
 
   /** Degradation follows the breakers: cache down is reduced, graph or audit down essential, vector store down read-only. */
   updateDegradation(): void {
-    const state = (s: string) => this.breakers.state(s) === 'open';
+    // Half-open is still down: the breaker is only probing, and most calls still fail fast.
+    const state = (s: string) => this.breakers.state(s) !== 'closed';
     const level = this.maintenance
       ? 'maintenance'
       : state('vector_store')
@@ -209,8 +212,9 @@ export class MemoryService {
     return this.vector(caller, () => this.memory.get(id));
   }
 
-  async getAll(caller: Caller): Promise<MemoryItem[]> {
-    return (await this.vector(caller, () => this.memory.getAll({ filters: { user_id: caller.userId } }))).results;
+  /** The user's memories; mem0 answers its 20 most recent unless asked for more. */
+  async getAll(caller: Caller, topK = 20): Promise<MemoryItem[]> {
+    return (await this.vector(caller, () => this.memory.getAll({ filters: { user_id: caller.userId }, topK }))).results;
   }
 
   async history(caller: Caller, id: string): Promise<unknown[]> {
@@ -243,7 +247,8 @@ export class MemoryService {
   async consolidate(caller: Caller): Promise<{ total: number; merged: number; mergedIds: string[] }> {
     this.assertWritable();
     const started = performance.now();
-    const all = await this.getAll(caller);
+    // Every memory of the user: consolidation that saw only mem0's default 20 would miss the backlog.
+    const all = await this.getAll(caller, CONSOLIDATION_SCAN);
     const seen: Array<Set<string>> = [];
     const duplicates: string[] = [];
     for (const item of all) {

@@ -61,8 +61,9 @@ var faultWaves = []faultWave{
 		faults:    []map[string]any{{"duplicateFlood": true}, {"service": "neo4j", "latencyMs": 3000}},
 		expect:    []string{"MemoryConsolidationBacklog", "CircuitBreakerOpen"},
 		inhibited: []string{"ServiceDegraded"}, // essential while the Neo4j breaker is open: the critical breaker alert covers it
-		// Related memories come from Neo4j: while it is unreachable the graph layer misses.
-		consequences: []string{"LowCacheHitRatio"},
+		// Related memories come from Neo4j: while it is unreachable the graph layer misses; and
+		// consolidating hundreds of duplicates one delete at a time is slow.
+		consequences: []string{"LowCacheHitRatio", "HighMemoryOperationLatency"},
 	},
 	{
 		name:   "30 % of mem0 calls fail, maintenance mode",
