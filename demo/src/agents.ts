@@ -200,7 +200,8 @@ export class AgentSimulation {
         remember(agent, added);
         this.grow(agent, fact.length);
       } else if (roll < 0.75) {
-        const query = pickQuery();
+        // Now and then an agent pastes a whole document into a search (the service refuses it).
+        const query = Math.random() < 0.01 ? pickQuery().repeat(100) : pickQuery();
         const found = await this.call('POST', '/memories/search', { ...who, query });
         const top = found?.results?.[0]?.score;
         this.telemetry.trackDecisionConfidence(

@@ -5,7 +5,7 @@ import { expressHttpMetrics, metricsHandler, type HealthChecker, type MemoryTele
 import { z } from 'zod';
 import { BackendTimeoutError, BackendUnavailableError } from './breakers.js';
 import { applyFaultRequest, type DemoFaults } from './faults.js';
-import { MaintenanceError, type Caller, type MemoryService } from './memoryService.js';
+import { MaintenanceError, QueryTooLongError, type Caller, type MemoryService } from './memoryService.js';
 
 // Loaded with require() after tracing is set up, so that the HTTP server is instrumented.
 const require = createRequire(import.meta.url);
@@ -23,7 +23,7 @@ function caller(source: Record<string, unknown>): Caller {
 class BadRequest extends Error {}
 
 function statusOf(error: unknown): number {
-  if (error instanceof BadRequest) {
+  if (error instanceof BadRequest || error instanceof QueryTooLongError) {
     return 400;
   }
   if (error instanceof MaintenanceError || error instanceof BackendUnavailableError) {

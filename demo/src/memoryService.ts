@@ -165,6 +165,22 @@ export class MemoryService {
     query: string,
     limit = 5
   ): Promise<{ results: MemoryItem[]; cached: boolean; related: number }> {
+    if (query.length > MAX_QUERY_CHARS) {
+      // Refused before mem0 is asked (no memory operation runs), and reported: agents that paste
+      // whole documents into a search are a bug worth seeing on the error panels.
+      const error = new QueryTooLongError(query.length);
+      this.events.log({
+        event_type: 'request_rejected',
+        operation: 'search',
+        level: 'ERROR',
+        message: `${error.name}: ${error.message}`,
+        error_type: error.name,
+        agent_id: caller.agentId,
+        agent_type: caller.agentType,
+        user_id: caller.userId,
+      });
+      throw error;
+    }
     const started = performance.now();
     const key = this.cacheKey(caller.userId, query, limit);
     const cached = this.faults.cacheMissStorm ? undefined : await this.cacheGet(key);
@@ -405,6 +421,16 @@ export class MemoryService {
         )
       )
     ).catch((error) => this.degraded('postgres', caller, error));
+  }
+}
+
+/** Longest search query the service embeds; longer ones are refused (HTTP 400). */
+export const MAX_QUERY_CHARS = 2000;
+
+export class QueryTooLongError extends Error {
+  constructor(length: number) {
+    super(`search query of ${length} characters refused (at most ${MAX_QUERY_CHARS})`);
+    this.name = 'QueryTooLongError';
   }
 }
 
