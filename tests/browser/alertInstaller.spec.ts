@@ -36,7 +36,15 @@ test('first run: shows what it will create, then creates it editable in Grafana,
   await reset(page, 'default');
   await open(page);
   // The data source picker offers only Agent Memory data sources and starts at the first.
-  await expect(page.getByTestId(testIds.alertInstaller.container)).toContainText('Agent Memory (agentmemory)');
+  await expect(page.getByTestId(testIds.alertInstaller.datasource).locator('input')).toHaveValue(
+    'Agent Memory (agentmemory)'
+  );
+  await page.getByTestId(testIds.alertInstaller.datasource).locator('input').click();
+  await expect(page.getByRole('listbox').getByRole('option')).toHaveText([
+    'Agent Memory (agentmemory)',
+    'Agent Memory (broken)',
+  ]);
+  await page.keyboard.press('Escape');
   await page
     .getByTestId(testIds.alertInstaller.secret('slackWebhookUrl'))
     .fill('https://hooks.example.invalid/T000/B000/XXX');

@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Button, Field, FieldSet, Input, Select, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Alert, Button, Combobox, Field, FieldSet, Input, Stack, Text, useStyles2 } from '@grafana/ui';
 import {
   applyPlan,
   listAgentMemoryDataSources,
@@ -128,17 +128,18 @@ export function AlertInstaller() {
           </Alert>
         )}
         <Field label="Data source" description="The Agent Memory data source the rules query">
-          <Select
-            data-testid={testIds.alertInstaller.datasource}
-            inputId="alert-installer-datasource"
-            options={(dataSources ?? []).map((ds) => ({ label: ds.name, value: ds.uid }))}
-            value={datasourceUid || null}
-            onChange={(v) => {
-              setDatasourceUid(v?.value ?? '');
-              setPlan(undefined);
-            }}
-            width={40}
-          />
+          <div data-testid={testIds.alertInstaller.datasource}>
+            <Combobox<string>
+              id="alert-installer-datasource"
+              options={(dataSources ?? []).map((ds) => ({ label: ds.name, value: ds.uid }))}
+              value={datasourceUid || null}
+              onChange={(v) => {
+                setDatasourceUid(v?.value ?? '');
+                setPlan(undefined);
+              }}
+              width={40}
+            />
+          </div>
         </Field>
         <Stack direction="row" gap={2}>
           <Field label="Folder" description="Created if it does not exist">

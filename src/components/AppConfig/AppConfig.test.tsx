@@ -38,7 +38,7 @@ describe('Components/AppConfig', () => {
     render(<AppConfig {...propsWith(true)} />);
     expect(screen.getByTestId(testIds.appConfig.toggle)).toHaveTextContent('Disable');
     expect(screen.getByText(/the app is enabled/i)).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByText('Agent Memory')).toBeInTheDocument());
+    await waitFor(() => expect(screen.getByDisplayValue('Agent Memory')).toBeInTheDocument());
   });
 
   test('an enabled app offers the alert installer with the Agent Memory data source picked', async () => {
