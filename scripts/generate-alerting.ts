@@ -7,8 +7,7 @@
  */
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stringify } from 'yaml';
-import { renderAlertingFiles } from '../src/alerting/files';
+import { renderAlertingFiles, toYaml } from '../src/alerting/files';
 import { fileRuleGroups, PROVISIONED_DATASOURCE_UID } from '../src/alerting/grafana';
 import { alertmanagerConfig, prometheusRuleFile } from '../src/alerting/prometheus';
 import { NOTIFICATION_TEMPLATE } from '../src/alerting/texts';
@@ -33,8 +32,7 @@ if (args[0] === '--scaled') {
     console.error('usage: generate-alerting.ts --scaled <factor >= 1> <dir> --webhook <url>');
     process.exit(2);
   }
-  const opts = { lineWidth: 0, aliasDuplicateObjects: false };
-  write(join(dir, 'agent-memory.rules.yml'), stringify(prometheusRuleFile({ timeScale }), opts));
+  write(join(dir, 'agent-memory.rules.yml'), toYaml(prometheusRuleFile({ timeScale })));
   write(join(dir, 'agent-memory.tmpl'), NOTIFICATION_TEMPLATE);
   // Grafana's rule file at the same scale, as JSON, for the conformance harness's evaluator.
   write(
@@ -43,10 +41,7 @@ if (args[0] === '--scaled') {
   );
   write(
     join(dir, 'alertmanager.yml'),
-    stringify(
-      alertmanagerConfig({ timeScale, localWebhookUrl: webhook, templateFiles: [join(dir, 'agent-memory.tmpl')] }),
-      opts
-    )
+    toYaml(alertmanagerConfig({ timeScale, localWebhookUrl: webhook, templateFiles: [join(dir, 'agent-memory.tmpl')] }))
   );
 } else {
   for (const [path, text] of Object.entries(renderAlertingFiles())) {

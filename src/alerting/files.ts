@@ -9,7 +9,9 @@ import { NOTIFICATION_TEMPLATE } from './texts';
  */
 const HEADER = '# Generated from src/alerting by `npm run generate:alerting`: edit the TypeScript, not this file.\n';
 
-const yaml = (value: unknown) => HEADER + stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+/** YAML as the generated files write it: long lines kept whole, repeated objects written out. */
+export const toYaml = (value: unknown) => stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+const yaml = (value: unknown) => HEADER + toYaml(value);
 
 export const ALERTING_FILES = {
   grafanaRules: 'provisioning/alerting/agent-memory-rules.yaml',

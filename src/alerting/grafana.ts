@@ -157,7 +157,8 @@ function integrationSettings(
   }
 }
 
-const SECRET_OF = {
+/** Which typed secret each integration type needs. */
+export const SECRET_OF = {
   slack: 'slackWebhookUrl',
   pagerduty: 'pagerdutyRoutingKey',
   webhook: 'webhookUrl',

@@ -1,6 +1,15 @@
 import type * as alerting from '@grafana/grafana-foundation-sdk/alerting';
 import { FOLDER_TITLE, FOLDER_UID, PRODUCT_LABEL } from './rules';
-import { apiContactPoints, apiPolicySubtree, apiRuleGroups, apiTemplate, type ContactSecrets } from './grafana';
+import {
+  apiContactPoints,
+  apiPolicySubtree,
+  apiRuleGroups,
+  apiTemplate,
+  contactPointName,
+  contactPointUid,
+  SECRET_OF,
+  type ContactSecrets,
+} from './grafana';
 import { RECEIVERS } from './routing';
 import { TEMPLATE_NAME } from './texts';
 
@@ -137,10 +146,10 @@ export function planInstall(state: GrafanaState, options: InstallOptions): Plan 
   const receiversWithContact = new Set<string>();
   for (const receiver of RECEIVERS) {
     for (const [index, integration] of receiver.integrations.entries()) {
-      const uid = `agentmemory-${receiver.name}-${index}`;
+      const uid = contactPointUid(receiver.name, index);
       const held = state.contactPoints.find((c) => c.uid === uid);
       const want = wanted.find((c) => c.uid === uid);
-      const label = `contact point "${`agent-memory-${receiver.name}`}" (${integration.type})`;
+      const label = `contact point "${contactPointName(receiver.name)}" (${integration.type})`;
       if (!want) {
         if (held) {
           receiversWithContact.add(receiver.name);
@@ -163,7 +172,7 @@ export function planInstall(state: GrafanaState, options: InstallOptions): Plan 
         !same(publicSettings(held.settings), publicSettings(want.settings)) ||
         held.name !== want.name ||
         held.type !== want.type ||
-        typedNewSecret(options.secrets, integration.type)
+        !!options.secrets[SECRET_OF[integration.type]]
       ) {
         plan.requests.push({
           method: 'PUT',
@@ -225,14 +234,6 @@ export function planInstall(state: GrafanaState, options: InstallOptions): Plan 
 
 function secretLabel(type: string): string {
   return type === 'slack' ? 'Slack webhook URL' : type === 'pagerduty' ? 'PagerDuty routing key' : 'webhook URL';
-}
-
-function typedNewSecret(secrets: ContactSecrets, type: string): boolean {
-  return (
-    (type === 'slack' && !!secrets.slackWebhookUrl) ||
-    (type === 'pagerduty' && !!secrets.pagerdutyRoutingKey) ||
-    (type === 'webhook' && !!secrets.webhookUrl)
-  );
 }
 
 /** A group as Grafana answers it and as we send it, reduced to what the app defines. */

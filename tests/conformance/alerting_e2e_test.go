@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -451,25 +452,23 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 
 	// Grafana-only rules: evaluated here and sent to Alertmanager as Grafana sends to an external one.
 	sendGrafanaAlerts := func(rule grafanaRule, ev evaluation, resolvedSeries map[string]bool) {
-		var alerts []map[string]any
-		for key, value := range ev.Firing {
+		labelsOf := func(key string) map[string]string {
 			labels := parseLabelsKey(key)
 			for k, v := range rule.Labels {
 				labels[k] = v
 			}
 			labels["alertname"], labels["grafana_folder"], labels["__alert_rule_uid__"] = rule.Title, "Agent Memory", rule.UID
+			return labels
+		}
+		var alerts []map[string]any
+		for key, value := range ev.Firing {
 			alerts = append(alerts, map[string]any{
-				"labels": labels, "annotations": grafanaAnnotations(t, rule, parseLabelsKey(key), value),
+				"labels": labelsOf(key), "annotations": grafanaAnnotations(t, rule, parseLabelsKey(key), value),
 				"endsAt": time.Now().Add(time.Minute).UTC().Format(time.RFC3339),
 			})
 		}
 		for key := range resolvedSeries {
-			labels := parseLabelsKey(key)
-			for k, v := range rule.Labels {
-				labels[k] = v
-			}
-			labels["alertname"], labels["grafana_folder"], labels["__alert_rule_uid__"] = rule.Title, "Agent Memory", rule.UID
-			alerts = append(alerts, map[string]any{"labels": labels, "endsAt": time.Now().UTC().Format(time.RFC3339)})
+			alerts = append(alerts, map[string]any{"labels": labelsOf(key), "endsAt": time.Now().UTC().Format(time.RFC3339)})
 		}
 		if len(alerts) > 0 {
 			postJSON(t, amURL+"/api/v2/alerts", alerts)
@@ -531,6 +530,14 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 
 	type outcome struct{ fire, notify, resolve time.Duration }
 	results := map[string]*outcome{}
+	// Keeps Grafana-only alerts alive in Alertmanager while they fire, as Grafana re-sends them.
+	resendGrafanaOnly := func() {
+		for rule := range grafanaOnly {
+			if results[rule] != nil && results[rule].fire > 0 {
+				sendGrafanaAlerts(grafanaRules[rule], evaluateGrafanaRule(t, p, settings, grafanaRules[rule], time.Now()), nil)
+			}
+		}
+	}
 	templateFile := filepath.Join(dir, "agent-memory.tmpl")
 	for _, wave := range faultWaves {
 		t.Logf("wave: %s", wave.name)
@@ -601,12 +608,7 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 				}
 				t.Logf("  %s: firing after %s for %v; the Grafana rule agrees", rule, results[rule].fire.Round(time.Second), keys(active))
 			}
-			// Keep Grafana-only alerts alive in Alertmanager while they fire, as Grafana re-sends them.
-			for rule := range grafanaOnly {
-				if results[rule] != nil && results[rule].fire > 0 {
-					sendGrafanaAlerts(grafanaRules[rule], evaluateGrafanaRule(t, p, settings, grafanaRules[rule], time.Now()), nil)
-				}
-			}
+			resendGrafanaOnly()
 			time.Sleep(time.Second)
 		}
 
@@ -662,11 +664,7 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 					if time.Now().After(notifyDeadline) {
 						t.Fatalf("%s: no firing notification to %s (got %d notifications since the wave began)", rule, receiver, len(rec.since(start)))
 					}
-					for rule := range grafanaOnly {
-						if results[rule] != nil && results[rule].fire > 0 {
-							sendGrafanaAlerts(grafanaRules[rule], evaluateGrafanaRule(t, p, settings, grafanaRules[rule], time.Now()), nil)
-						}
-					}
+					resendGrafanaOnly()
 					time.Sleep(time.Second)
 				}
 			}
@@ -716,7 +714,7 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 					continue
 				}
 				for _, receiver := range receiversOf(rule) {
-					if contains(wave.inhibited, rule) {
+					if slices.Contains(wave.inhibited, rule) {
 						break
 					}
 					if n, ok := notified(rec.since(recovered), rule, receiver, "resolved"); !ok {
@@ -727,7 +725,7 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 				}
 			}
 			for _, a := range alerts { // consequences too: the next wave starts from a quiet stack
-				if a.State == "firing" && !contains(open, a.Labels["alertname"]) {
+				if a.State == "firing" && !slices.Contains(open, a.Labels["alertname"]) {
 					open = append(open, a.Labels["alertname"])
 				}
 			}
@@ -748,13 +746,4 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 		r := results[name]
 		t.Logf("%-32s %-10s %-12s %-14s", name, r.fire.Round(time.Second), r.notify.Round(time.Second), r.resolve.Round(time.Second))
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,3 +1,4 @@
+import { prometheusRules } from '../../src/alerting/prometheus';
 import { eventually, getJson, stackUrl } from './env';
 
 describe('Prometheus (HTTP API, as the backend uses it)', () => {
@@ -22,6 +23,23 @@ describe('Prometheus (HTTP API, as the backend uses it)', () => {
     );
     const operations = series.map((s: any) => s.metric.operation);
     expect(operations).toEqual(expect.arrayContaining(['add', 'search']));
+  });
+
+  it("loads the app's generated alert rules and evaluates them without errors", async () => {
+    const body = await getJson(`${prom}/api/v1/rules?type=alert`);
+    const rules = body.data.groups.flatMap((g: any) => g.rules);
+    expect(rules.map((r: any) => r.name).sort()).toEqual(
+      prometheusRules()
+        .map((r) => r.name)
+        .sort()
+    );
+    for (const rule of rules) {
+      expect([rule.name, rule.health, rule.lastError ?? '']).toEqual([
+        rule.name,
+        expect.stringMatching(/^(ok|unknown)$/),
+        '',
+      ]);
+    }
   });
 
   it('scrapes every exporter of the stack', async () => {

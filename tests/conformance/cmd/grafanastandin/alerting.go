@@ -94,6 +94,17 @@ func (s *alertingStore) provenance(r *http.Request) string {
 	return "api"
 }
 
+// withoutIndex is a stored rule as Grafana answers it: without the stand-in's position in its group.
+func withoutIndex(rule map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range rule {
+		if k != "__index" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 func redact(cp map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range cp {
@@ -144,13 +155,7 @@ func (s *alertingStore) handle(w http.ResponseWriter, r *http.Request) {
 	case path == "/api/v1/provisioning/alert-rules" && r.Method == "GET":
 		list := []map[string]any{}
 		for _, rule := range s.rules {
-			copied := map[string]any{}
-			for k, v := range rule {
-				if k != "__index" {
-					copied[k] = v
-				}
-			}
-			list = append(list, copied)
+			list = append(list, withoutIndex(rule))
 		}
 		sort.Slice(list, func(i, j int) bool { return list[i]["uid"].(string) < list[j]["uid"].(string) })
 		writeJSON(w, 200, list)
@@ -264,13 +269,7 @@ func (s *alertingStore) ruleGroup(w http.ResponseWriter, r *http.Request, in map
 		sort.Slice(rules, func(i, j int) bool { return rules[i]["__index"].(int) < rules[j]["__index"].(int) })
 		answer := []map[string]any{}
 		for _, rule := range rules {
-			copied := map[string]any{}
-			for k, v := range rule {
-				if k != "__index" {
-					copied[k] = v
-				}
-			}
-			answer = append(answer, copied)
+			answer = append(answer, withoutIndex(rule))
 		}
 		writeJSON(w, 200, map[string]any{"title": group, "folderUid": folder, "interval": interval, "rules": answer})
 	case "PUT":
