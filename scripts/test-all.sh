@@ -48,6 +48,8 @@ eval "$(bash scripts/stack.sh env)"
 
 suite "typecheck" npm run typecheck --silent
 suite "lint" npx eslint .
+suite "compose: docker-compose.yml against the Compose specification, its provisioning and .env (compose-go)" \
+  bash -c 'cd tests/compose && go test -count=1 -v .'
 suite "unit: plugin frontend (jest)" npx jest --maxWorkers 2 --ci
 suite "unit: telemetry SDK (jest)" npm test --silent -w @memstack/telemetry -- --ci
 suite "unit: backend (jest)" npm test --silent -w @memstack/agentmemory-backend -- --ci
