@@ -1,0 +1,28 @@
+import { urlUtil } from '@grafana/data';
+import type { DashboardUid } from '../../dashboards/common';
+import { DATASOURCE_PLUGIN_ID } from '../../constants';
+import type { AgentMemoryQueryModel } from '../../../contract';
+
+/** Links out of the overview: pure URL building, so tests can check where each one lands. */
+
+export const dashboardUrl = (uid: DashboardUid, vars: Record<string, string> = {}) =>
+  urlUtil.renderUrl(`/d/${uid}`, {
+    from: 'now-1h',
+    to: 'now',
+    ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [`var-${k}`, v])),
+  });
+
+/** Explore with one query of the Agent Memory data source (Grafana's `panes` URL format). */
+export function exploreUrl(datasourceUid: string, query: AgentMemoryQueryModel, from = 'now-1h'): string {
+  const panes = {
+    a: {
+      datasource: datasourceUid,
+      queries: [{ refId: 'A', datasource: { type: DATASOURCE_PLUGIN_ID, uid: datasourceUid }, ...query }],
+      range: { from, to: 'now' },
+    },
+  };
+  return urlUtil.renderUrl('/explore', { schemaVersion: 1, panes: JSON.stringify(panes), orgId: 1 });
+}
+
+export const dataSourceSettingsUrl = (uid: string) => `/connections/datasources/edit/${encodeURIComponent(uid)}`;
+export const newDataSourceUrl = () => `/connections/datasources/new?type=${DATASOURCE_PLUGIN_ID}`;

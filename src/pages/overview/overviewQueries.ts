@@ -1,0 +1,207 @@
+import { FieldType, type DataFrame } from '@grafana/data';
+import { counterRate, counterShare, eq, gauge, histogramQuantile } from '../../dashboards/promql';
+import type { AgentMemoryQueryModel } from '../../../contract';
+
+/**
+ * What the overview asks and how it reads the answers: pure, so the numbers a user sees are
+ * unit-tested apart from React and I/O. Every query goes through the Agent Memory data source;
+ * the PromQL comes from the dashboards' typed helpers, over a fixed 5-minute window (instant
+ * queries have no dashboard interval to derive $__rate_interval from).
+ */
+export const WINDOW = '5m';
+/** The range of the top error types. */
+export const ERRORS_RANGE_MS = 60 * 60 * 1000;
+
+export type OverviewQueryId = 'health' | 'degradation' | 'breakers' | 'rate' | 'errors' | 'p99' | 'topErrors';
+
+export interface OverviewQuery extends AgentMemoryQueryModel {
+  refId: OverviewQueryId;
+}
+
+export const OVERVIEW_QUERIES: Record<OverviewQueryId, OverviewQuery> = {
+  health: { refId: 'health', queryType: 'metrics', instant: true, expr: gauge('min', 'systemHealthScore') },
+  degradation: {
+    refId: 'degradation',
+    queryType: 'metrics',
+    instant: true,
+    expr: gauge('max', 'degradationLevel', {}, ['service_name']),
+  },
+  breakers: {
+    refId: 'breakers',
+    queryType: 'metrics',
+    instant: true,
+    expr: gauge('max', 'circuitBreakerState', {}, ['service_name']),
+  },
+  rate: {
+    refId: 'rate',
+    queryType: 'metrics',
+    instant: true,
+    expr: counterRate('memoryOperations', {}, ['operation'], WINDOW),
+  },
+  errors: {
+    refId: 'errors',
+    queryType: 'metrics',
+    instant: true,
+    expr: counterShare('memoryOperations', { status: eq('error') }, {}, ['operation'], WINDOW),
+  },
+  p99: {
+    refId: 'p99',
+    queryType: 'metrics',
+    instant: true,
+    expr: histogramQuantile(0.99, 'memoryOperationDuration', {}, ['operation'], WINDOW),
+  },
+  topErrors: {
+    refId: 'topErrors',
+    queryType: 'logs_count',
+    groupBy: 'error_type',
+    filters: { level: ['ERROR', 'CRITICAL'] },
+  },
+};
+
+/** The guide's degradation levels (telemetry/src/catalog.ts). */
+export const DEGRADATION_LEVELS = ['normal', 'reduced', 'essential', 'read-only'] as const;
+/** circuit_breaker_state: 0 closed, 1 open, 2 half-open. */
+export const BREAKER_STATES = ['closed', 'open', 'half-open'] as const;
+
+/** One labelled number: the last value of a series. */
+export interface Labelled {
+  key: string;
+  value: number;
+}
+
+/** The last non-null value of each series, keyed by one of its labels (sorted by key). */
+export function lastValues(frames: DataFrame[], label: string): Labelled[] {
+  const out: Labelled[] = [];
+  for (const frame of frames) {
+    for (const field of frame.fields) {
+      if (field.type !== FieldType.number) {
+        continue;
+      }
+      const values = field.values as Array<number | null>;
+      for (let i = values.length - 1; i >= 0; i--) {
+        const v = values[i];
+        if (v !== null && v !== undefined && Number.isFinite(v)) {
+          out.push({ key: field.labels?.[label] ?? '', value: v });
+          break;
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** The sum over time of each series (counts per interval → counts in the range), largest first. */
+export function totals(frames: DataFrame[], label: string): Labelled[] {
+  const out: Labelled[] = [];
+  for (const frame of frames) {
+    for (const field of frame.fields) {
+      if (field.type !== FieldType.number) {
+        continue;
+      }
+      const sum = (field.values as Array<number | null>).reduce<number>((acc, v) => acc + (v ?? 0), 0);
+      if (sum > 0) {
+        out.push({ key: field.labels?.[label] ?? '', value: sum });
+      }
+    }
+  }
+  return out.sort((a, b) => b.value - a.value || a.key.localeCompare(b.key));
+}
+
+export interface ServiceState {
+  service: string;
+  /** -1 when the service reports no level. */
+  degradation: number;
+  /** -1 when the service has no breaker. */
+  breaker: number;
+}
+
+export interface OperationRow {
+  operation: string;
+  ratePerSecond?: number;
+  /** Share of calls that failed, 0..1. */
+  errorShare?: number;
+  p99Seconds?: number;
+}
+
+export interface OverviewModel {
+  /** 0..100, undefined when no service reports one. */
+  healthScore?: number;
+  services: ServiceState[];
+  operations: OperationRow[];
+  topErrors: Labelled[];
+}
+
+export type OverviewFrames = Record<OverviewQueryId, DataFrame[]>;
+
+export function buildModel(frames: OverviewFrames): OverviewModel {
+  const health = lastValues(frames.health, '');
+  const services = new Map<string, ServiceState>();
+  const service = (name: string) => {
+    const s = services.get(name) ?? { service: name, degradation: -1, breaker: -1 };
+    services.set(name, s);
+    return s;
+  };
+  for (const { key, value } of lastValues(frames.degradation, 'service_name')) {
+    service(key).degradation = value;
+  }
+  for (const { key, value } of lastValues(frames.breakers, 'service_name')) {
+    service(key).breaker = value;
+  }
+  const operations = new Map<string, OperationRow>();
+  const operation = (name: string) => {
+    const o = operations.get(name) ?? { operation: name };
+    operations.set(name, o);
+    return o;
+  };
+  for (const { key, value } of lastValues(frames.rate, 'operation')) {
+    operation(key).ratePerSecond = value;
+  }
+  for (const { key, value } of lastValues(frames.errors, 'operation')) {
+    operation(key).errorShare = value;
+  }
+  for (const { key, value } of lastValues(frames.p99, 'operation')) {
+    operation(key).p99Seconds = value;
+  }
+  return {
+    healthScore: health.length ? Math.min(...health.map((h) => h.value)) : undefined,
+    services: [...services.values()].sort((a, b) => a.service.localeCompare(b.service)),
+    operations: [...operations.values()].sort((a, b) => a.operation.localeCompare(b.operation)),
+    topErrors: totals(frames.topErrors, 'error_type').slice(0, 10),
+  };
+}
+
+export type Verdict = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
+
+/** The one-word answer to "is my agents' memory healthy right now?". */
+export function verdict(model: OverviewModel): Verdict {
+  if (model.healthScore === undefined && model.services.length === 0) {
+    return 'unknown';
+  }
+  const openBreaker = model.services.some((s) => s.breaker === 1);
+  const worstLevel = Math.max(-1, ...model.services.map((s) => s.degradation));
+  if ((model.healthScore ?? 100) < 50 || worstLevel >= 2) {
+    return 'unhealthy';
+  }
+  if (openBreaker || worstLevel >= 1 || (model.healthScore ?? 100) < 80) {
+    return 'degraded';
+  }
+  return 'healthy';
+}
+
+export const degradationName = (level: number) => DEGRADATION_LEVELS[level] ?? 'not reported';
+export const breakerName = (state: number) => BREAKER_STATES[state] ?? 'no breaker';
+
+/** What the overview's Explore links open: the row's own series over Explore's range. */
+export const EXPLORE_QUERIES = {
+  p99: (operation: string): AgentMemoryQueryModel => ({
+    queryType: 'metrics',
+    expr: histogramQuantile(0.99, 'memoryOperationDuration', { operation: eq(operation) }, ['operation']),
+    legendFormat: 'p99 {{operation}}',
+  }),
+  errorEvents: (errorType: string): AgentMemoryQueryModel => ({
+    queryType: 'logs',
+    filters: { level: ['ERROR', 'CRITICAL'], error_type: [errorType] },
+    sort: 'desc',
+    limit: 100,
+  }),
+};
