@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Packages dist/ as the plugin zip Grafana installs: a folder named after the plugin id, the
 backend executables with mode 0755 in the zip entries (grafana cli keeps the entry mode for
-names it does not know). Usage: scripts/package.py [output.zip]"""
+names it does not know), the source maps the catalog's validator asks for (jsMap), the README,
+CHANGELOG and LICENSE that the build copies into dist/. Usage: scripts/package.py [output.zip]
+(default: <plugin id>-<version>.zip in the repository root, the name Grafana's catalog expects)."""
 import json
 import os
 import stat
@@ -18,8 +20,6 @@ with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
     for root, _dirs, files in os.walk(dist):
         for name in sorted(files):
             path = os.path.join(root, name)
-            if name.endswith(".map"):
-                continue  # source maps stay out of the release
             entry = os.path.join(plugin_id, os.path.relpath(path, dist))
             info = zipfile.ZipInfo.from_file(path, entry)
             executable = name.startswith("gpx_")

@@ -15,6 +15,13 @@ export const testIds = {
     plan: 'data-testid alert-installer-plan',
     message: 'data-testid alert-installer-message',
   },
+  dataSourceCheck: {
+    container: 'data-testid ds-check',
+    none: 'data-testid ds-check-none',
+    datasource: (uid: string) => `data-testid ds-check-${uid}`,
+    source: (uid: string, source: string) => `data-testid ds-check-${uid}-${source}`,
+    recheck: 'data-testid ds-check-recheck',
+  },
   overview: {
     container: 'data-testid overview-container',
     dataSourceLink: 'data-testid overview-add-datasource',

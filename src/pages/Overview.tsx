@@ -300,7 +300,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   container: css({ maxWidth: 1100, paddingTop: theme.spacing(1) }),
   picker: css({ marginBottom: theme.spacing(2) }),
   verdict: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1.5) }),
-  number: css({ textAlign: 'right' }),
+  number: css({ '&&': { textAlign: 'right' } }),
   table: css({
     width: '100%',
     borderCollapse: 'collapse',

@@ -26,6 +26,8 @@ await bundle('harness.tsx', 'harness.js');
 await bundle('panels.tsx', 'panels.js');
 // The app's configuration page with the alert installer (alertInstaller.spec.ts).
 await bundle('installer.tsx', 'installer.js');
+// The app's Overview page (overview.spec.ts, README screenshots).
+await bundle('overview.tsx', 'overview.js');
 // The panel benchmark page (npm run bench:panels).
 await bundle('bench/panelBench.ts', 'panel-bench.js');
 // grafanaBootData must exist before @grafana/runtime reads its config.
@@ -39,6 +41,7 @@ for (const [page, script] of [
   ['panels.html', 'panels.js'],
   ['panel-bench.html', 'panel-bench.js'],
   ['installer.html', 'installer.js'],
+  ['overview.html', 'overview.js'],
 ]) {
   writeFileSync(
     join(out, page),

@@ -12,6 +12,9 @@ import AppConfig, { type AppConfigProps } from '../../src/components/AppConfig/A
 import { installBackendSrv } from './grafanaBackendSrv';
 
 installBackendSrv();
+const theme = createTheme({ colors: { mode: 'dark' } });
+document.body.style.background = theme.colors.background.primary;
+document.body.style.color = theme.colors.text.primary;
 
 const props = {
   plugin: {
@@ -27,7 +30,7 @@ const props = {
 } as unknown as AppConfigProps;
 
 createRoot(document.getElementById('root')!).render(
-  <ThemeContext.Provider value={createTheme({ colors: { mode: 'dark' } })}>
+  <ThemeContext.Provider value={theme}>
     <AppConfig {...props} />
   </ThemeContext.Provider>
 );

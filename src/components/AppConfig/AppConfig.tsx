@@ -5,6 +5,7 @@ import { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from 
 import { getBackendSrv, locationService } from '@grafana/runtime';
 import { Alert, Button, FieldSet, Text, useStyles2 } from '@grafana/ui';
 import { AlertInstaller } from '../AlertInstaller/AlertInstaller';
+import { DataSourceCheck } from '../DataSourceCheck/DataSourceCheck';
 import { testIds } from '../testIds';
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<{}>> {}
@@ -52,6 +53,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
           </Button>
         </div>
       </FieldSet>
+      {enabled && <DataSourceCheck />}
       {enabled && <AlertInstaller />}
     </div>
   );

@@ -1,4 +1,5 @@
-import { FieldType, type DataFrame } from '@grafana/data';
+// Types only from @grafana/data: this module is also imported by the Chromium specs, in Node.
+import type { DataFrame } from '@grafana/data';
 import { counterRate, counterShare, eq, gauge, histogramQuantile } from '../../dashboards/promql';
 import type { AgentMemoryQueryModel } from '../../../contract';
 
@@ -74,7 +75,7 @@ export function lastValues(frames: DataFrame[], label: string): Labelled[] {
   const out: Labelled[] = [];
   for (const frame of frames) {
     for (const field of frame.fields) {
-      if (field.type !== FieldType.number) {
+      if (String(field.type) !== 'number') {
         continue;
       }
       const values = field.values as Array<number | null>;
@@ -95,7 +96,7 @@ export function totals(frames: DataFrame[], label: string): Labelled[] {
   const out: Labelled[] = [];
   for (const frame of frames) {
     for (const field of frame.fields) {
-      if (field.type !== FieldType.number) {
+      if (String(field.type) !== 'number') {
         continue;
       }
       const sum = (field.values as Array<number | null>).reduce<number>((acc, v) => acc + (v ?? 0), 0);
