@@ -125,4 +125,26 @@ describe('the alert installer plan', () => {
       ),
     ]);
   });
+
+  it('stops when the rules or the policy tree come from provisioning files, which the API cannot change', () => {
+    const plan = planInstall(
+      {
+        ...freshGrafana(),
+        rules: [
+          {
+            uid: 'agentmemory-high-error-rate',
+            folderUID: 'agent-memory',
+            ruleGroup: 'memory-operations',
+            provenance: 'file',
+          } as alerting.Rule,
+        ],
+        policies: { ...freshGrafana().policies, provenance: 'file' },
+      },
+      options
+    );
+    expect(plan.blockers).toEqual([
+      expect.stringMatching(/^1 of the rules are provisioned from files \(provenance "file"/),
+      expect.stringMatching(/^The notification policy tree is provisioned from a file/),
+    ]);
+  });
 });

@@ -189,6 +189,20 @@ export function planInstall(state: GrafanaState, options: InstallOptions): Plan 
 
   // Rules: a rule uid of ours held elsewhere is a conflict; our groups are replaced whole.
   const groups = apiRuleGroups({ datasourceUid: options.datasourceUid, folderUid: options.folderUid });
+  // File-provisioned resources (docker compose mounts provisioning/alerting) belong to the files:
+  // Grafana refuses to change them through the API, so say so instead of failing half-way.
+  const ours = new Set(groups.flatMap((g) => (g.rules ?? []).map((r) => r.uid)));
+  const fromFiles = state.rules.filter((r) => ours.has(r.uid) && r.provenance === 'file');
+  if (fromFiles.length > 0) {
+    plan.blockers.push(
+      `${fromFiles.length} of the rules are provisioned from files (provenance "file", e.g. provisioning/alerting/agent-memory-rules.yaml of docker compose): only those files can change them. Keep managing them there, or remove the files and restart Grafana to install them here, editable.`
+    );
+  }
+  if (state.policies.provenance === 'file') {
+    plan.blockers.push(
+      'The notification policy tree is provisioned from a file (provisioning/alerting): only that file can change it. Add the product=agent-memory routes there (the generated agent-memory-notifications.yaml has them), or remove the file to install them here.'
+    );
+  }
   for (const group of groups) {
     for (const rule of group.rules ?? []) {
       const held = state.rules.find((r) => r.uid === rule.uid);

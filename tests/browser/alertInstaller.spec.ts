@@ -203,3 +203,17 @@ test('a rule uid used elsewhere: names it and where it is, applies nothing', asy
   await expect(page.getByTestId(testIds.alertInstaller.apply)).toBeDisabled();
   expect(writes(await recorded(page))).toEqual([]);
 });
+
+test('rules and policies provisioned from files (docker compose): says only the files can change them, applies nothing', async ({
+  page,
+}) => {
+  await reset(page, 'files');
+  await open(page);
+  await review(page);
+  const plan = page.getByTestId(testIds.alertInstaller.plan);
+  await expect(plan).toContainText('1 of the rules are provisioned from files (provenance "file"');
+  await expect(plan).toContainText('The notification policy tree is provisioned from a file');
+  await expect(page.getByTestId(testIds.alertInstaller.apply)).toBeDisabled();
+  expect(writes(await recorded(page))).toEqual([]);
+  await reset(page, 'default');
+});

@@ -75,6 +75,12 @@ func (s *alertingStore) reset(scenario string, ours []string) {
 		s.folders["legacy"] = map[string]any{"uid": "legacy", "title": "Legacy alerts"}
 		s.rules["agentmemory-high-error-rate"] = map[string]any{"uid": "agentmemory-high-error-rate", "title": "HighErrorRate", "folderUID": "legacy", "ruleGroup": "old", "provenance": ""}
 	}
+	if scenario == "files" {
+		// What docker compose leaves: the rules and the policy tree provisioned from files.
+		s.folders["agent-memory"] = map[string]any{"uid": "agent-memory", "title": "Agent Memory"}
+		s.rules["agentmemory-high-error-rate"] = map[string]any{"uid": "agentmemory-high-error-rate", "title": "HighErrorRate", "folderUID": "agent-memory", "ruleGroup": "memory-operations", "provenance": "file"}
+		s.policies["provenance"] = "file"
+	}
 }
 
 func (s *alertingStore) record(r *http.Request) []byte {
