@@ -28,6 +28,8 @@ await bundle('panels.tsx', 'panels.js');
 await bundle('installer.tsx', 'installer.js');
 // The app's Overview page (overview.spec.ts, README screenshots).
 await bundle('overview.tsx', 'overview.js');
+// Pictures of the bundled dashboards' panels (dashboardData.spec.ts, README).
+await bundle('dashboardPreview.tsx', 'dashboard-preview.js');
 // The panel benchmark page (npm run bench:panels).
 await bundle('bench/panelBench.ts', 'panel-bench.js');
 // grafanaBootData must exist before @grafana/runtime reads its config.
@@ -42,6 +44,7 @@ for (const [page, script] of [
   ['panel-bench.html', 'panel-bench.js'],
   ['installer.html', 'installer.js'],
   ['overview.html', 'overview.js'],
+  ['dashboard-preview.html', 'dashboard-preview.js'],
 ]) {
   writeFileSync(
     join(out, page),

@@ -156,12 +156,13 @@ function unsuitable(panelType: string, frames: any[]): string | undefined {
 
 for (const dashboard of dashboards) {
   for (const scenario of ['default', 'all', 'one'] as Scenario[]) {
-    test(`${dashboard.title}: every target returns data (variables: ${scenario})`, async ({ request }) => {
+    test(`${dashboard.title}: every target returns data (variables: ${scenario})`, async ({ request, page }) => {
       const to = Date.now();
       const range = { from: to - 3600_000, to };
       const state = await resolveVariables(request, dashboard, scenario, range);
       const lookup = lookupOf(state);
       let checked = 0;
+      const answered: Array<{ panel: unknown; body: unknown }> = [];
       for (const panel of dashboard.panels) {
         const key = `${dashboard.uid}/${panel.title}`;
         if (ONLY_IN_GRAFANA[key]) {
@@ -179,6 +180,7 @@ for (const dashboard of dashboards) {
         });
         const body = await res.json();
         expect(res.status(), `${key}: ${JSON.stringify(body).slice(0, 300)}`).toBe(200);
+        answered.push({ panel, body });
         for (const target of panel.targets) {
           const result = body.results?.[target.refId];
           expect(result?.error, `${key} ${target.refId}: ${result?.error}`).toBeUndefined();
@@ -189,6 +191,15 @@ for (const dashboard of dashboards) {
         }
       }
       expect(checked).toBeGreaterThan(0);
+      if (scenario === 'default') {
+        // The README's picture of this dashboard's panels, drawn from these answers.
+        await page.setViewportSize({ width: 1260, height: 900 });
+        await page.goto('/dashboard-preview.html');
+        await page.evaluate((input) => window.renderDashboard(input as never), { panels: answered, range });
+        await page.waitForFunction(() => window.dashboardRendered === true);
+        await page.waitForTimeout(500);
+        await page.locator('#dashboard').screenshot({ path: join(repo, 'docs/img', `dashboard-${dashboard.uid}.png`) });
+      }
     });
   }
 }

@@ -1,6 +1,8 @@
 import { createDataFrame, FieldType, type DataFrame } from '@grafana/data';
 import {
+  breakerName,
   buildModel,
+  degradationName,
   EXPLORE_QUERIES,
   lastValues,
   OVERVIEW_QUERIES,
@@ -86,6 +88,21 @@ describe('the overview model', () => {
       'unhealthy'
     );
     expect(verdict({ ...base, healthScore: 40, services: [] })).toBe('unhealthy');
+    expect(verdict({ ...base, healthScore: 100, services: [{ service: 'a', degradation: 4, breaker: 0 }] })).toBe(
+      'degraded'
+    );
+  });
+
+  it('names the encoded states as the SDK emits them', () => {
+    expect([0, 1, 2, 3, 4, -1].map(degradationName)).toEqual([
+      'normal',
+      'reduced',
+      'essential',
+      'readonly',
+      'maintenance',
+      'not reported',
+    ]);
+    expect([0, 1, 2, -1].map(breakerName)).toEqual(['closed', 'open', 'half-open', 'no breaker']);
   });
 
   it('asks Prometheus with the dashboards’ forms over a fixed window, and Elasticsearch for error events', () => {

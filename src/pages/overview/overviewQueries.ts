@@ -2,6 +2,7 @@
 import type { DataFrame } from '@grafana/data';
 import { counterRate, counterShare, eq, gauge, histogramQuantile } from '../../dashboards/promql';
 import type { AgentMemoryQueryModel } from '../../../contract';
+import { BREAKER_STATE_VALUES, DEGRADATION_LEVEL_VALUES } from '../../../telemetry/src/catalog';
 
 /**
  * What the overview asks and how it reads the answers: pure, so the numbers a user sees are
@@ -59,10 +60,14 @@ export const OVERVIEW_QUERIES: Record<OverviewQueryId, OverviewQuery> = {
   },
 };
 
-/** The guide's degradation levels (telemetry/src/catalog.ts). */
-export const DEGRADATION_LEVELS = ['normal', 'reduced', 'essential', 'read-only'] as const;
-/** circuit_breaker_state: 0 closed, 1 open, 2 half-open. */
-export const BREAKER_STATES = ['closed', 'open', 'half-open'] as const;
+/** Name of each encoded value, from the SDK's catalog: the same numbers the service emits. */
+const namesByValue = (values: Record<string, number>) =>
+  Object.fromEntries(Object.entries(values).map(([name, value]) => [value, name.replace('_', '-')])) as Record<
+    number,
+    string
+  >;
+const DEGRADATION_NAMES = namesByValue(DEGRADATION_LEVEL_VALUES);
+const BREAKER_NAMES = namesByValue(BREAKER_STATE_VALUES);
 
 /** One labelled number: the last value of a series. */
 export interface Labelled {
@@ -178,19 +183,22 @@ export function verdict(model: OverviewModel): Verdict {
   if (model.healthScore === undefined && model.services.length === 0) {
     return 'unknown';
   }
-  const openBreaker = model.services.some((s) => s.breaker === 1);
-  const worstLevel = Math.max(-1, ...model.services.map((s) => s.degradation));
-  if ((model.healthScore ?? 100) < 50 || worstLevel >= 2) {
+  const { normal, reduced, maintenance } = DEGRADATION_LEVEL_VALUES;
+  const levels = model.services.map((s) => s.degradation);
+  const health = model.healthScore ?? 100;
+  // Essential and read-only cut features; reduced and (planned) maintenance only slow them down.
+  if (health < 50 || levels.some((l) => l > reduced && l !== maintenance)) {
     return 'unhealthy';
   }
-  if (openBreaker || worstLevel >= 1 || (model.healthScore ?? 100) < 80) {
+  const openBreaker = model.services.some((s) => s.breaker === BREAKER_STATE_VALUES.open);
+  if (openBreaker || levels.some((l) => l > normal) || health < 80) {
     return 'degraded';
   }
   return 'healthy';
 }
 
-export const degradationName = (level: number) => DEGRADATION_LEVELS[level] ?? 'not reported';
-export const breakerName = (state: number) => BREAKER_STATES[state] ?? 'no breaker';
+export const degradationName = (level: number) => DEGRADATION_NAMES[level] ?? 'not reported';
+export const breakerName = (state: number) => BREAKER_NAMES[state] ?? 'no breaker';
 
 /** What the overview's Explore links open: the row's own series over Explore's range. */
 export const EXPLORE_QUERIES = {
