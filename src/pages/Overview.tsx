@@ -6,27 +6,11 @@ import { Alert, Badge, Button, Combobox, LinkButton, LoadingPlaceholder, Stack, 
 import { testIds } from '../components/testIds';
 import { TITLES } from '../dashboards/titles';
 import type { DashboardUid } from '../dashboards/common';
-import {
-  breakerName,
-  degradationName,
-  EXPLORE_QUERIES,
-  verdict,
-  type OverviewModel,
-  type Verdict,
-} from './overview/overviewQueries';
-import { dashboardUrl, dataSourceSettingsUrl, exploreUrl, newDataSourceUrl } from './overview/links';
+import { breakerName, degradationName, EXPLORE_QUERIES } from './overview/overviewQueries';
+import { dashboardUrl, dataSourceSettingsUrl } from './overview/links';
+import { ExploreLink, FailureAlert, NoDataSource, VerdictBanner } from './overview/OverviewParts';
 import { formatRate, formatSeconds, formatShare } from './overview/format';
-import { useDataSources, useOverviewData, type QueryFailure } from './overview/useOverviewData';
-
-const SECTION_NAMES: Record<string, string> = {
-  health: 'health score',
-  degradation: 'degradation levels',
-  breakers: 'circuit breakers',
-  rate: 'operation rates',
-  errors: 'error rates',
-  p99: 'p99 latency',
-  topErrors: 'top error types',
-};
+import { useDataSources, useOverviewData } from './overview/useOverviewData';
 
 /** The app's landing page: is the agents' memory healthy right now, and where to look next. */
 function Overview() {
@@ -61,24 +45,6 @@ function Overview() {
         )}
       </div>
     </PluginPage>
-  );
-}
-
-function NoDataSource() {
-  return (
-    <Alert title="No Agent Memory data source yet" severity="info" data-testid={testIds.overview.empty}>
-      <Stack direction="column" gap={1}>
-        <Text>
-          The overview reads your memory service&apos;s signals through an Agent Memory data source. Add one that points
-          at the Prometheus that scrapes your service (and, for events and traces, at Elasticsearch and Jaeger).
-        </Text>
-        <div>
-          <LinkButton data-testid={testIds.overview.dataSourceLink} href={newDataSourceUrl()} icon="plus">
-            Add an Agent Memory data source
-          </LinkButton>
-        </div>
-      </Stack>
-    </Alert>
   );
 }
 
@@ -186,15 +152,9 @@ function OverviewBody({ uid }: { uid: string }) {
                   <td className={s.number}>{formatShare(op.errorShare)}</td>
                   <td className={s.number}>{formatSeconds(op.p99Seconds)}</td>
                   <td className={s.number}>
-                    <LinkButton
-                      size="sm"
-                      variant="secondary"
-                      fill="text"
-                      icon="compass"
-                      href={exploreUrl(uid, EXPLORE_QUERIES.p99(op.operation))}
-                    >
+                    <ExploreLink uid={uid} query={EXPLORE_QUERIES.p99(op.operation)}>
                       Explore p99
-                    </LinkButton>
+                    </ExploreLink>
                   </td>
                 </tr>
               ))}
@@ -214,15 +174,9 @@ function OverviewBody({ uid }: { uid: string }) {
                   <td>{e.key || '(no error_type)'}</td>
                   <td className={s.number}>{e.value}</td>
                   <td className={s.number}>
-                    <LinkButton
-                      size="sm"
-                      variant="secondary"
-                      fill="text"
-                      icon="compass"
-                      href={exploreUrl(uid, EXPLORE_QUERIES.errorEvents(e.key))}
-                    >
+                    <ExploreLink uid={uid} query={EXPLORE_QUERIES.errorEvents(e.key)}>
                       Explore events
-                    </LinkButton>
+                    </ExploreLink>
                   </td>
                 </tr>
               ))}
@@ -244,62 +198,11 @@ function OverviewBody({ uid }: { uid: string }) {
   );
 }
 
-const VERDICT_TEXT: Record<Verdict, { title: string; severity: 'success' | 'warning' | 'error' | 'info' }> = {
-  healthy: { title: 'Healthy', severity: 'success' },
-  degraded: { title: 'Degraded', severity: 'warning' },
-  unhealthy: { title: 'Unhealthy', severity: 'error' },
-  unknown: { title: 'No health reported', severity: 'info' },
-};
-
-function VerdictBanner({ model }: { model: OverviewModel }) {
-  const s = useStyles2(getStyles);
-  const v = verdict(model);
-  const open = model.services.filter((x) => x.breaker === 1).map((x) => x.service);
-  const degraded = model.services
-    .filter((x) => x.degradation >= 1)
-    .map((x) => `${x.service} (${degradationName(x.degradation)})`);
-  const details = [
-    model.healthScore !== undefined ? `health score ${model.healthScore.toFixed(0)} / 100` : undefined,
-    open.length ? `breaker open: ${open.join(', ')}` : undefined,
-    degraded.length ? `degraded: ${degraded.join(', ')}` : undefined,
-  ].filter(Boolean);
-  return (
-    <div className={s.verdict} data-testid={testIds.overview.verdict} data-verdict={v}>
-      <Badge
-        text={VERDICT_TEXT[v].title}
-        color={v === 'healthy' ? 'green' : v === 'degraded' ? 'orange' : v === 'unhealthy' ? 'red' : 'blue'}
-        icon={v === 'healthy' ? 'check' : 'exclamation-triangle'}
-      />
-      <Text>{details.join(' · ') || 'The memory service reports no health score yet.'}</Text>
-    </div>
-  );
-}
-
-function FailureAlert({ failure, uid }: { failure: QueryFailure; uid: string }) {
-  return (
-    <Alert
-      title={`No ${failure.refIds.map((r) => SECTION_NAMES[r]).join(', ')}`}
-      severity="error"
-      data-testid={testIds.overview.failure}
-    >
-      <Stack direction="column" gap={1}>
-        <Text>{failure.message}</Text>
-        <div>
-          <LinkButton href={dataSourceSettingsUrl(uid)} variant="secondary" size="sm" icon="cog">
-            Check the data source settings
-          </LinkButton>
-        </div>
-      </Stack>
-    </Alert>
-  );
-}
-
 export default Overview;
 
 const getStyles = (theme: GrafanaTheme2) => ({
   container: css({ maxWidth: 1100, paddingTop: theme.spacing(1) }),
   picker: css({ marginBottom: theme.spacing(2) }),
-  verdict: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1.5) }),
   number: css({ '&&': { textAlign: 'right' } }),
   table: css({
     width: '100%',
