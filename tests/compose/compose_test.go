@@ -167,7 +167,8 @@ func TestGrafanaIsProvisionedWithoutAnonymousAdmin(t *testing.T) {
 		"provisioning/alerting/agent-memory-notifications.yaml",
 		"provisioning/alerting/agent-memory-rules.yaml",
 	} {
-		for _, m := range regexp.MustCompile(`\$\{?([A-Z][A-Z0-9_]+)`).FindAllStringSubmatch(read(t, file), -1) {
+		uncommented := regexp.MustCompile(`(?m)^\s*#.*$`).ReplaceAllString(read(t, file), "")
+		for _, m := range regexp.MustCompile(`\$\{?([A-Z][A-Z0-9_]+)`).FindAllStringSubmatch(uncommented, -1) {
 			if env(g, m[1]) == "" {
 				t.Errorf("%s reads $%s, which Grafana's environment does not set", file, m[1])
 			}
@@ -196,33 +197,52 @@ func pluginIDs(t *testing.T) []string {
 	return ids
 }
 
+// grafanaExpand is what Grafana does to a provisioning file before parsing it: Go's os.ExpandEnv
+// with its environment ($$ for a literal $ aside, which these files do not use).
+func grafanaExpand(t *testing.T, rel string, g types.ServiceConfig) string {
+	return os.Expand(read(t, rel), func(name string) string { return env(g, name) })
+}
+
 func TestProvisioningNamesAllThreeSourcesAndTheDashboards(t *testing.T) {
+	project := load(t)
+	g := project.Services["grafana"]
 	var ds struct {
 		Datasources []struct {
 			Name, Type, UID, URL string
 			JSONData         map[string]any `yaml:"jsonData"`
 		}
 	}
-	if err := yaml.Unmarshal([]byte(read(t, "provisioning/datasources/agentmemory.yml")), &ds); err != nil {
+	if err := yaml.Unmarshal([]byte(grafanaExpand(t, "provisioning/datasources/agentmemory.yml", g)), &ds); err != nil {
 		t.Fatal(err)
 	}
 	types := map[string]bool{}
+	wantURL := map[string]string{"prometheus": "http://prometheus:9090", "elasticsearch": "http://elasticsearch:9200", "jaeger": "http://jaeger:16686"}
 	for _, d := range ds.Datasources {
 		types[d.Type] = true
 		if d.Type == "memstack-agentmemory-datasource" {
-			for _, key := range []string{"prometheusUrl", "elasticsearchUrl", "jaegerUrl"} {
-				if s, _ := d.JSONData[key].(string); s == "" {
-					t.Errorf("our data source has no %s", key)
+			for source, url := range wantURL {
+				if got, _ := d.JSONData[source+"Url"].(string); got != url {
+					t.Errorf("our data source's %sUrl is %q after Grafana's expansion, want %q", source, got, url)
 				}
 			}
 			if d.UID != "agentmemory" {
 				t.Errorf("our data source uid %q; the alert rules and dashboards use agentmemory", d.UID)
 			}
+		} else if want, ok := wantURL[d.Type]; ok && d.URL != want {
+			t.Errorf("the %s data source's url is %q after Grafana's expansion, want %q", d.Type, d.URL, want)
 		}
 	}
 	for _, want := range []string{"memstack-agentmemory-datasource", "prometheus", "elasticsearch", "jaeger"} {
 		if !types[want] {
 			t.Errorf("no %s data source provisioned", want)
+		}
+	}
+	// The notification secrets expand to something Grafana accepts (it refuses empty ones).
+	notifications := grafanaExpand(t, "provisioning/alerting/agent-memory-notifications.yaml", g)
+	for _, line := range strings.Split(notifications, "\n") {
+		key, value, _ := strings.Cut(strings.TrimSpace(line), ":")
+		if (key == "url" || key == "integrationKey") && strings.TrimSpace(value) == "" {
+			t.Errorf("a contact point's %s is empty after Grafana's expansion", key)
 		}
 	}
 	var dash struct {
