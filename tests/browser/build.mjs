@@ -1,7 +1,7 @@
 // Bundles the browser harness (our editors, React, @grafana/ui) into one file for Chromium.
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +39,8 @@ writeFileSync(
 <script>window.grafanaBootData = { settings: { featureToggles: {}, buildInfo: { version: '12.3.0' } }, user: { orgId: 1 }, navTree: [] };</script>
 </head><body><div id="root"></div><script src="harness.js"></script></body></html>`
 );
+// uPlot's own stylesheet: @grafana/ui's TimeSeries positions its canvas and overlay with it.
+copyFileSync(join(here, '../../node_modules/uplot/dist/uPlot.min.css'), join(out, 'uPlot.min.css'));
 for (const [page, script] of [
   ['panels.html', 'panels.js'],
   ['panel-bench.html', 'panel-bench.js'],
@@ -50,6 +52,7 @@ for (const [page, script] of [
     join(out, page),
     `<!doctype html><html><head><meta charset="utf-8"><title>Agent Memory panels</title>
 <script>window.grafanaBootData = { settings: { featureToggles: {}, buildInfo: { version: '12.3.0' } }, user: { orgId: 1 }, navTree: [] };</script>
+<link rel="stylesheet" href="uPlot.min.css">
 </head><body style="margin:0"><div id="root"></div><script src="${script}"></script></body></html>`
   );
 }

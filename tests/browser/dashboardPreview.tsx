@@ -1,10 +1,10 @@
 /**
  * A picture of a bundled dashboard's panels for the README: each panel laid out by its gridPos and
  * drawn from the frames the real backend answered for it (tests/browser/dashboardData.spec.ts
- * hands them over), with @grafana/ui's own renderers (PanelChrome, TimeSeries, BigValue, Table)
- * and our two panels. Not Grafana's dashboard page (none runs here): Grafana's logs and
- * state-timeline panels are not in @grafana/ui, so those are drawn as a plain list and our
- * breaker timeline.
+ * hands them over), with @grafana/ui's own renderers (PanelChrome, TimeSeries, BigValue) and our
+ * two panels. Not Grafana's dashboard page (none runs here): Grafana's logs and state-timeline
+ * panels are not in @grafana/ui (drawn as a list of lines and with our breaker timeline), and
+ * tables are plain HTML tables of the display values.
  */
 import React from 'react';
 import { createRoot } from 'react-dom/client';
@@ -13,22 +13,17 @@ import {
   createTheme,
   dateTime,
   EventBusSrv,
+  FieldColorModeId,
   FieldType,
+  formattedValueToString,
+  getFieldDisplayName,
   LoadingState,
   type DataFrame,
   type FieldConfigSource,
   type PanelProps,
 } from '@grafana/data';
 import { toDataQueryResponse } from '@grafana/runtime';
-import {
-  BigValue,
-  BigValueColorMode,
-  BigValueGraphMode,
-  PanelChrome,
-  Table,
-  ThemeContext,
-  TimeSeries,
-} from '@grafana/ui';
+import { BigValue, BigValueColorMode, BigValueGraphMode, PanelChrome, ThemeContext, TimeSeries } from '@grafana/ui';
 import { LegendDisplayMode } from '@grafana/schema';
 import { BreakerTimelinePanel } from '../../src/panels/breaker-timeline/BreakerTimelinePanel';
 import { defaultBreakerTimelineOptions } from '../../src/panels/breaker-timeline/options';
@@ -71,10 +66,24 @@ function PanelBody({
   range: { from: number; to: number };
 }) {
   const timeRange = { from: dateTime(range.from), to: dateTime(range.to), raw: { from: 'now-1h', to: 'now' } };
+  // The panel's saved defaults on every field (applyFieldOverrides copies only what Grafana's
+  // option registry knows, which is empty outside Grafana), plus what each panel plugin adds: a
+  // colour mode (series palette for graphs, thresholds for stats). NaN (a quantile of no
+  // observations, 0/0) is a gap, as Grafana's graph draws it.
+  const saved = panel.fieldConfig ?? { defaults: {}, overrides: [] };
+  const colour = { mode: panel.type === 'stat' ? FieldColorModeId.Thresholds : FieldColorModeId.PaletteClassic };
+  const merged = frames.map((frame) => ({
+    ...frame,
+    fields: frame.fields.map((field) => ({
+      ...field,
+      values: field.type === FieldType.number ? field.values.map((v) => (Number.isNaN(v) ? null : v)) : field.values,
+      config: { color: colour, ...saved.defaults, ...field.config },
+    })),
+  }));
   const data = applyFieldOverrides({
-    data: frames,
-    fieldConfig: panel.fieldConfig ?? { defaults: {}, overrides: [] },
-    replaceVariables: (s) => s,
+    data: merged,
+    fieldConfig: { defaults: {}, overrides: saved.overrides ?? [] },
+    replaceVariables: (text) => text,
     theme,
     timeZone: 'utc',
   });
@@ -91,21 +100,69 @@ function PanelBody({
         />
       );
     case 'stat': {
-      const field = data.flatMap((f) => f.fields).find((f) => f.type === FieldType.number);
-      const last = field ? [...field.values].reverse().find((v) => v !== null && v !== undefined) : undefined;
-      return field && field.display ? (
-        <BigValue
-          theme={theme}
-          value={field.display(last)}
-          width={width}
-          height={height}
-          colorMode={BigValueColorMode.Value}
-          graphMode={BigValueGraphMode.None}
-        />
-      ) : null;
+      const fields = data.flatMap((frame) =>
+        frame.fields.filter((f) => f.type === FieldType.number && f.display).map((field) => ({ frame, field }))
+      );
+      const each = width / Math.max(1, fields.length);
+      return (
+        <div style={{ display: 'flex' }}>
+          {fields.map(({ frame, field }, i) => {
+            const last = [...field.values].reverse().find((v) => v !== null && v !== undefined);
+            return (
+              <BigValue
+                key={i}
+                theme={theme}
+                value={{
+                  ...field.display!(last),
+                  title: fields.length > 1 ? getFieldDisplayName(field, frame, data) : undefined,
+                }}
+                width={each}
+                height={height}
+                colorMode={BigValueColorMode.Value}
+                graphMode={BigValueGraphMode.None}
+              />
+            );
+          })}
+        </div>
+      );
     }
-    case 'table':
-      return data[0] ? <Table data={data[0]} width={width} height={height} /> : null;
+    case 'table': {
+      // @grafana/ui's Table keeps re-measuring outside Grafana's panel context: a plain table of
+      // the frame's display values instead.
+      const frame = data[0];
+      const fields = frame?.fields.filter((f) => f.config.custom?.hidden !== true) ?? [];
+      const cell = {
+        padding: '4px 8px',
+        borderBottom: `1px solid ${theme.colors.border.weak}`,
+        textAlign: 'left' as const,
+      };
+      return (
+        <div style={{ overflow: 'hidden', height, fontSize: 12 }}>
+          <table style={{ borderCollapse: 'collapse', width: '100%' }}>
+            <thead>
+              <tr>
+                {fields.map((f) => (
+                  <th key={f.name} style={{ ...cell, color: theme.colors.text.secondary }}>
+                    {getFieldDisplayName(f, frame, data)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {Array.from({ length: Math.min(frame?.length ?? 0, 20) }, (_, row) => (
+                <tr key={row}>
+                  {fields.map((f) => (
+                    <td key={f.name} style={cell}>
+                      {f.display ? formattedValueToString(f.display(f.values[row])) : String(f.values[row] ?? '')}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      );
+    }
     case 'logs': {
       const frame = data[0];
       const body = frame?.fields.find((f) => f.name === 'body');
