@@ -6,9 +6,15 @@ import { Alert, Badge, Button, Combobox, LinkButton, LoadingPlaceholder, Stack, 
 import { testIds } from '../components/testIds';
 import { TITLES } from '../dashboards/titles';
 import type { DashboardUid } from '../dashboards/common';
-import { breakerName, degradationName, EXPLORE_QUERIES } from './overview/overviewQueries';
+import {
+  breakerName,
+  breakerSeverity,
+  degradationName,
+  degradationSeverity,
+  EXPLORE_QUERIES,
+} from './overview/overviewQueries';
 import { dashboardUrl, dataSourceSettingsUrl } from './overview/links';
-import { ExploreLink, FailureAlert, NoDataSource, VerdictBanner } from './overview/OverviewParts';
+import { ExploreLink, FailureAlert, NoDataSource, SEVERITY_COLOUR, VerdictBanner } from './overview/OverviewParts';
 import { formatRate, formatSeconds, formatShare } from './overview/format';
 import { useDataSources, useOverviewData } from './overview/useOverviewData';
 
@@ -105,16 +111,11 @@ function OverviewBody({ uid }: { uid: string }) {
                   <td>
                     <Badge
                       text={degradationName(svc.degradation)}
-                      color={svc.degradation <= 0 ? 'green' : svc.degradation === 1 ? 'orange' : 'red'}
+                      color={SEVERITY_COLOUR[degradationSeverity(svc.degradation)]}
                     />
                   </td>
                   <td>
-                    <Badge
-                      text={breakerName(svc.breaker)}
-                      color={
-                        svc.breaker === 1 ? 'red' : svc.breaker === 2 ? 'orange' : svc.breaker === 0 ? 'green' : 'blue'
-                      }
-                    />
+                    <Badge text={breakerName(svc.breaker)} color={SEVERITY_COLOUR[breakerSeverity(svc.breaker)]} />
                   </td>
                 </tr>
               ))}

@@ -1,10 +1,18 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Badge, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Alert, Badge, LinkButton, Stack, Text, useStyles2, type BadgeColor } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import type { AgentMemoryQueryModel } from '../../../contract';
-import { degradationName, verdict, type OverviewModel, type Verdict } from './overviewQueries';
+import {
+  breakerSeverity,
+  degradationName,
+  degradationSeverity,
+  verdict,
+  type OverviewModel,
+  type Severity,
+  type Verdict,
+} from './overviewQueries';
 import { dataSourceSettingsUrl, exploreUrl, newDataSourceUrl } from './links';
 import type { QueryFailure } from './useOverviewData';
 
@@ -46,19 +54,26 @@ export function NoDataSource() {
   );
 }
 
-const VERDICT_TEXT: Record<Verdict, { title: string; severity: 'success' | 'warning' | 'error' | 'info' }> = {
-  healthy: { title: 'Healthy', severity: 'success' },
+export const SEVERITY_COLOUR: Record<Severity, BadgeColor> = {
+  ok: 'green',
+  warning: 'orange',
+  critical: 'red',
+  unknown: 'blue',
+};
+
+const VERDICT: Record<Verdict, { title: string; severity: Severity }> = {
+  healthy: { title: 'Healthy', severity: 'ok' },
   degraded: { title: 'Degraded', severity: 'warning' },
-  unhealthy: { title: 'Unhealthy', severity: 'error' },
-  unknown: { title: 'No health reported', severity: 'info' },
+  unhealthy: { title: 'Unhealthy', severity: 'critical' },
+  unknown: { title: 'No health reported', severity: 'unknown' },
 };
 
 export function VerdictBanner({ model }: { model: OverviewModel }) {
   const s = useStyles2(getStyles);
   const v = verdict(model);
-  const open = model.services.filter((x) => x.breaker === 1).map((x) => x.service);
+  const open = model.services.filter((x) => breakerSeverity(x.breaker) === 'critical').map((x) => x.service);
   const degraded = model.services
-    .filter((x) => x.degradation >= 1)
+    .filter((x) => ['warning', 'critical'].includes(degradationSeverity(x.degradation)))
     .map((x) => `${x.service} (${degradationName(x.degradation)})`);
   const details = [
     model.healthScore !== undefined ? `health score ${model.healthScore.toFixed(0)} / 100` : undefined,
@@ -68,8 +83,8 @@ export function VerdictBanner({ model }: { model: OverviewModel }) {
   return (
     <div className={s.verdict} data-testid={testIds.overview.verdict} data-verdict={v}>
       <Badge
-        text={VERDICT_TEXT[v].title}
-        color={v === 'healthy' ? 'green' : v === 'degraded' ? 'orange' : v === 'unhealthy' ? 'red' : 'blue'}
+        text={VERDICT[v].title}
+        color={SEVERITY_COLOUR[VERDICT[v].severity]}
         icon={v === 'healthy' ? 'check' : 'exclamation-triangle'}
       />
       <Text>{details.join(' · ') || 'The memory service reports no health score yet.'}</Text>

@@ -1,8 +1,10 @@
 import { createDataFrame, FieldType, type DataFrame } from '@grafana/data';
 import {
   breakerName,
+  breakerSeverity,
   buildModel,
   degradationName,
+  degradationSeverity,
   EXPLORE_QUERIES,
   lastValues,
   OVERVIEW_QUERIES,
@@ -91,6 +93,18 @@ describe('the overview model', () => {
     expect(verdict({ ...base, healthScore: 100, services: [{ service: 'a', degradation: 4, breaker: 0 }] })).toBe(
       'degraded'
     );
+  });
+
+  it('grades each state once, for the verdict and the badges alike', () => {
+    expect([0, 1, 2, 3, 4, -1].map(degradationSeverity)).toEqual([
+      'ok',
+      'warning',
+      'critical',
+      'critical',
+      'warning',
+      'unknown',
+    ]);
+    expect([0, 1, 2, -1].map(breakerSeverity)).toEqual(['ok', 'critical', 'warning', 'unknown']);
   });
 
   it('names the encoded states as the SDK emits them', () => {

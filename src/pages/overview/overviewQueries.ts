@@ -75,21 +75,26 @@ export interface Labelled {
   value: number;
 }
 
+/** Each numeric field of the frames (a series), with the value of one of its labels. */
+function* series(frames: DataFrame[], label: string): Generator<{ key: string; values: Array<number | null> }> {
+  for (const frame of frames) {
+    for (const field of frame.fields) {
+      if (String(field.type) === 'number') {
+        yield { key: field.labels?.[label] ?? '', values: field.values as Array<number | null> };
+      }
+    }
+  }
+}
+
 /** The last non-null value of each series, keyed by one of its labels (sorted by key). */
 export function lastValues(frames: DataFrame[], label: string): Labelled[] {
   const out: Labelled[] = [];
-  for (const frame of frames) {
-    for (const field of frame.fields) {
-      if (String(field.type) !== 'number') {
-        continue;
-      }
-      const values = field.values as Array<number | null>;
-      for (let i = values.length - 1; i >= 0; i--) {
-        const v = values[i];
-        if (v !== null && v !== undefined && Number.isFinite(v)) {
-          out.push({ key: field.labels?.[label] ?? '', value: v });
-          break;
-        }
+  for (const { key, values } of series(frames, label)) {
+    for (let i = values.length - 1; i >= 0; i--) {
+      const v = values[i];
+      if (v !== null && v !== undefined && Number.isFinite(v)) {
+        out.push({ key, value: v });
+        break;
       }
     }
   }
@@ -99,15 +104,10 @@ export function lastValues(frames: DataFrame[], label: string): Labelled[] {
 /** The sum over time of each series (counts per interval → counts in the range), largest first. */
 export function totals(frames: DataFrame[], label: string): Labelled[] {
   const out: Labelled[] = [];
-  for (const frame of frames) {
-    for (const field of frame.fields) {
-      if (String(field.type) !== 'number') {
-        continue;
-      }
-      const sum = (field.values as Array<number | null>).reduce<number>((acc, v) => acc + (v ?? 0), 0);
-      if (sum > 0) {
-        out.push({ key: field.labels?.[label] ?? '', value: sum });
-      }
+  for (const { key, values } of series(frames, label)) {
+    const sum = values.reduce<number>((acc, v) => acc + (v ?? 0), 0);
+    if (sum > 0) {
+      out.push({ key, value: sum });
     }
   }
   return out.sort((a, b) => b.value - a.value || a.key.localeCompare(b.key));
@@ -178,20 +178,44 @@ export function buildModel(frames: OverviewFrames): OverviewModel {
 
 export type Verdict = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
 
+/** How bad one state is: the verdict, the verdict's details and the badges all read it. */
+export type Severity = 'ok' | 'warning' | 'critical' | 'unknown';
+
+/** Essential and read-only cut features; reduced and (planned) maintenance only slow them down. */
+export function degradationSeverity(level: number): Severity {
+  const { normal, reduced, essential, readonly, maintenance } = DEGRADATION_LEVEL_VALUES;
+  switch (level) {
+    case normal:
+      return 'ok';
+    case reduced:
+    case maintenance:
+      return 'warning';
+    case essential:
+    case readonly:
+      return 'critical';
+    default:
+      return 'unknown';
+  }
+}
+
+/** An open breaker fails calls; a half-open one is probing. */
+export function breakerSeverity(state: number): Severity {
+  const { closed, open, half_open } = BREAKER_STATE_VALUES;
+  return state === closed ? 'ok' : state === half_open ? 'warning' : state === open ? 'critical' : 'unknown';
+}
+
 /** The one-word answer to "is my agents' memory healthy right now?". */
 export function verdict(model: OverviewModel): Verdict {
   if (model.healthScore === undefined && model.services.length === 0) {
     return 'unknown';
   }
-  const { normal, reduced, maintenance } = DEGRADATION_LEVEL_VALUES;
-  const levels = model.services.map((s) => s.degradation);
+  const levels = model.services.map((s) => degradationSeverity(s.degradation));
   const health = model.healthScore ?? 100;
-  // Essential and read-only cut features; reduced and (planned) maintenance only slow them down.
-  if (health < 50 || levels.some((l) => l > reduced && l !== maintenance)) {
+  if (health < 50 || levels.includes('critical')) {
     return 'unhealthy';
   }
-  const openBreaker = model.services.some((s) => s.breaker === BREAKER_STATE_VALUES.open);
-  if (openBreaker || levels.some((l) => l > normal) || health < 80) {
+  const openBreaker = model.services.some((s) => breakerSeverity(s.breaker) === 'critical');
+  if (openBreaker || levels.includes('warning') || health < 80) {
     return 'degraded';
   }
   return 'healthy';

@@ -3,7 +3,7 @@ import { lastValueFrom } from 'rxjs';
 import type { DataFrame } from '@grafana/data';
 import { getBackendSrv, toDataQueryResponse, type BackendDataSourceResponse } from '@grafana/runtime';
 import { DATASOURCE_PLUGIN_ID } from '../../constants';
-import { listAgentMemoryDataSources, type DataSourceSummary } from '../../alerting/grafanaApi';
+import { grafanaErrorMessage, listAgentMemoryDataSources, type DataSourceSummary } from '../../alerting/grafanaApi';
 import {
   buildModel,
   ERRORS_RANGE_MS,
@@ -25,17 +25,12 @@ export type OverviewState =
   | { status: 'failed'; message: string }
   | { status: 'loaded'; model: OverviewModel; failures: QueryFailure[]; at: Date };
 
-const message = (error: unknown) => {
-  const e = error as { data?: { message?: string; error?: string }; message?: string; status?: number };
-  return e?.data?.message ?? e?.data?.error ?? e?.message ?? 'no answer';
-};
-
 export function useDataSources() {
   const [state, setState] = useState<{ list?: DataSourceSummary[]; error?: string }>({});
   useEffect(() => {
     listAgentMemoryDataSources()
       .then((list) => setState({ list }))
-      .catch((error) => setState({ error: `Grafana did not list its data sources: ${message(error)}` }));
+      .catch((error) => setState({ error: `Grafana did not list its data sources: ${grafanaErrorMessage(error)}` }));
   }, []);
   return state;
 }
@@ -86,7 +81,7 @@ export function useOverviewData(uid: string) {
   const refresh = useCallback(() => {
     queryOverview(uid)
       .then(({ model, failures }) => setState({ status: 'loaded', model, failures, at: new Date() }))
-      .catch((error) => setState({ status: 'failed', message: message(error) }));
+      .catch((error) => setState({ status: 'failed', message: grafanaErrorMessage(error) }));
   }, [uid]);
   useEffect(() => {
     refresh();
