@@ -21,6 +21,15 @@ export class GrafanaApiError extends Error {
   }
 }
 
+/**
+ * What went wrong, from an error of Grafana's backend service: Grafana's own `{ message }`, our data
+ * source's resource errors `{ error }`, or the transport's message.
+ */
+export function grafanaErrorMessage(error: unknown): string {
+  const e = error as { data?: { message?: string; error?: string }; message?: string } | undefined;
+  return e?.data?.message ?? e?.data?.error ?? e?.message ?? 'no answer';
+}
+
 async function call<T>(method: string, url: string, data?: unknown, headers?: Record<string, string>): Promise<T> {
   try {
     const response = await lastValueFrom(
@@ -28,8 +37,7 @@ async function call<T>(method: string, url: string, data?: unknown, headers?: Re
     );
     return response.data;
   } catch (error) {
-    const e = error as { status?: number; data?: { message?: string }; message?: string };
-    throw new GrafanaApiError(e.status ?? 0, e.data?.message ?? e.message ?? 'no answer');
+    throw new GrafanaApiError((error as { status?: number }).status ?? 0, grafanaErrorMessage(error));
   }
 }
 

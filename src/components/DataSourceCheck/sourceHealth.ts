@@ -1,6 +1,7 @@
 import { lastValueFrom } from 'rxjs';
 import { getBackendSrv } from '@grafana/runtime';
 import { SOURCE_IDS, SOURCE_LABELS, type SourceId } from '../../../contract';
+import { grafanaErrorMessage } from '../../alerting/grafanaApi';
 
 /** One data source's health as its backend's CheckHealth reports it, per source (backend/src/health.ts). */
 export interface SourceStatus {
@@ -40,10 +41,10 @@ export async function checkDataSource(uid: string): Promise<HealthAnswer> {
     );
     return response.data;
   } catch (error) {
-    const e = error as { data?: HealthAnswer & { message?: string }; message?: string };
-    if (e.data?.details || e.data?.status) {
-      return e.data;
+    const answer = (error as { data?: HealthAnswer }).data;
+    if (answer?.details || answer?.status) {
+      return answer;
     }
-    throw new Error(e.data?.message ?? e.message ?? 'no answer');
+    throw new Error(grafanaErrorMessage(error));
   }
 }
