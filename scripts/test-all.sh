@@ -62,8 +62,9 @@ suite "alerting: promtool and amtool over the generated rules and routes" bash s
 suite "alerting: every rule quiet on the healthy demo, firing on its fault, routed and resolved, on real Prometheus and Alertmanager at a 1/10 clock; Grafana rules evaluated through the backend (go test)" \
   env AGENTMEMORY_PLUGIN_BIN="$REPO_DIR/dist/datasource/gpx_agentmemory_linux_amd64" \
   bash -c 'cd tests/conformance && go test -count=1 -v -timeout 25m -run TestAlertRulesEndToEnd .'
-suite "browser: editors, both panels and every dashboard target in Chromium through the real backend (@playwright/test)" \
-  bash -c 'node tests/browser/build.mjs && npx playwright test -c tests/browser/playwright.config.ts'
+# The README's own command for this suite (npm run test:browser), so the documented one is the one CI runs.
+suite "browser: overview and configuration pages, editors, both panels and every dashboard target in Chromium through the real backend (@playwright/test)" \
+  npm run test:browser --silent
 suite "stack: down and up twice, nothing left behind" bash scripts/stack-cycle-test.sh
 suite "e2e: Grafana with the plugin (@grafana/plugin-e2e)" bash scripts/e2e-grafana.sh
 

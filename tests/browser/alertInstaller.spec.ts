@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { testIds } from '../../src/components/testIds';
 import { ALERT_RULES } from '../../src/alerting/rules';
+import { resetStandIn } from './standIn';
 
 /**
  * The alert installer on the app's configuration page, against the stand-in's recording
@@ -12,10 +13,6 @@ test.describe.configure({ mode: 'serial' });
 
 type Recorded = { method: string; path: string; xDisableProvenance: string; body?: any };
 
-async function reset(page: Page, scenario: string) {
-  const answer = await page.request.post(`/__standin/alerting/reset?scenario=${scenario}`);
-  expect(answer.ok()).toBe(true);
-}
 const recorded = async (page: Page): Promise<Recorded[]> =>
   (await (await page.request.get('/__standin/alerting/requests')).json()) as Recorded[];
 const state = async (page: Page) => (await page.request.get('/__standin/alerting/state')).json();
@@ -33,7 +30,7 @@ async function review(page: Page) {
 test('first run: shows what it will create, then creates it editable in Grafana, keeping the user’s routes', async ({
   page,
 }) => {
-  await reset(page, 'default');
+  await resetStandIn(page, 'default');
   await open(page);
   // The data source picker offers only Agent Memory data sources and starts at the first.
   await expect(page.getByTestId(testIds.alertInstaller.datasource).locator('input')).toHaveValue(
@@ -172,7 +169,7 @@ test('second run: nothing to change, and nothing is sent', async ({ page }) => {
 });
 
 test('missing permissions: says which permission is needed, sends nothing', async ({ page }) => {
-  await reset(page, 'forbidden');
+  await resetStandIn(page, 'forbidden');
   await open(page);
   await review(page);
   await expect(page.getByTestId(testIds.alertInstaller.message)).toContainText(
@@ -184,7 +181,7 @@ test('missing permissions: says which permission is needed, sends nothing', asyn
 });
 
 test('no Agent Memory data source: says to add one', async ({ page }) => {
-  await reset(page, 'no-datasource');
+  await resetStandIn(page, 'no-datasource');
   await open(page);
   await expect(page.getByTestId(testIds.alertInstaller.container)).toContainText(
     'The rules query an Agent Memory data source: add one in Connections → Data sources'
@@ -194,7 +191,7 @@ test('no Agent Memory data source: says to add one', async ({ page }) => {
 });
 
 test('a rule uid used elsewhere: names it and where it is, applies nothing', async ({ page }) => {
-  await reset(page, 'conflict');
+  await resetStandIn(page, 'conflict');
   await open(page);
   await review(page);
   await expect(page.getByTestId(testIds.alertInstaller.plan)).toContainText(
@@ -207,7 +204,7 @@ test('a rule uid used elsewhere: names it and where it is, applies nothing', asy
 test('rules and policies provisioned from files (docker compose): says only the files can change them, applies nothing', async ({
   page,
 }) => {
-  await reset(page, 'files');
+  await resetStandIn(page, 'files');
   await open(page);
   await review(page);
   const plan = page.getByTestId(testIds.alertInstaller.plan);
@@ -215,5 +212,5 @@ test('rules and policies provisioned from files (docker compose): says only the 
   await expect(plan).toContainText('The notification policy tree is provisioned from a file');
   await expect(page.getByTestId(testIds.alertInstaller.apply)).toBeDisabled();
   expect(writes(await recorded(page))).toEqual([]);
-  await reset(page, 'default');
+  await resetStandIn(page, 'default');
 });

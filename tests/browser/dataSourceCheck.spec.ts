@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { testIds } from '../../src/components/testIds';
+import { resetStandIn } from './standIn';
 
 /**
  * The configuration page's data source set-up check, through the stand-in's health endpoint and
@@ -10,7 +11,7 @@ import { testIds } from '../../src/components/testIds';
 const repo = join(__dirname, '../..');
 
 test('says which source of each data source is reachable, and why one is not', async ({ page }) => {
-  await page.request.post('/__standin/alerting/reset?scenario=default');
+  await resetStandIn(page, 'default');
   await page.setViewportSize({ width: 1100, height: 1400 });
   await page.goto('/installer.html');
   const good = (source: string) => page.getByTestId(testIds.dataSourceCheck.source('agentmemory', source));
@@ -33,8 +34,8 @@ test('says which source of each data source is reachable, and why one is not', a
 });
 
 test('without an Agent Memory data source, offers to add one', async ({ page }) => {
-  await page.request.post('/__standin/alerting/reset?scenario=no-datasource');
+  await resetStandIn(page, 'no-datasource');
   await page.goto('/installer.html');
   await expect(page.getByTestId(testIds.dataSourceCheck.none)).toBeVisible();
-  await page.request.post('/__standin/alerting/reset?scenario=default');
+  await resetStandIn(page, 'default');
 });

@@ -1,26 +1,18 @@
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { needEnv } from './standIn';
 
 // The editors rendered outside Grafana (tests/browser/harness.tsx) in Debian's Chromium, served by
 // the Grafana stand-in, which answers through the real backend (tests/conformance/cmd/grafanastandin).
 // Playwright's own browser downloads are not reachable on every machine.
 const port = Number(process.env.STANDIN_PORT ?? 3999);
-const need = (name: string) => {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(
-      `${name} is not set: bring the stack up (bash scripts/stack.sh up) and eval "$(bash scripts/stack.sh env)" first`
-    );
-  }
-  return value;
-};
 const closed = 'http://127.0.0.1:1';
 const datasources = JSON.stringify({
   agentmemory: {
     jsonData: {
-      prometheusUrl: need('PROMETHEUS_URL'),
-      elasticsearchUrl: need('ES_URL'),
-      jaegerUrl: need('JAEGER_URL'),
+      prometheusUrl: needEnv('PROMETHEUS_URL'),
+      elasticsearchUrl: needEnv('ES_URL'),
+      jaegerUrl: needEnv('JAEGER_URL'),
       jaegerService: 'agentmemory-demo',
     },
   },
