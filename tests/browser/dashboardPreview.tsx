@@ -12,23 +12,17 @@ import {
   applyFieldOverrides,
   createTheme,
   dateTime,
-  EventBusSrv,
   FieldColorModeId,
   FieldType,
   formattedValueToString,
   getFieldDisplayName,
-  LoadingState,
   type DataFrame,
   type FieldConfigSource,
-  type PanelProps,
 } from '@grafana/data';
 import { toDataQueryResponse } from '@grafana/runtime';
 import { BigValue, BigValueColorMode, BigValueGraphMode, PanelChrome, ThemeContext, TimeSeries } from '@grafana/ui';
 import { LegendDisplayMode } from '@grafana/schema';
-import { BreakerTimelinePanel } from '../../src/panels/breaker-timeline/BreakerTimelinePanel';
-import { defaultBreakerTimelineOptions } from '../../src/panels/breaker-timeline/options';
-import { defaultRelevanceHeatmapOptions } from '../../src/panels/relevance-heatmap/options';
-import { RelevanceHeatmapPanel } from '../../src/panels/relevance-heatmap/RelevanceHeatmapPanel';
+import { OurPanel } from './ourPanel';
 
 interface PreviewPanel {
   title: string;
@@ -182,36 +176,19 @@ function PanelBody({
     }
     case 'memstack-breakertimeline-panel':
     case 'state-timeline':
-    case 'memstack-relevanceheatmap-panel': {
-      const props = {
-        id: 1,
-        data: { series: data, state: LoadingState.Done, timeRange },
-        timeRange,
-        timeZone: 'utc',
-        transparent: true,
-        width,
-        height,
-        renderCounter: 0,
-        title: panel.title,
-        eventBus: new EventBusSrv(),
-        onOptionsChange: () => undefined,
-        onFieldConfigChange: () => undefined,
-        replaceVariables: (s: string) => s,
-        onChangeTimeRange: () => undefined,
-        fieldConfig: panel.fieldConfig,
-      };
-      return panel.type === 'memstack-relevanceheatmap-panel' ? (
-        <RelevanceHeatmapPanel
-          {...(props as unknown as PanelProps<typeof defaultRelevanceHeatmapOptions>)}
-          options={defaultRelevanceHeatmapOptions}
-        />
-      ) : (
-        <BreakerTimelinePanel
-          {...(props as unknown as PanelProps<typeof defaultBreakerTimelineOptions>)}
-          options={defaultBreakerTimelineOptions}
+    case 'memstack-relevanceheatmap-panel':
+      return (
+        <OurPanel
+          kind={panel.type === 'memstack-relevanceheatmap-panel' ? 'heatmap' : 'breaker'}
+          frames={data}
+          timeRange={timeRange}
+          width={width}
+          height={height}
+          title={panel.title}
+          fieldConfig={panel.fieldConfig}
+          transparent
         />
       );
-    }
     default:
       return <div>{panel.type}</div>;
   }

@@ -10,23 +10,17 @@ import {
   createTheme,
   dataFrameFromJSON,
   dateTime,
-  EventBusSrv,
   FieldType,
-  LoadingState,
   toDataFrame,
   type DataFrame,
   type DataFrameJSON,
   type FieldConfigSource,
-  type PanelProps,
 } from '@grafana/data';
 import { ThemeContext } from '@grafana/ui';
 import opsDashboard from '../../src/dashboards/ai-agent-ops.json';
 import { interpolateQuery } from '../../src/datasource/interpolate';
 import type { AgentMemoryQuery } from '../../src/datasource/types';
-import { BreakerTimelinePanel } from '../../src/panels/breaker-timeline/BreakerTimelinePanel';
-import { defaultBreakerTimelineOptions } from '../../src/panels/breaker-timeline/options';
-import { defaultRelevanceHeatmapOptions } from '../../src/panels/relevance-heatmap/options';
-import { RelevanceHeatmapPanel } from '../../src/panels/relevance-heatmap/RelevanceHeatmapPanel';
+import { OurPanel } from './ourPanel';
 
 declare global {
   interface Window {
@@ -150,33 +144,17 @@ const scenarios: Record<string, () => Promise<{ kind: 'breaker' | 'heatmap'; fra
 
 function Panel({ kind, frames }: { kind: 'breaker' | 'heatmap'; frames: DataFrame[] }) {
   const timeRange = { from: dateTime(range.from), to: dateTime(range.to), raw: { from: 'now-1h', to: 'now' } };
-  const common = {
-    id: 1,
-    data: { series: frames, state: LoadingState.Done, timeRange },
-    timeRange,
-    timeZone: 'utc',
-    transparent: false,
-    width: WIDTH,
-    height: HEIGHT,
-    renderCounter: 0,
-    title: kind,
-    eventBus: new EventBusSrv(),
-    onOptionsChange: () => undefined,
-    onFieldConfigChange: () => undefined,
-    replaceVariables: (s: string) => s,
-    onChangeTimeRange: (r: { from: number; to: number }) => (window.zoomedTo = r),
-  };
-  return kind === 'breaker' ? (
-    <BreakerTimelinePanel
-      {...(common as unknown as PanelProps<typeof defaultBreakerTimelineOptions>)}
-      options={defaultBreakerTimelineOptions}
-      fieldConfig={bundledPanel('memstack-breakertimeline-panel').fieldConfig}
-    />
-  ) : (
-    <RelevanceHeatmapPanel
-      {...(common as unknown as PanelProps<typeof defaultRelevanceHeatmapOptions>)}
-      options={defaultRelevanceHeatmapOptions}
-      fieldConfig={bundledPanel('memstack-relevanceheatmap-panel').fieldConfig}
+  const type = kind === 'breaker' ? 'memstack-breakertimeline-panel' : 'memstack-relevanceheatmap-panel';
+  return (
+    <OurPanel
+      kind={kind}
+      frames={frames}
+      timeRange={timeRange}
+      width={WIDTH}
+      height={HEIGHT}
+      title={kind}
+      fieldConfig={bundledPanel(type).fieldConfig}
+      onChangeTimeRange={(r) => (window.zoomedTo = r)}
     />
   );
 }
