@@ -1,4 +1,4 @@
-import type { MemoryTelemetry } from '@memstack/telemetry';
+import { OTHER_LABEL_VALUE, type MemoryTelemetry } from '@memstack/telemetry';
 import { noFaults, type DemoFaults } from './faults.js';
 
 /** Questions and facts that exercise every query pattern of the guide's classifier. */
@@ -171,7 +171,7 @@ export class AgentSimulation {
   private async stepOf(agent: Agent): Promise<void> {
     this.updateSessions(agent);
     const who = { user_id: agent.userId, agent_id: agent.id, agent_type: agent.type };
-    if (this.faults.contextRunaway === '*' && this.telemetry.agentIdLabel(agent.id) === agent.id) {
+    if (this.faults.contextRunaway === '*' && this.telemetry.agentIdLabel(agent.id) !== OTHER_LABEL_VALUE) {
       this.faults.contextRunaway = agent.id; // one whose own series shows it (not folded into __other__)
     }
     if (this.faults.contextRunaway === agent.id) {

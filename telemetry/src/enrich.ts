@@ -119,6 +119,11 @@ export function agentIdParts(agentId: string): { type: string; separator: string
     : undefined;
 }
 
+/** The agent type of an id written "type:user"; an id without a separator names no type. */
+export function agentTypeFromId(agentId: string | undefined): string {
+  return (agentId === undefined ? undefined : agentIdParts(agentId)?.type) ?? 'unknown';
+}
+
 export function enrichEvent(
   event: AiEvent,
   context: { now?: Date; traceId?: string; spanId?: string } = {}

@@ -149,3 +149,17 @@ describe('span privacy', () => {
     expect(redacted).not.toHaveProperty('ai.agent_id');
   });
 });
+
+describe('agent type of a call', () => {
+  it('takes the type from an agent id "type:user" and never uses a bare id as the type', async () => {
+    const telemetry = new MemoryTelemetry();
+    const { memory } = fakeMemory();
+    const instrumented = instrumentMem0(memory, { telemetry });
+    await instrumented.search('tea', { filters: { user_id: 'u-1', agent_id: 'coding:u-1' } });
+    await instrumented.search('tea', { filters: { user_id: 'u-2', agent_id: 'u-2' } });
+    const body = (await telemetry.exposition()).body;
+    expect(body).toContain('ai_memory_operations_total{operation="search",agent_type="coding",status="success"} 1');
+    expect(body).toContain('ai_memory_operations_total{operation="search",agent_type="unknown",status="success"} 1');
+    expect(body).not.toContain('agent_type="u-2"');
+  });
+});

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span } from '@opentelemetry/api';
-import type { AiEvent } from './enrich.js';
+import { agentTypeFromId, type AiEvent } from './enrich.js';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
 import { resolvePrivacy, type PrivacyOptions } from './privacy.js';
 import { traceMemoryOperation, type MemoryOperationContext } from './tracing.js';
@@ -114,7 +114,7 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
   const agentTypeOf = (ids: CallIds) =>
     typeof options.agentType === 'function'
       ? options.agentType(ids)
-      : (options.agentType ?? ids.agentId?.split(/[:/]/)[0] ?? 'unknown');
+      : (options.agentType ?? agentTypeFromId(ids.agentId));
 
   const privacy = resolvePrivacy(options.privacy);
 

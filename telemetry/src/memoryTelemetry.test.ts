@@ -55,6 +55,18 @@ describe('MemoryTelemetry helpers', () => {
     expect(text).toContain('ai_query_patterns_total{pattern_type="exploration",agent_type="coding"} 1');
   });
 
+  it('never puts the user part of an agent id "type:user" into the agent_id label unless the policy keeps it', async () => {
+    const hashed = new MemoryTelemetry({ privacy: { hashKey: 'k' } });
+    hashed.setContextSize('coding:u-alice', 'coding', 10);
+    const label = hashed.agentIdLabel('coding:u-alice');
+    expect(label).toMatch(/^coding:h:[0-9a-f]{32}$/);
+    expect((await hashed.exposition()).body).not.toContain('u-alice');
+    const dropped = new MemoryTelemetry({ privacy: { userId: 'drop' } });
+    expect(dropped.agentIdLabel('coding:u-alice')).toBe('coding');
+    const kept = new MemoryTelemetry({ privacy: { userId: 'keep' } });
+    expect(kept.agentIdLabel('coding:u-alice')).toBe('coding:u-alice');
+  });
+
   it('puts the active trace id on the latency histogram as an exemplar when the registry speaks OpenMetrics', async () => {
     const manager = new AsyncLocalStorageContextManager().enable();
     context.setGlobalContextManager(manager);

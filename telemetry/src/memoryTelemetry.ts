@@ -4,6 +4,7 @@ import { LabelGuard } from './labelGuard.js';
 import { createTelemetryRegistry, type CatalogMetrics, type TelemetryRegistryOptions } from './registry.js';
 import { classifyQuery, contextGrowthPerHour, type QueryPattern, type TimedSample } from './patterns.js';
 import { activeTraceId } from './traceContext.js';
+import { protectAgentId, resolvePrivacy, type PrivacyOptions, type ResolvedPrivacy } from './privacy.js';
 
 export type OperationStatus = 'success' | 'error';
 export type BreakerStateName = keyof typeof BREAKER_STATE_VALUES | string;
@@ -16,6 +17,11 @@ export interface MemoryTelemetryOptions extends TelemetryRegistryOptions {
   labelCap?: number;
   /** Receives misuse reports (a folded label, an invalid value), once each; never throws into the host. */
   logger?: (message: string) => void;
+  /**
+   * The user part of an `agent_id` written "type:user" is a user id: it is hashed (the default),
+   * dropped or kept in the `agent_id` label as this policy says, as in events and spans.
+   */
+  privacy?: PrivacyOptions;
 }
 
 const MAX_LABEL_LENGTH = 128;
@@ -30,6 +36,7 @@ export class MemoryTelemetry {
   /** Whether the registry speaks OpenMetrics, so the latency histogram carries trace exemplars. */
   readonly exemplars: boolean;
   private readonly agentIds: LabelGuard;
+  private readonly privacy: ResolvedPrivacy;
   private readonly labels: LabelGuard;
   private readonly log: (message: string) => void;
   private readonly reported = new Set<string>();
@@ -41,6 +48,7 @@ export class MemoryTelemetry {
     this.metrics = metrics;
     this.exemplars = exemplars;
     this.log = options.logger ?? (() => undefined);
+    this.privacy = resolvePrivacy(options.privacy);
     const onFold = (label: string) =>
       this.reportOnce(
         `fold:${label}`,
@@ -206,9 +214,13 @@ export class MemoryTelemetry {
     return rate;
   }
 
-  /** Returns the `agent_id` label value to use, counting values folded beyond the cap. */
+  /**
+   * Returns the `agent_id` label value to use: the user part protected by the privacy policy
+   * (metrics never carry a readable user id), counting values folded beyond the cap.
+   */
   agentIdLabel(agentId: string): string {
-    const { value, folded } = this.agentIds.admit('agent_id', this.text('agent_id', agentId));
+    const protectedId = protectAgentId(agentId, this.privacy);
+    const { value, folded } = this.agentIds.admit('agent_id', this.text('agent_id', protectedId));
     if (folded) {
       this.metrics.foldedLabelValues.inc({ metric: 'agent', label: 'agent_id' });
     }
