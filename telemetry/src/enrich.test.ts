@@ -60,6 +60,15 @@ describe('event enrichment (the guide Logstash pipeline, in the SDK)', () => {
     });
   });
 
+  it('keeps an event timestamp within the window and stamps one outside it now (one index per day of a caller\'s choosing otherwise)', () => {
+    const at = (iso: string) => enrichEvent({ '@timestamp': iso }, { now })['@timestamp'];
+    expect(at('2026-11-24T10:00:00.000Z')).toBe('2026-11-24T10:00:00.000Z');
+    expect(at('2026-11-25T10:04:00.000Z')).toBe('2026-11-25T10:04:00.000Z');
+    expect(at('3026-01-01T00:00:00.000Z')).toBe(now.toISOString());
+    expect(at('1970-01-01T00:00:00.000Z')).toBe(now.toISOString());
+    expect(at('not a date')).toBe(now.toISOString());
+  });
+
   it('names daily indices by UTC date', () => {
     expect(dailyIndex('ai-events', '2026-11-25T23:59:59.999Z')).toBe('ai-events-2026.11.25');
     expect(dailyIndex('ai-events', '2026-01-02T00:00:00+02:00')).toBe('ai-events-2026.01.01');

@@ -67,12 +67,21 @@ function toEpochSeconds(value: number | string | Date | undefined): number | und
   return Number.isFinite(ms) ? ms / 1000 : undefined;
 }
 
+/**
+ * How far an event's own timestamp may lie from now. Events are indexed per day of their
+ * timestamp, so an unbounded one would let a caller create an index for any day; outside the
+ * window the event is stamped now.
+ */
+export const EVENT_TIMESTAMP_WINDOW_MS = { past: 7 * 24 * 3600_000, future: 5 * 60_000 } as const;
+
 function isoTimestamp(value: AiEvent['@timestamp'], now: Date): string {
   if (value === undefined) {
     return now.toISOString();
   }
   const date = typeof value === 'number' ? new Date(value) : value instanceof Date ? value : new Date(value);
-  return Number.isFinite(date.getTime()) ? date.toISOString() : now.toISOString();
+  const offset = date.getTime() - now.getTime();
+  const inWindow = offset >= -EVENT_TIMESTAMP_WINDOW_MS.past && offset <= EVENT_TIMESTAMP_WINDOW_MS.future;
+  return inWindow ? date.toISOString() : now.toISOString();
 }
 
 const ERROR_MARK = 'Error: ';

@@ -43,15 +43,16 @@ describe('AiEventLogger', () => {
   it('enriches, batches and indexes events into daily indices', async () => {
     const { client, indexed } = fakeClient();
     const logger = new AiEventLogger({ client, batchSize: 2, flushIntervalMs: 60_000, privacy: { userId: 'keep' } });
-    logger.log({ '@timestamp': '2026-11-25T10:00:00Z', agent_id: 'coding:u1', operation: 'search', duration_ms: 30 });
-    logger.log({ '@timestamp': '2026-11-26T10:00:00Z', level: 'ERROR', message: 'TimeoutError: slow' });
-    logger.log({ '@timestamp': '2026-11-26T11:00:00Z', query: 'what now' });
+    // Two UTC days within the timestamp window: yesterday and today.
+    const today = new Date();
+    const yesterday = new Date(today.getTime() - 24 * 3600_000);
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    logger.log({ '@timestamp': yesterday, agent_id: 'coding:u1', operation: 'search', duration_ms: 30 });
+    logger.log({ '@timestamp': today, level: 'ERROR', message: 'TimeoutError: slow' });
+    logger.log({ '@timestamp': today, query: 'what now' });
     await logger.close();
-    expect(indexed.map((i) => i.index)).toEqual([
-      'ai-events-2026.11.25',
-      'ai-events-2026.11.26',
-      'ai-events-2026.11.26',
-    ]);
+    const index = (d: Date) => `ai-events-${day(d).replaceAll('-', '.')}`;
+    expect(indexed.map((i) => i.index)).toEqual([index(yesterday), index(today), index(today)]);
     expect(indexed[0].doc).toMatchObject({ agent_type: 'coding', user_id: 'u1', performance_class: 'excellent' });
     expect(indexed[1].doc).toMatchObject({ error_type: 'TimeoutError', requires_attention: true });
   });

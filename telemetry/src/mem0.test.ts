@@ -14,7 +14,7 @@ function fakeMemory() {
     found,
     failure,
     memory: {
-      async search(query: string) {
+      async search(query: string, _options?: unknown) {
         calls.push(`search:${query}`);
         return found;
       },
