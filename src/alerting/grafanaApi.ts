@@ -3,8 +3,10 @@ import { lastValueFrom } from 'rxjs';
 import { RULE_GROUPS } from './grafana';
 import {
   DATASOURCE_TYPE,
+  explainChangedSinceReview,
   explainFailure,
   PROVENANCE_HEADERS,
+  unchangedSinceReview,
   type GrafanaState,
   type InstallOptions,
   type Plan,
@@ -105,9 +107,18 @@ export async function readGrafanaState(options: InstallOptions): Promise<Grafana
   };
 }
 
-/** Sends the plan's requests in order; stops at the first refusal with what to do about it. */
+/**
+ * Sends the plan's requests in order; stops at the first refusal with what to do about it. A
+ * request that replaces more than the app's part (its precondition) is sent only while Grafana
+ * still holds what the plan was made from: all are checked before the first write, and each again
+ * right before its own.
+ */
 export async function applyPlan(plan: Plan, onSent?: (request: PlannedRequest) => void): Promise<void> {
   for (const request of plan.requests) {
+    await ensureUnchangedSinceReview(request, 0);
+  }
+  for (const [index, request] of plan.requests.entries()) {
+    await ensureUnchangedSinceReview(request, index);
     try {
       await call(request.method, request.url, request.body, PROVENANCE_HEADERS);
       onSent?.(request);
@@ -115,5 +126,29 @@ export async function applyPlan(plan: Plan, onSent?: (request: PlannedRequest) =
       const status = error instanceof GrafanaApiError ? error.status : 0;
       throw new GrafanaApiError(status, explainFailure(request, status, (error as Error).message));
     }
+  }
+}
+
+async function ensureUnchangedSinceReview(request: PlannedRequest, appliedBefore: number): Promise<void> {
+  const precondition = request.precondition;
+  if (!precondition) {
+    return;
+  }
+  let current: unknown;
+  try {
+    current = await getOptional(precondition.url);
+  } catch (error) {
+    const status = error instanceof GrafanaApiError ? error.status : 0;
+    throw new GrafanaApiError(
+      status,
+      explainFailure(
+        { method: 'GET', url: precondition.url, summary: 'reading again before writing' },
+        status,
+        (error as Error).message
+      )
+    );
+  }
+  if (!unchangedSinceReview(precondition, current)) {
+    throw new GrafanaApiError(409, explainChangedSinceReview(precondition, appliedBefore));
   }
 }

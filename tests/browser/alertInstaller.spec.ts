@@ -3,11 +3,20 @@ import { testIds } from '../../src/components/testIds';
 import { ALERT_RULES } from '../../src/alerting/rules';
 import { resetStandIn } from './standIn';
 
+/** Scenarios of the stand-in's alerting store beyond StandInScenario (tests/conformance/cmd/grafanastandin/alerting.go). */
+async function resetTo(page: Page, scenario: 'provenance-api' | 'foreign-rule') {
+  const answer = await page.request.post(`/__standin/alerting/reset?scenario=${scenario}`);
+  expect(answer.ok()).toBe(true);
+}
+
 /**
  * The alert installer on the app's configuration page, against the stand-in's recording
- * implementation of Grafana's alerting provisioning API: each request's method, path, headers and
- * body; a second run that sends nothing; and the messages for missing permissions, a missing data
- * source and a conflicting rule uid.
+ * implementation of Grafana's alerting provisioning API, which stores what it is sent as Grafana
+ * does (docs/grafana-behaviour.md API-RULE-PRESAVE, API-ROUTE-CONTINUE, API-TEMPLATE-TRIM) and
+ * refuses provenance moves as Grafana does (API-PROVENANCE): each request's method, path, headers
+ * and body; a second Review that plans nothing; a user's rule in one of our groups kept; a policy
+ * tree changed between Review and Apply left alone; and the messages for missing permissions, a
+ * missing data source, a conflicting rule uid and resources managed by files or another API client.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -17,6 +26,10 @@ const recorded = async (page: Page): Promise<Recorded[]> =>
   (await (await page.request.get('/__standin/alerting/requests')).json()) as Recorded[];
 const state = async (page: Page) => (await page.request.get('/__standin/alerting/state')).json();
 const writes = (requests: Recorded[]) => requests.filter((r) => r.method !== 'GET');
+const rulesOf = (group: string) =>
+  ALERT_RULES.filter((r) => r.group === group)
+    .map((r) => r.name)
+    .join(', ');
 
 async function open(page: Page) {
   await page.goto('/installer.html');
@@ -49,9 +62,7 @@ test('first run: shows what it will create, then creates it editable in Grafana,
   await review(page);
   const plan = page.getByTestId(testIds.alertInstaller.plan);
   await expect(plan).toContainText('Create folder "Agent Memory"');
-  await expect(plan).toContainText(
-    'Create rule group "memory-operations" (HighMemoryOperationLatency, HighErrorRate, LowCacheHitRatio)'
-  );
+  await expect(plan).toContainText(`Create rule group "memory-operations" (${rulesOf('memory-operations')})`);
   await expect(plan).toContainText(
     'Create notification policy subtree "product=agent-memory" (added first; your 1 other route(s) kept)'
   );
@@ -144,10 +155,20 @@ test('first run: shows what it will create, then creates it editable in Grafana,
 
   // What Grafana now holds is editable (no provenance) and the secrets never came back to the page.
   const held = await state(page);
-  for (const rule of Object.values<any>(held.rules)) {
-    expect([rule.uid, rule.provenance]).toEqual([rule.uid, '']);
+  for (const [resource, provenance] of Object.entries<string>(held.provenance)) {
+    expect([resource, provenance]).toEqual([resource, '']);
   }
-  expect(held.policies.provenance).toBe('');
+  expect(Object.keys(held.provenance)).toContain('policies');
+  // Grafana stored its own normal form (PreSave defaults, no continue: false, trimmed template)...
+  expect(held.rules['agentmemory-high-error-rate'].data[1].model).toEqual(
+    expect.objectContaining({ intervalMs: 1000, maxDataPoints: 43200 })
+  );
+  expect(JSON.stringify(held.policies)).not.toContain('"continue":false');
+  expect(held.templates.agentmemory).toBe(held.templates.agentmemory.trim());
+  // ...and the installer's read-back compares modulo that normal form: the apply was confirmed above,
+  // and a new Review plans nothing.
+  await review(page);
+  await expect(page.getByTestId(testIds.alertInstaller.message)).toContainText('Nothing to change');
   const readBack = (await recorded(page)).filter((r) => r.method === 'GET');
   expect(readBack.length).toBeGreaterThan(0);
   await expect(page.getByTestId(testIds.alertInstaller.secret('slackWebhookUrl'))).toHaveValue('');
@@ -201,16 +222,90 @@ test('a rule uid used elsewhere: names it and where it is, applies nothing', asy
   expect(writes(await recorded(page))).toEqual([]);
 });
 
-test('rules and policies provisioned from files (docker compose): says only the files can change them, applies nothing', async ({
+test('rules and policies provisioned from files (docker compose): says only the files can change them and how to hand them over, applies nothing', async ({
   page,
 }) => {
   await resetStandIn(page, 'files');
   await open(page);
   await review(page);
   const plan = page.getByTestId(testIds.alertInstaller.plan);
-  await expect(plan).toContainText('1 of the rules are provisioned from files (provenance "file"');
-  await expect(plan).toContainText('The notification policy tree is provisioned from a file');
+  await expect(plan).toContainText('Provisioned from files (provenance "file"');
+  await expect(plan).toContainText('rule "HighErrorRate" (agentmemory-high-error-rate); the notification policy tree.');
+  await expect(plan).toContainText('removing the files does not remove what they created');
+  await expect(plan).toContainText('deleteRules');
   await expect(page.getByTestId(testIds.alertInstaller.apply)).toBeDisabled();
   expect(writes(await recorded(page))).toEqual([]);
+});
+
+test('resources written by another API client (provenance "api"): names each one Grafana would refuse, applies nothing', async ({
+  page,
+}) => {
+  await resetTo(page, 'provenance-api');
+  await open(page);
+  await page
+    .getByTestId(testIds.alertInstaller.secret('slackWebhookUrl'))
+    .fill('https://hooks.example.invalid/T000/B000/XXX');
+  await review(page);
+  const plan = page.getByTestId(testIds.alertInstaller.plan);
+  await expect(plan).toContainText(
+    'Managed through the provisioning API by another client (provenance "api", e.g. Terraform or a script): notification template "agentmemory"; contact point "agent-memory-default" (slack); the notification policy tree.'
+  );
+  // Its rule in our group is not named: a group replacement may move api → none.
+  await expect(plan).not.toContainText('CircuitBreakerOpen" (');
+  await expect(page.getByTestId(testIds.alertInstaller.apply)).toBeDisabled();
+  expect(writes(await recorded(page))).toEqual([]);
+  // The stand-in refuses such a write as Grafana does, so without the check Apply would stop half-way.
+  const refused = await page.request.put('/api/v1/provisioning/templates/agentmemory', {
+    headers: { 'X-Disable-Provenance': 'true' },
+    data: { template: '{{ define "x" }}{{ end }}' },
+  });
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).messageId).toBe('alerting.notifications.invalidProvenance');
+});
+
+test('a rule the user added to one of our groups: says so, and it is still there after Apply', async ({ page }) => {
+  await resetTo(page, 'foreign-rule');
+  await open(page);
+  await review(page);
+  await expect(page.getByTestId(testIds.alertInstaller.plan)).toContainText(
+    `rule group "memory-operations" (${rulesOf('memory-operations')}); your 1 other rule(s) in it kept`
+  );
+  await page.getByTestId(testIds.alertInstaller.apply).click();
+  await expect(page.getByTestId(testIds.alertInstaller.message)).toContainText('Installed');
+  const held = await state(page);
+  expect(held.rules['my-own-memory-check']).toEqual(
+    expect.objectContaining({ title: 'MyOwnMemoryCheck', folderUID: 'agent-memory', ruleGroup: 'memory-operations' })
+  );
+  await review(page);
+  await expect(page.getByTestId(testIds.alertInstaller.message)).toContainText('Nothing to change');
+});
+
+test('the policy tree changed between Review and Apply: writes nothing and says to review again', async ({ page }) => {
+  await resetStandIn(page, 'default');
+  await open(page);
+  await review(page);
+  await expect(page.getByTestId(testIds.alertInstaller.plan)).toContainText('Create notification policy subtree');
+  // Someone adds a route in Grafana's UI meanwhile (the UI writes through the same API).
+  const edit = await page.request.put('/api/v1/provisioning/policies', {
+    headers: { 'X-Disable-Provenance': 'true' },
+    data: {
+      receiver: 'grafana-default-email',
+      routes: [
+        { receiver: 'grafana-default-email', object_matchers: [['team', '=', 'db']] },
+        { receiver: 'grafana-default-email', object_matchers: [['team', '=', 'web']] },
+      ],
+    },
+  });
+  expect(edit.status()).toBe(202);
+  const before = writes(await recorded(page)).length;
+  await page.getByTestId(testIds.alertInstaller.apply).click();
+  const message = page.getByTestId(testIds.alertInstaller.message);
+  await expect(message).toContainText('The notification policy tree changed in Grafana since Review');
+  await expect(message).toContainText('Nothing was written.');
+  expect(writes(await recorded(page)).slice(before)).toEqual([]);
+  await expect(page.getByTestId(testIds.alertInstaller.apply)).toBeDisabled();
+  // A new Review keeps both of the user's routes.
+  await review(page);
+  await expect(page.getByTestId(testIds.alertInstaller.plan)).toContainText('your 2 other route(s) kept');
   await resetStandIn(page, 'default');
 });

@@ -7,8 +7,9 @@ import { COMPOSE_URLS } from './compose';
  * The alert installer against a real Grafana (docker compose). In the main org the rules come from
  * the compose stack's provisioning files, which the API cannot change: the installer says so. In
  * an org of its own the installer creates the rules editable in Grafana's alerting UI (no
- * provenance), and a second run changes nothing. The Chromium suite covers the same page against
- * a recording stand-in.
+ * provenance), and a second run changes nothing: what Grafana stores differs from what was sent
+ * (docs/grafana-behaviour.md API-RULE-PRESAVE, API-ROUTE-CONTINUE, API-TEMPLATE-TRIM) and the plan
+ * compares modulo that. The Chromium suite covers the same page against a recording stand-in.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -23,7 +24,10 @@ test('in the compose org, the file-provisioned rules are found and left to their
     expect(rules.find((r: { title: string }) => r.title === name)?.provenance, `rule ${name}`).toBe('file');
   }
   await page.getByTestId(testIds.alertInstaller.review).click();
-  await expect(page.getByTestId(testIds.alertInstaller.plan)).toContainText('provisioned from files');
+  const plan = page.getByTestId(testIds.alertInstaller.plan);
+  await expect(plan).toContainText('Provisioned from files (provenance "file"');
+  // Removing the files removes nothing (docs/grafana-behaviour.md FILE-REMOVAL): the advice says what does.
+  await expect(plan).toContainText('deleteRules');
   await expect(page.getByTestId(testIds.alertInstaller.apply)).toBeDisabled();
 });
 

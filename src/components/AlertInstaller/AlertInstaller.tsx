@@ -106,6 +106,8 @@ export function AlertInstaller() {
         });
       }
     } catch (error) {
+      // What Grafana holds is no longer what was reviewed: Apply waits for a new Review.
+      setPlan(undefined);
       setOutcome({ severity: 'error', title: 'Install stopped', text: (error as Error).message });
     } finally {
       setBusy(false);

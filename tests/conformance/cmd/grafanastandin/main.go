@@ -4,6 +4,7 @@
 // grafana-plugin-sdk-go's client, as Grafana does. It also serves the browser harness, so the
 // Chromium tests reach the real backend and the real servers behind it. Grafana itself cannot
 // run on the machines this project is tested on; nothing here answers on the backend's behalf.
+// Each Grafana behaviour imitated here cites its row of docs/grafana-behaviour.md.
 package main
 
 import (
@@ -62,6 +63,7 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 }
 
 // epochMS reads Grafana's from/to: epoch milliseconds as a string or a number.
+// Grafana: DS-QUERY-API (docs/grafana-behaviour.md): the query request's from/to, as the frontend sends them.
 func epochMS(raw json.RawMessage) (int64, error) {
 	var text string
 	if json.Unmarshal(raw, &text) == nil {
@@ -73,6 +75,9 @@ func epochMS(raw json.RawMessage) (int64, error) {
 }
 
 // query is POST /api/ds/query, as Grafana's query service turns it into one QueryData call.
+// Grafana: DS-QUERY-API (docs/grafana-behaviour.md): one QueryData call per data source with the
+// queries' refId, queryType, intervalMs, maxDataPoints and JSON (pkg/api/ds_query.go, pkg/services/query/query.go);
+// 400 for an unreadable body, 404 for an unknown data source uid, 500 for a plugin error.
 func (s *standIn) query(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Queries []map[string]json.RawMessage `json:"queries"`
@@ -134,11 +139,17 @@ func (s *standIn) query(w http.ResponseWriter, r *http.Request) {
 }
 
 // datasourceAPI is /api/datasources/uid/<uid>/resources/<path> and /api/datasources/uid/<uid>/health.
+// Grafana: DS-RESOURCE-API (docs/grafana-behaviour.md): resource calls pass path, method, query
+// and body to CallResource and answer the plugin's status, headers and body (pkg/api/plugin_resource.go).
+// Grafana: DS-HEALTH-400: a health check that is not OK is answered 400 with status, message and
+// details (CheckDatasourceHealthWithUID, pkg/api/datasources.go).
+// Grafana: DS-UID-PER-ORG: the plugin context carries orgId 1 and the data source's settings.
 func (s *standIn) datasourceAPI(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.Path, "/api/datasources/uid/")
 	uid, tail, _ := strings.Cut(rest, "/")
 	if tail == "" && r.Method == http.MethodGet {
 		// The installer's check that the picked data source exists (recorded like the other calls).
+		// Grafana: DS-API (docs/grafana-behaviour.md): 404 "Data source not found" (pkg/api/datasources.go).
 		s.alerting.mu.Lock()
 		s.alerting.record(r)
 		var found map[string]any
