@@ -17,5 +17,8 @@ COPY demo demo
 RUN npm run build -w @memstack/telemetry
 WORKDIR /app/demo
 USER node
+# A container's loopback is its own: listen on every address, so that Prometheus and `docker run
+# -p` reach the demo (docker-compose.yml sets the same; outside a container the default is 127.0.0.1).
+ENV DEMO_HOST=0.0.0.0
 EXPOSE 8000
 CMD ["node", "--import", "tsx", "src/main.ts"]

@@ -50,6 +50,7 @@ suite "typecheck" npm run typecheck --silent
 suite "lint" npx eslint .
 suite "compose: docker-compose.yml against the Compose specification, its provisioning and .env (compose-go)" \
   bash -c 'cd tests/compose && go test -count=1 -v .'
+suite "netns: the demo as docker compose runs it, scraped from another network namespace over a veth pair (ip netns; needs root)" bash tests/netns/demo-netns.sh
 suite "unit: plugin frontend (jest)" npx jest --maxWorkers 2 --ci
 suite "unit: telemetry SDK (jest)" npm test --silent -w @memstack/telemetry -- --ci
 suite "unit: backend (jest)" npm test --silent -w @memstack/agentmemory-backend -- --ci

@@ -1,7 +1,18 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+
+/**
+ * Where the demo listens unless told otherwise: loopback, so that a demo started on a workstation
+ * is not reachable from the network. In a container loopback is the container's own, and nothing
+ * else (Prometheus, the compose health check's peers) reaches it: docker-compose.yml sets
+ * DEMO_HOST=0.0.0.0 (tests/netns/demo-netns.sh proves it from another network namespace).
+ */
+export const DEFAULT_LISTEN_HOST = '127.0.0.1';
 
 /** Command line and environment of the demo; every URL defaults to the local stack (scripts/lib.sh). */
 export interface DemoConfig {
+  /** The address the HTTP server (REST, /mcp, /health, /metrics) binds: an IP literal or localhost. */
+  host: string;
   port: number;
   /** Agent operations per second across all simulated agents. */
   rate: number;
@@ -37,6 +48,7 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Dem
   const { values } = parseArgs({
     args: argv,
     options: {
+      host: { type: 'string', default: env.DEMO_HOST || DEFAULT_LISTEN_HOST },
       port: { type: 'string', default: env.DEMO_PORT ?? '8000' },
       rate: { type: 'string', default: env.DEMO_RATE ?? '20' },
       agents: { type: 'string', default: env.DEMO_AGENTS ?? '10' },
@@ -53,6 +65,7 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Dem
     return n;
   };
   return {
+    host: listenHost(values.host),
     port: number('port', values.port, 1),
     rate: number('rate', values.rate, 0.1),
     agents: Math.floor(number('agents', values.agents, 1)),
@@ -67,4 +80,21 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Dem
     prometheusUrl: env.PROMETHEUS_URL ?? 'http://127.0.0.1:9090',
     jaegerUrl: env.JAEGER_URL ?? 'http://127.0.0.1:16686',
   };
+}
+
+function listenHost(raw: string | undefined): string {
+  const host = (raw ?? '').trim();
+  if (host !== 'localhost' && isIP(host) === 0) {
+    throw new Error(`--host ${raw}: expected an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0 (in a container)`);
+  }
+  return host;
+}
+
+/**
+ * The demo's own base URL, for the calls it makes to itself (its health checks of /health and /mcp,
+ * and the simulated agents): a wildcard address is not one to connect to, its loopback is.
+ */
+export function selfUrl(config: Pick<DemoConfig, 'host' | 'port'>): string {
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host;
+  return `http://${isIP(host) === 6 ? `[${host}]` : host}:${config.port}`;
 }

@@ -4,7 +4,7 @@
  * beside it, an HTTP API with /health and /metrics, an MCP endpoint, and simulated agents.
  * Every signal of the @memstack/telemetry catalog comes out of it.
  *
- *   node --import tsx demo/src/main.ts [--port 8000] [--rate 20] [--agents 10] [--latency neo4j:1500]
+ *   node --import tsx demo/src/main.ts [--host 127.0.0.1] [--port 8000] [--rate 20] [--agents 10] [--latency neo4j:1500]
  */
 process.env.MEM0_TELEMETRY = 'false'; // mem0's own product analytics would call out to the internet
 
@@ -27,7 +27,7 @@ import {
 } from '@memstack/telemetry';
 import { createBreakers } from './breakers.js';
 import { noFaults, withMemoryFaults } from './faults.js';
-import { readConfig } from './config.js';
+import { readConfig, selfUrl } from './config.js';
 import { offlineMemoryConfig } from './offlineModels.js';
 import { MemoryService, type Mem0Like } from './memoryService.js';
 import { AgentSimulation } from './agents.js';
@@ -87,10 +87,9 @@ async function main(): Promise<void> {
   });
 
   const service = new MemoryService(instrumented, telemetry, events, breakers, config, faults);
-  await service.connect();
   service.updateDegradation();
 
-  const base = `http://127.0.0.1:${config.port}`;
+  const base = selfUrl(config);
   const health = new HealthChecker({
     telemetry,
     intervalMs: config.healthIntervalMs,
@@ -110,27 +109,29 @@ async function main(): Promise<void> {
     logger: log,
   });
 
+  // Listening and health checks come before the backends' connections: a backend that is down
+  // or slow at start (Neo4j's driver retries for 30 s) shows in /metrics and /health at once,
+  // instead of a service that does not answer at all.
   const http = require('node:http');
   const server = http.createServer(createApp(service, telemetry, () => health, faults));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, '127.0.0.1', resolve);
+    server.listen(config.port, config.host, resolve);
   });
   health.start();
-  const agents = new AgentSimulation(base, telemetry, config.agents, config.rate, faults);
-  agents.start();
   const degradation = setInterval(() => service.updateDegradation(), 1000);
   log(
-    `memory service on ${base} (metrics ${base}/metrics, MCP ${base}/mcp); ${config.agents} agents at ${config.rate} ops/s`
+    `listening on ${config.host}:${config.port}, here ${base} (metrics ${base}/metrics, MCP ${base}/mcp); connecting the backends`
   );
 
+  let agents: AgentSimulation | undefined;
   let stopping = false;
   const stop = async () => {
     if (stopping) {
       return;
     }
     stopping = true;
-    agents.stop();
+    agents?.stop();
     health.stop();
     clearInterval(degradation);
     server.close();
@@ -143,6 +144,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+
+  await service.connect();
+  if (stopping) {
+    return;
+  }
+  service.updateDegradation();
+  agents = new AgentSimulation(base, telemetry, config.agents, config.rate, faults);
+  agents.start();
+  log(`memory service ready: ${config.agents} agents at ${config.rate} ops/s`);
 }
 
 main().catch((error) => {

@@ -5,7 +5,6 @@
 package compose
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -16,8 +15,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/memstack/agentmemory/tests/compose/stack"
 	"gopkg.in/yaml.v3"
 )
 
@@ -59,17 +58,7 @@ func dotEnv(t *testing.T) map[string]string {
 // and nothing from this process's environment.
 func load(t *testing.T) *types.Project {
 	t.Helper()
-	opts, err := cli.NewProjectOptions(
-		[]string{filepath.Join(root, "docker-compose.yml")},
-		cli.WithWorkingDirectory(root),
-		cli.WithEnvFiles(filepath.Join(root, ".env")),
-		cli.WithDotEnv,
-		cli.WithResolvedPaths(true),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	project, err := opts.LoadProject(context.Background())
+	project, err := stack.Load(root, filepath.Join(root, ".env"))
 	if err != nil {
 		t.Fatalf("docker-compose.yml does not load against the Compose specification: %v", err)
 	}
@@ -77,10 +66,7 @@ func load(t *testing.T) *types.Project {
 }
 
 func env(svc types.ServiceConfig, key string) string {
-	if v, ok := svc.Environment[key]; ok && v != nil {
-		return *v
-	}
-	return ""
+	return stack.Env(svc, key)
 }
 
 var wantServices = []string{
@@ -158,20 +144,9 @@ func TestGrafanaIsProvisionedWithoutAnonymousAdmin(t *testing.T) {
 	if mounts["/var/lib/grafana/plugins/memstack-agentmemory-app"] != filepath.Join(root, "dist") {
 		t.Errorf("the plugin build is not mounted as the app's folder: %v", mounts)
 	}
-	if mounts["/etc/grafana/provisioning"] != filepath.Join(root, "provisioning") {
-		t.Errorf("provisioning/ is not mounted: %v", mounts)
-	}
-	// Every variable the provisioning files read is set in Grafana's environment.
-	for _, file := range []string{
-		"provisioning/datasources/agentmemory.yml",
-		"provisioning/alerting/agent-memory-notifications.yaml",
-		"provisioning/alerting/agent-memory-rules.yaml",
-	} {
-		uncommented := regexp.MustCompile(`(?m)^\s*#.*$`).ReplaceAllString(read(t, file), "")
-		for _, m := range regexp.MustCompile(`\$\{?([A-Z][A-Z0-9_]+)`).FindAllStringSubmatch(uncommented, -1) {
-			if env(g, m[1]) == "" {
-				t.Errorf("%s reads $%s, which Grafana's environment does not set", file, m[1])
-			}
+	for _, folder := range []string{"datasources", "plugins", "dashboards"} {
+		if mounts["/etc/grafana/provisioning/"+folder] != filepath.Join(root, "provisioning", folder) {
+			t.Errorf("provisioning/%s is not mounted as Grafana's %s folder: %v", folder, folder, mounts)
 		}
 	}
 	for key, want := range map[string]string{
@@ -209,7 +184,7 @@ func TestProvisioningNamesAllThreeSourcesAndTheDashboards(t *testing.T) {
 	var ds struct {
 		Datasources []struct {
 			Name, Type, UID, URL string
-			JSONData         map[string]any `yaml:"jsonData"`
+			JSONData             map[string]any `yaml:"jsonData"`
 		}
 	}
 	if err := yaml.Unmarshal([]byte(grafanaExpand(t, "provisioning/datasources/agentmemory.yml", g)), &ds); err != nil {
