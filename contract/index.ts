@@ -1,3 +1,4 @@
+export * from './duration';
 export * from './queries';
 export * from './resources';
 export * from './settings';

@@ -79,4 +79,37 @@ export const LIMITS = {
   maxExprLength: 64 * 1024,
   /** Length of a Lucene query. */
   maxLuceneLength: 8192,
+  /**
+   * Caps of the model's other strings and lists, and of the resource parameters. A longer field
+   * is refused with an error naming the field and its cap: every field is read by linear code,
+   * and these keep even that cheap.
+   */
+  maxRefIdLength: 256,
+  maxLegendLength: 1024,
+  /** Jaeger service and operation names; also the ?service= of the operations resource. */
+  maxServiceLength: 256,
+  maxOperationLength: 256,
+  /** A span tag filter: number of tags, and length of each key and value. */
+  maxTags: 32,
+  maxTagKeyLength: 256,
+  maxTagValueLength: 1024,
+  /** Values per event filter field, and length of each. */
+  maxFilterValues: 100,
+  maxFilterValueLength: 256,
+  /** A trace id (longer than 32 hex digits is refused as not a trace id). */
+  maxTraceIdLength: 64,
+  /** minStep, minDuration, maxDuration. */
+  maxDurationLength: 32,
+  /** Prometheus label name (?label= of the label values resource). */
+  maxLabelNameLength: 256,
+  /** Event field name (?field= of the field values resource) and groupBy. */
+  maxFieldNameLength: 64,
+  /** The path of a resource call, before its slashes are trimmed. */
+  maxResourcePathLength: 256,
+  /** Text an upstream sent (an error reason, a warning) quoted in one of our messages. */
+  maxUpstreamTextLength: 300,
+  /** Warnings of one upstream answer shown as notices. */
+  maxUpstreamWarnings: 10,
+  /** Any error message the backend returns. */
+  maxErrorMessageLength: 2048,
 } as const;

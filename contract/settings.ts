@@ -4,6 +4,8 @@
  * field in the config editor.
  */
 
+import { parseDurationSeconds } from './duration';
+
 export const SOURCE_IDS = ['prometheus', 'elasticsearch', 'jaeger'] as const;
 export type SourceId = (typeof SOURCE_IDS)[number];
 
@@ -40,6 +42,12 @@ export type AgentMemoryJsonData = PerSourceJson & {
   jaegerService?: string;
   /** Request timeout of every source, seconds; default 30. */
   timeoutSeconds?: number;
+  /**
+   * How often Prometheus scrapes the metrics, e.g. "15s" (the key Grafana's Prometheus data source
+   * uses for its "Scrape interval"): the floor of a metrics query's step and the base of
+   * $__rate_interval. Default 15s.
+   */
+  timeInterval?: string;
 };
 
 export type AgentMemorySecureJsonData = {
@@ -81,7 +89,28 @@ export const DEFAULTS = {
   maxResponseMiBLimit: 1024,
   /** Concurrent upstream calls per source and data source instance; more wait their turn. */
   maxConcurrentCallsPerSource: 16,
+  /** Prometheus' scrape interval when timeInterval is unset, as in Grafana's Prometheus data source. */
+  scrapeInterval: '15s',
+  minScrapeIntervalSeconds: 1,
+  maxScrapeIntervalSeconds: 3600,
 } as const;
+
+/** The scrape interval setting in seconds, or why it is not one (the config editor shows the same text). */
+export function parseScrapeInterval(raw: unknown): { seconds: number } | { error: string } {
+  const text = raw === undefined || raw === null || raw === '' ? DEFAULTS.scrapeInterval : raw;
+  // A string, as in Grafana's Prometheus data source; plain seconds ("60") are read as such.
+  const seconds = typeof text === 'string' ? parseDurationSeconds(text) : undefined;
+  const shown = typeof text === 'string' ? `"${text.slice(0, 40)}"` : 'the value';
+  if (seconds === undefined) {
+    return { error: `Scrape interval ${shown} is not a Prometheus duration such as 15s, 1m or 1m30s` };
+  }
+  if (seconds < DEFAULTS.minScrapeIntervalSeconds || seconds > DEFAULTS.maxScrapeIntervalSeconds) {
+    return {
+      error: `Scrape interval ${shown} must be between ${DEFAULTS.minScrapeIntervalSeconds}s and ${DEFAULTS.maxScrapeIntervalSeconds / 3600}h`,
+    };
+  }
+  return { seconds };
+}
 
 export function headerValueKey(source: SourceId, index: number): `${SourceId}HttpHeaderValue${number}` {
   return `${source}HttpHeaderValue${index}`;

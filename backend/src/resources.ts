@@ -13,6 +13,7 @@ import { fieldValuesBody } from './sources/elasticsearchDsl';
 import { JaegerClient, JAEGER } from './sources/jaeger';
 import { PrometheusClient, PROMETHEUS, type LabelOptions } from './sources/prometheus';
 import { CancelledError, SourceError, configuredSource } from './sources/sourceError';
+import { excerpt, trimSlashes } from './text';
 
 export interface ResourceRequest {
   path: string;
@@ -38,7 +39,7 @@ function queryParams(url: string): URLSearchParams {
   return new URLSearchParams(index >= 0 ? url.slice(index + 1) : '');
 }
 
-function required(params: URLSearchParams, name: string, path: string, max = 1024): string {
+function required(params: URLSearchParams, name: string, path: string, max: number): string {
   const value = params.get(name);
   if (!value) {
     throw new BadParameter(`${path} needs ?${name}=<value>`);
@@ -92,14 +93,14 @@ const HANDLERS: Record<ResourcePath, Handler> = {
   [RESOURCE_PATHS.prometheusLabels]: (settings, params, request) =>
     prometheusList(settings, params, request, (client, options) => client.labelNames(options)),
   [RESOURCE_PATHS.prometheusLabelValues]: (settings, params, request) => {
-    const label = required(params, 'label', RESOURCE_PATHS.prometheusLabelValues, 256);
+    const label = required(params, 'label', RESOURCE_PATHS.prometheusLabelValues, LIMITS.maxLabelNameLength);
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) {
       throw new BadParameter(`"${label.slice(0, 60)}" is not a Prometheus label name`);
     }
     return prometheusList(settings, params, request, (client, options) => client.labelValues(label, options));
   },
   [RESOURCE_PATHS.elasticsearchFieldValues]: async (settings, params, { breakers, signal }) => {
-    const field = required(params, 'field', RESOURCE_PATHS.elasticsearchFieldValues, 64);
+    const field = required(params, 'field', RESOURCE_PATHS.elasticsearchFieldValues, LIMITS.maxFieldNameLength);
     if (!isEventFilterField(field)) {
       throw new BadParameter(
         `"${field.slice(0, 60)}" is not an event field: use one of ${EVENT_FILTER_FIELDS.join(', ')}`
@@ -129,7 +130,7 @@ const HANDLERS: Record<ResourcePath, Handler> = {
     return [...services].sort();
   },
   [RESOURCE_PATHS.jaegerOperations]: async (settings, params, { breakers, signal }) => {
-    const service = required(params, 'service', RESOURCE_PATHS.jaegerOperations, 256);
+    const service = required(params, 'service', RESOURCE_PATHS.jaegerOperations, LIMITS.maxServiceLength);
     const jaeger = configuredSource(settings.jaeger, JAEGER);
     const operations = await breakers.call(
       JAEGER,
@@ -151,7 +152,23 @@ function isResourcePath(path: string): path is ResourcePath {
  * 502/504 (the named source failed).
  */
 export async function callResource(request: ResourceRequest): Promise<ResourceResponse> {
-  const path = request.path.replace(/^\/+|\/+$/g, '');
+  const response = await answerResource(request);
+  if ('error' in response.body) {
+    response.body.error = excerpt(response.body.error, LIMITS.maxErrorMessageLength);
+  }
+  return response;
+}
+
+async function answerResource(request: ResourceRequest): Promise<ResourceResponse> {
+  if (request.path.length > LIMITS.maxResourcePathLength) {
+    return {
+      code: 404,
+      body: {
+        error: `the resource path is ${request.path.length} characters long; the limit is ${LIMITS.maxResourcePathLength}`,
+      },
+    };
+  }
+  const path = trimSlashes(request.path);
   if (!isResourcePath(path)) {
     return {
       code: 404,

@@ -1,4 +1,4 @@
-import { parseSettings, SettingsError } from './settings';
+import { parseSettings, parseSettingsAfresh, SettingsError } from './settings';
 
 const json = (o: unknown) => Buffer.from(JSON.stringify(o));
 
@@ -118,6 +118,25 @@ describe('data source settings', () => {
     expect(() => parseSettings({ jsonData: json({ prometheusUrl: 'prom:9090' }) })).toThrow(/must start with http/);
     expect(() => parseSettings({ jsonData: json({ prometheusUrl: 'http://' }) })).toThrow(SettingsError);
     expect(() => parseSettings({ jsonData: Buffer.from('{') })).toThrow(/not valid JSON/);
+  });
+
+  it('reads the scrape interval (jsonData.timeInterval) as a bounded Prometheus duration, default 15 s', () => {
+    expect(parseSettings({ jsonData: json({}) }).scrapeIntervalSec).toBe(15);
+    expect(parseSettings({ jsonData: json({ timeInterval: '1m' }) }).scrapeIntervalSec).toBe(60);
+    expect(parseSettings({ jsonData: json({ timeInterval: ' 1m30s ' }) }).scrapeIntervalSec).toBe(90);
+    expect(() => parseSettings({ jsonData: json({ timeInterval: 'often' }) })).toThrow(
+      'Scrape interval "often" is not a Prometheus duration such as 15s, 1m or 1m30s'
+    );
+    expect(() => parseSettings({ jsonData: json({ timeInterval: '500ms' }) })).toThrow(/between 1s and 1h/);
+    expect(() => parseSettings({ jsonData: json({ timeInterval: '2h' }) })).toThrow(/between 1s and 1h/);
+    expect(() => parseSettings({ jsonData: json({ timeInterval: 60 }) })).toThrow(SettingsError);
+  });
+
+  it('trims any run of trailing slashes from a URL in linear time', () => {
+    const url = `http://prom:9090/${'/'.repeat(40_000)}`;
+    const started = performance.now();
+    expect(parseSettingsAfresh({ jsonData: json({ prometheusUrl: url }) }).prometheus?.url).toBe('http://prom:9090');
+    expect(performance.now() - started).toBeLessThan(50);
   });
 
   it('has no Prometheus when none is configured', () => {

@@ -9,9 +9,11 @@ import {
   SOURCE_LABELS,
   TOKEN_KEYS,
   headerValueKey,
+  parseScrapeInterval,
   type AgentMemoryJsonData,
   type SourceId,
 } from '../../contract';
+import { trimTrailingSlashes } from './text';
 
 export interface InstanceSettingsMessage {
   uid?: string;
@@ -57,6 +59,8 @@ export interface DataSourceSettings {
   jaeger?: SourceSettings;
   /** Jaeger service of the memory spans, for the correlated view. */
   jaegerService?: string;
+  /** Prometheus' scrape interval (jsonData.timeInterval, default 15 s): step floor and $__rate_interval base. */
+  scrapeIntervalSec: number;
 }
 
 export class SettingsError extends Error {}
@@ -93,7 +97,7 @@ function normaliseUrl(raw: unknown, what: string): string | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SettingsError(`${what} URL "${url.toString()}" must start with http:// or https://`);
   }
-  return url.toString().replace(/\/+$/, '');
+  return trimTrailingSlashes(url.toString());
 }
 
 function positiveNumber(value: unknown): number | undefined {
@@ -248,8 +252,13 @@ export function parseSettingsAfresh(message: InstanceSettingsMessage | undefined
       `Elasticsearch index pattern "${index.slice(0, 100)}" is not valid: use e.g. ai-events-* (no spaces, quotes or slashes)`
     );
   }
+  const scrape = parseScrapeInterval(json.timeInterval);
+  if ('error' in scrape) {
+    throw new SettingsError(scrape.error);
+  }
   return {
     uid: message?.uid ?? '',
+    scrapeIntervalSec: scrape.seconds,
     name: message?.name ?? '',
     prometheus: promUrl ? sourceSettings('prometheus', promUrl, json, secure, instanceKey) : undefined,
     elasticsearch: esUrl ? { ...sourceSettings('elasticsearch', esUrl, json, secure, instanceKey), index } : undefined,

@@ -3,11 +3,15 @@ import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 import { AgentMemoryOptions, AgentMemoryQuery, DEFAULT_QUERY } from './types';
 import { grafanaLookup, interpolateQuery } from './interpolate';
 import { AgentMemoryVariableSupport } from './variables';
+import { DEFAULTS } from '../../contract';
 
 /** Every query runs in the backend, so dashboards and alert rules get the same answers. */
 export class DataSource extends DataSourceWithBackend<AgentMemoryQuery, AgentMemoryOptions> {
   constructor(instanceSettings: DataSourceInstanceSettings<AgentMemoryOptions>) {
     super(instanceSettings);
+    // Grafana's query runner floors a panel's interval at the data source's `interval`, as it does
+    // for its Prometheus data source with the same setting. Grafana: RATE-INTERVAL (docs/grafana-behaviour.md)
+    this.interval = instanceSettings.jsonData.timeInterval || DEFAULTS.scrapeInterval;
     this.variables = new AgentMemoryVariableSupport(this);
     // Annotations run a query of this data source (typically logs with level ERROR); its time
     // field and first string field (the event message) become the annotation.

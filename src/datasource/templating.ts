@@ -26,6 +26,7 @@ const BACKEND_MACROS = new Set([
   '__interval',
   '__interval_ms',
   '__rate_interval',
+  '__rate_interval_ms',
   '__range',
   '__range_s',
   '__range_ms',

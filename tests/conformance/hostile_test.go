@@ -92,12 +92,38 @@ func newHostileUpstream(t *testing.T) *hostileUpstream {
 			default:
 				fmt.Fprint(w, `{"data":[1,2,3]}`)
 			}
+		case "valid":
+			// Small well-formed answers, so that timing a query measures the backend's own work.
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, validAnswer(api))
 		default:
 			http.NotFound(w, r)
 		}
 	}))
 	t.Cleanup(h.Close)
 	return h
+}
+
+// validAnswer is a small answer of the right shape for each API path the plugin calls.
+func validAnswer(api string) string {
+	labels := `{"__name__":"ai_memory_operations_total","operation":"search","agent_type":"coding","constructor":"c"}`
+	switch {
+	case strings.Contains(api, "api/v1/query_range"):
+		return `{"status":"success","data":{"resultType":"matrix","result":[{"metric":` + labels + `,"values":[[1700000000,"1"],[1700000015,"2"]]},{"metric":{"operation":"add"},"values":[[1700000000,"3"]]}]}}`
+	case strings.Contains(api, "api/v1/query"):
+		return `{"status":"success","data":{"resultType":"vector","result":[{"metric":` + labels + `,"value":[1700000000,"1"]}]}}`
+	case strings.Contains(api, "api/v1/label"):
+		return `{"status":"success","data":["operation","agent_type"]}`
+	case strings.Contains(api, "_search"):
+		return `{"hits":{"total":{"value":1},"hits":[{"_id":"1","_index":"ai-events-x","_source":{"@timestamp":"2026-01-01T00:00:00Z","message":"m","level":"INFO","operation":"search"}}]},` +
+			`"aggregations":{"values":{"buckets":[{"key":"coding","doc_count":1}]}}}`
+	case strings.Contains(api, "api/services"):
+		return `{"data":["agentmemory-demo"]}`
+	case strings.Contains(api, "operations"):
+		return `{"data":["ai.memory.search"]}`
+	default:
+		return `{"data":[]}`
+	}
 }
 
 func rssBytes(t *testing.T, pid int) int64 {

@@ -7,6 +7,7 @@ import type { QueryOutcome, TimedOutcome } from '../query/execute';
 import type { DataQueryMessage } from '../query/model';
 import { parseSettings, SettingsError, type InstanceSettingsMessage } from '../settings';
 import { LIMITS } from '../../../contract';
+import { excerpt } from '../text';
 import type { SourceBreakers } from '../sources/breakers';
 
 // Loaded on first use (see lazy.ts).
@@ -159,7 +160,7 @@ async function answerQueries(request: QueryDataRequestMessage, hooks: ServerHook
       hooks.metrics().queryDuration.observe({ query_type: outcome.queryType }, outcome.timings.totalMs / 1000);
       if (outcome.error && !outcome.cancelled) {
         hooks.logger.warn('query failed', {
-          refId: outcome.refId,
+          refId: excerpt(outcome.refId, LIMITS.maxRefIdLength),
           queryType: outcome.queryType,
           error: outcome.error,
           fromAlert,

@@ -6,10 +6,11 @@ import { countSearchBody, errorsByOperationBody, logsSearchBody } from '../sourc
 import { JaegerClient, JAEGER } from '../sources/jaeger';
 import { PrometheusClient, PROMETHEUS, type PromResult } from '../sources/prometheus';
 import { CancelledError, SourceError, configuredSource } from '../sources/sourceError';
-import { isQueryType } from '../../../contract';
+import { isQueryType, LIMITS } from '../../../contract';
+import { excerpt } from '../text';
 import { correlatePromQL, correlationFrame, type CorrelationParts } from './correlate';
 import { countFrames, logsFrame, type SelfLink } from './eventFrames';
-import { interpolateMacros, PROMETHEUS_MAX_POINTS, promResultToFrames, rangeWindow } from './metrics';
+import { interpolateMacros, lowerIntervalSec, PROMETHEUS_MAX_POINTS, promResultToFrames, rangeWindow } from './metrics';
 import {
   parseQuery,
   QueryModelError,
@@ -73,8 +74,9 @@ const jaeger = (ctx: ExecuteContext) => upstream(ctx, JAEGER, ctx.settings.jaege
 
 async function runMetrics(query: MetricsQuery, ctx: ExecuteContext): Promise<Frame[]> {
   const { client, guard } = prometheus(ctx);
-  const window = rangeWindow(query);
-  const requested = Math.max(query.intervalMs / 1000, query.minStepSec ?? 0);
+  const lowerSec = lowerIntervalSec(query, ctx.settings.scrapeIntervalSec);
+  const window = rangeWindow(query, ctx.settings.scrapeIntervalSec);
+  const requested = Math.max(query.intervalMs / 1000, lowerSec);
   if (
     !query.instant &&
     window.stepSec > requested &&
@@ -84,13 +86,13 @@ async function runMetrics(query: MetricsQuery, ctx: ExecuteContext): Promise<Fra
       `The step was raised to ${window.stepSec}s to keep each series under ${PROMETHEUS_MAX_POINTS} points (or the panel's max data points).`
     );
   }
-  const expr = interpolateMacros(query.expr, window, query.range);
+  const expr = interpolateMacros(query.expr, window, query.range, lowerSec);
   if (query.instant) {
     const result = await guard(() => client.queryInstant(expr, query.range.to / 1000, ctx.signal));
     return promResultToFrames(query, result, `Expr: ${expr}\nTime: ${new Date(query.range.to).toISOString()}`);
   }
   const result = await guard(() => client.queryRange(expr, window.startSec, window.endSec, window.stepSec, ctx.signal));
-  return promResultToFrames(query, result, `Expr: ${expr}\nStep: ${window.stepSec}s`);
+  return promResultToFrames(query, result, `Expr: ${expr}\nStep: ${window.stepSec}s`, window.stepSec);
 }
 
 async function runLogs(query: LogsQuery, ctx: ExecuteContext): Promise<Frame[]> {
@@ -312,5 +314,8 @@ export async function executeQuery(message: DataQueryMessage, ctx: ExecuteContex
     outcome = failureOutcome(refId, queryType, error);
   }
   timings.totalMs = performance.now() - started;
+  if (outcome.error !== undefined) {
+    outcome.error = excerpt(outcome.error, LIMITS.maxErrorMessageLength);
+  }
   return { ...outcome, timings };
 }

@@ -172,11 +172,20 @@ describe('correlated view', () => {
 });
 
 describe('interval macros', () => {
+  const window = { startSec: 0, endSec: 3600, stepSec: 30 };
+  const range = { from: 0, to: 3_600_000 };
+
   it('are replaced server-side as Grafana does', () => {
     const expr =
-      'rate(x[$__rate_interval]) + rate(x[$__interval]) + $__interval_ms + increase(x[$__range]) + $__range_s';
-    expect(interpolateMacros(expr, { startSec: 0, endSec: 3600, stepSec: 30 }, { from: 0, to: 3_600_000 })).toBe(
-      'rate(x[60s]) + rate(x[30s]) + 30000 + increase(x[3600s]) + 3600'
+      'rate(x[$__rate_interval]) + rate(x[$__interval]) + $__interval_ms + increase(x[$__range]) + $__range_s + $__rate_interval_ms';
+    expect(interpolateMacros(expr, window, range, 15)).toBe(
+      'rate(x[60s]) + rate(x[30s]) + 30000 + increase(x[3600s]) + 3600 + 60000'
     );
+  });
+
+  it('derive $__rate_interval from the scrape interval: max(step + scrape, 4 × scrape)', () => {
+    expect(interpolateMacros('[$__rate_interval]', window, range, 60)).toBe('[240s]');
+    expect(interpolateMacros('[$__rate_interval]', { ...window, stepSec: 300 }, range, 60)).toBe('[360s]');
+    expect(interpolateMacros('[$__rate_interval]', window, range, 5)).toBe('[35s]');
   });
 });

@@ -89,7 +89,10 @@ describe('query parsing under random and hostile models', () => {
     await fc.assert(
       fc.asyncProperty(message, async (m) => {
         // No source configured: every valid query ends in a "not configured" error, at once.
-        const outcome = await executeQuery(m as any, { settings: { uid: 'x', name: 'x' }, breakers });
+        const outcome = await executeQuery(m as any, {
+          settings: { uid: 'x', name: 'x', scrapeIntervalSec: 15 },
+          breakers,
+        });
         if (outcome.queryType === 'correlate' && outcome.status === 200) {
           // The correlated view answers with the parts it has, and a notice per missing source.
           const notices = (outcome.frames[0].meta?.notices ?? []).map((n) => n.text).join(' ');

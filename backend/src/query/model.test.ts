@@ -56,6 +56,14 @@ describe('query model', () => {
     expect(parseDurationSeconds('1x')).toBeUndefined();
     expect(parseDurationSeconds('')).toBeUndefined();
     expect(parseDurationSeconds(-3)).toBeUndefined();
+    expect(parseDurationSeconds('1.5')).toBe(1.5);
+    expect(parseDurationSeconds('1h2m3s4ms')).toBe(3723.004);
+    expect(parseDurationSeconds('1.5s')).toBeUndefined();
+    expect(parseDurationSeconds('0s')).toBeUndefined();
+    expect(parseDurationSeconds('15s ')).toBe(15);
+    expect(parseDurationSeconds('1'.repeat(65))).toBeUndefined();
+    expect(parseDurationSeconds('constructor')).toBeUndefined();
+    expect(parseDurationSeconds('1toString')).toBeUndefined();
   });
 });
 
@@ -97,6 +105,50 @@ describe('logs, traces and correlate models', () => {
     [{ queryType: 'traces', service: 's', minDuration: 'long' }, 'is not a duration'],
   ])('rejects %p', (json, message) => {
     expect(() => parseQuery(withJson(json))).toThrow(message);
+  });
+
+  const long = (n: number) => 'x'.repeat(n);
+  it.each([
+    [{ expr: 'up', legendFormat: long(1025) }, 'legendFormat is 1025 characters long; the limit is 1024'],
+    [{ expr: long(65_537) }, 'expr is 65537 characters long; the limit is 65536'],
+    [{ expr: 'up', minStep: long(33) }, 'minStep is 33 characters long; the limit is 32'],
+    [{ queryType: 'logs', query: long(8193) }, 'query is 8193 characters long; the limit is 8192'],
+    [
+      { queryType: 'logs', filters: { agent_type: [long(257)] } },
+      'a value of filters.agent_type is 257 characters long; the limit is 256',
+    ],
+    [
+      { queryType: 'logs', filters: { agent_type: Array(101).fill('a') } },
+      'filters.agent_type has 101 values; the limit is 100',
+    ],
+    [{ queryType: 'traces', service: long(257) }, 'service is 257 characters long; the limit is 256'],
+    [{ queryType: 'traces', service: 's', operation: long(257) }, 'operation is 257 characters long; the limit is 256'],
+    [
+      { queryType: 'traces', service: 's', tags: { [long(257)]: 'v' } },
+      'a key of tags is 257 characters long; the limit is 256',
+    ],
+    [
+      { queryType: 'traces', service: 's', tags: { k: long(1025) } },
+      'a value of tags is 1025 characters long; the limit is 1024',
+    ],
+    [
+      {
+        queryType: 'traces',
+        service: 's',
+        tags: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'])),
+      },
+      'tags has 33 entries; the limit is 32',
+    ],
+    [{ queryType: 'traces', traceId: long(65) }, 'traceId is 65 characters long; the limit is 64'],
+    [{ queryType: 'correlate', service: long(257) }, 'service is 257 characters long; the limit is 256'],
+  ])('refuses an over-long field, naming it and its cap: %#', (json, message) => {
+    expect(() => parseQuery(withJson(json))).toThrow(message);
+  });
+
+  it('refuses an over-long refId, naming it and its cap', () => {
+    expect(() => parseQuery(withJson({ expr: 'up' }, { refId: long(257) }))).toThrow(
+      'refId is 257 characters long; the limit is 256'
+    );
   });
 
   it('parses trace searches and trace ids', () => {

@@ -8,12 +8,13 @@ import {
   QUERY_TYPES,
   isEventFilterField,
   isQueryType,
+  parseDurationSeconds,
   type AgentMemoryQueryModel,
   type EventFilterField,
   type EventFilters,
 } from '../../../contract';
 
-export { QUERY_TYPES, type QueryType } from '../../../contract';
+export { QUERY_TYPES, parseDurationSeconds, type QueryType } from '../../../contract';
 
 export interface TimeRangeMs {
   from: number;
@@ -103,26 +104,6 @@ export interface DataQueryMessage {
 export class QueryModelError extends Error {}
 
 const MAX_EXPR_LENGTH = LIMITS.maxExprLength;
-const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-
-/** Parses Prometheus-style durations ("15s", "1m30s", "500ms") or plain seconds into seconds. */
-export function parseDurationSeconds(raw: unknown): number | undefined {
-  if (typeof raw === 'number') {
-    return Number.isFinite(raw) && raw > 0 ? raw : undefined;
-  }
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    return undefined;
-  }
-  const text = raw.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) {
-    return Number(text) || undefined;
-  }
-  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
-    return undefined;
-  }
-  return parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNITS[p[2]], 0) || undefined;
-}
 
 function toNumber(value: string | number | undefined, fallback: number): number {
   const n = typeof value === 'string' ? Number(value) : value;
@@ -145,7 +126,12 @@ function parseJson(raw: Buffer | Uint8Array | undefined): RawModel {
   return parsed as RawModel;
 }
 
-function optionalString(model: RawModel, key: keyof RawModel, max = 1024): string | undefined {
+/** The error for a field longer than its cap (LIMITS in contract/queries.ts): it names both. */
+function tooLong(field: string, length: number, max: number): QueryModelError {
+  return new QueryModelError(`${field} is ${length} characters long; the limit is ${max}`);
+}
+
+function optionalString(model: RawModel, key: keyof RawModel, max: number): string | undefined {
   const value = model[key];
   if (value === undefined || value === null || value === '') {
     return undefined;
@@ -154,7 +140,7 @@ function optionalString(model: RawModel, key: keyof RawModel, max = 1024): strin
     throw new QueryModelError(`${key} must be a string`);
   }
   if (value.length > max) {
-    throw new QueryModelError(`${key} is ${value.length} characters long; the limit is ${max}`);
+    throw tooLong(key, value.length, max);
   }
   return value;
 }
@@ -171,13 +157,48 @@ function parseFilters(raw: unknown): EventFilters {
     if (!isEventFilterField(key)) {
       throw new QueryModelError(`unknown filter "${key.slice(0, 40)}": use one of ${EVENT_FILTER_FIELDS.join(', ')}`);
     }
-    const values = Array.isArray(value) ? value : [value];
-    if (values.some((v) => typeof v !== 'string' || v.length > 256) || values.length > 100) {
-      throw new QueryModelError(`filter ${key} takes a string or a list of up to 100 strings`);
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    if (values.length > LIMITS.maxFilterValues) {
+      throw new QueryModelError(`filters.${key} has ${values.length} values; the limit is ${LIMITS.maxFilterValues}`);
+    }
+    for (const v of values) {
+      if (typeof v !== 'string') {
+        throw new QueryModelError(`filter ${key} takes a string or a list of up to ${LIMITS.maxFilterValues} strings`);
+      }
+      if (v.length > LIMITS.maxFilterValueLength) {
+        throw tooLong(`a value of filters.${key}`, v.length, LIMITS.maxFilterValueLength);
+      }
     }
     filters[key] = values as string[];
   }
   return filters;
+}
+
+/** Span tags: an object of strings, at most LIMITS.maxTags of them, each key and value capped. */
+function parseTags(raw: unknown): Record<string, string> {
+  if (raw === undefined || raw === null) {
+    return {};
+  }
+  const shape = 'tags must be an object of strings such as {"ai.operation": "search"}';
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new QueryModelError(shape);
+  }
+  const entries = Object.entries(raw as Record<string, unknown>);
+  if (entries.length > LIMITS.maxTags) {
+    throw new QueryModelError(`tags has ${entries.length} entries; the limit is ${LIMITS.maxTags}`);
+  }
+  for (const [key, value] of entries) {
+    if (typeof value !== 'string') {
+      throw new QueryModelError(shape);
+    }
+    if (key.length > LIMITS.maxTagKeyLength) {
+      throw tooLong('a key of tags', key.length, LIMITS.maxTagKeyLength);
+    }
+    if (value.length > LIMITS.maxTagValueLength) {
+      throw tooLong('a value of tags', value.length, LIMITS.maxTagValueLength);
+    }
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 function limitOf(raw: unknown, fallback: number, max: number, what: string, notices: string[]): number {
@@ -217,8 +238,12 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) {
     throw new QueryModelError('the query has no valid time range (from must not be after to)');
   }
+  const refId = message.refId ?? '';
+  if (refId.length > LIMITS.maxRefIdLength) {
+    throw tooLong('refId', refId.length, LIMITS.maxRefIdLength);
+  }
   const common = {
-    refId: message.refId ?? '',
+    refId,
     intervalMs: Math.max(0, toNumber(message.intervalMS, 0)),
     maxDataPoints: Math.max(0, toNumber(message.maxDataPoints, 0)),
     range: { from, to },
@@ -241,10 +266,10 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
       };
     }
     case 'logs_count': {
-      const groupBy = optionalString(model, 'groupBy', 64);
+      const groupBy = optionalString(model, 'groupBy', LIMITS.maxFieldNameLength);
       if (groupBy !== undefined && !isEventFilterField(groupBy)) {
         throw new QueryModelError(
-          `groupBy "${groupBy}" is not an event field: use one of ${EVENT_FILTER_FIELDS.join(', ')}`
+          `groupBy "${groupBy.slice(0, 40)}" is not an event field: use one of ${EVENT_FILTER_FIELDS.join(', ')}`
         );
       }
       return {
@@ -257,24 +282,17 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
       };
     }
     case 'traces': {
-      const traceId = optionalString(model, 'traceId', 64);
+      const traceId = optionalString(model, 'traceId', LIMITS.maxTraceIdLength);
       if (traceId !== undefined && !/^[0-9a-fA-F]{1,32}$/.test(traceId)) {
         throw new QueryModelError(`traceId "${traceId.slice(0, 40)}" is not a trace id (1 to 32 hex digits)`);
       }
-      const service = optionalString(model, 'service', 256);
+      const service = optionalString(model, 'service', LIMITS.maxServiceLength);
       if (traceId === undefined && service === undefined) {
         throw new QueryModelError('a traces query needs a traceId, or a service to search');
       }
-      const tags = model.tags ?? {};
-      if (
-        typeof tags !== 'object' ||
-        Array.isArray(tags) ||
-        Object.values(tags as object).some((v) => typeof v !== 'string')
-      ) {
-        throw new QueryModelError('tags must be an object of strings such as {"ai.operation": "search"}');
-      }
+      const tags = parseTags(model.tags);
       for (const key of ['minDuration', 'maxDuration'] as const) {
-        const d = optionalString(model, key, 32);
+        const d = optionalString(model, key, LIMITS.maxDurationLength);
         if (d !== undefined && !/^\d+(\.\d+)?(us|µs|ms|s|m|h)$/.test(d)) {
           throw new QueryModelError(`${key} "${d}" is not a duration such as 100ms or 1.5s`);
         }
@@ -284,10 +302,10 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
         queryType,
         traceId,
         service,
-        operation: optionalString(model, 'operation', 256),
-        tags: tags as Record<string, string>,
-        minDuration: optionalString(model, 'minDuration', 32),
-        maxDuration: optionalString(model, 'maxDuration', 32),
+        operation: optionalString(model, 'operation', LIMITS.maxOperationLength),
+        tags,
+        minDuration: optionalString(model, 'minDuration', LIMITS.maxDurationLength),
+        maxDuration: optionalString(model, 'maxDuration', LIMITS.maxDurationLength),
         limit: limitOf(model.limit, LIMITS.defaultTraces, MAX_TRACES, 'traces', common.notices),
         range: searchRange(common.range, common.notices),
       };
@@ -296,7 +314,7 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
       return {
         ...common,
         queryType,
-        service: optionalString(model, 'service', 256),
+        service: optionalString(model, 'service', LIMITS.maxServiceLength),
         range: searchRange(common.range, common.notices),
       };
     default:
@@ -310,14 +328,18 @@ function parseMetrics(model: RawModel, common: CommonQuery): MetricsQuery {
     throw new QueryModelError('the metrics query has no PromQL expression: fill in "expr"');
   }
   if (expr.length > MAX_EXPR_LENGTH) {
-    throw new QueryModelError(
-      `the PromQL expression is ${expr.length} characters long; the limit is ${MAX_EXPR_LENGTH}`
-    );
+    throw tooLong('expr', expr.length, MAX_EXPR_LENGTH);
   }
   if (model.legendFormat !== undefined && typeof model.legendFormat !== 'string') {
     throw new QueryModelError('legendFormat must be a string such as "{{operation}}"');
   }
+  if (typeof model.legendFormat === 'string' && model.legendFormat.length > LIMITS.maxLegendLength) {
+    throw tooLong('legendFormat', model.legendFormat.length, LIMITS.maxLegendLength);
+  }
   let minStepSec: number | undefined;
+  if (typeof model.minStep === 'string' && model.minStep.length > LIMITS.maxDurationLength) {
+    throw tooLong('minStep', model.minStep.length, LIMITS.maxDurationLength);
+  }
   if (model.minStep !== undefined && model.minStep !== '') {
     minStepSec = parseDurationSeconds(model.minStep);
     if (minStepSec === undefined) {

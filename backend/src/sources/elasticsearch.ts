@@ -2,6 +2,8 @@ import type { ElasticsearchSettings } from '../settings';
 import { requestJson } from './http';
 import type { QueryTimings } from '../query/timings';
 import { SourceError } from './sourceError';
+import { LIMITS } from '../../../contract';
+import { excerpt } from '../text';
 
 export const ELASTICSEARCH = 'Elasticsearch';
 
@@ -55,7 +57,7 @@ export class ElasticsearchClient {
       throw new SourceError(
         ELASTICSEARCH,
         badQuery ? 'bad_query' : 'http',
-        `Elasticsearch rejected the search: ${reason}`,
+        `Elasticsearch rejected the search: ${excerpt(reason, LIMITS.maxUpstreamTextLength)}`,
         status
       );
     }

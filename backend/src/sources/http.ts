@@ -3,6 +3,8 @@ import * as https from 'node:https';
 import { CancelledError, SourceError } from './sourceError';
 import type { SourceSettings } from '../settings';
 import type { QueryTimings } from '../query/timings';
+import { LIMITS } from '../../../contract';
+import { excerpt, trimTrailingSlashes } from '../text';
 
 /** The URL as it may appear in messages: credentials in it are removed. */
 export function displayUrl(url: string): string {
@@ -10,7 +12,7 @@ export function displayUrl(url: string): string {
     const parsed = new URL(url);
     parsed.username = '';
     parsed.password = '';
-    return parsed.toString().replace(/\/+$/, '');
+    return trimTrailingSlashes(parsed.toString());
   } catch {
     return '(invalid URL)';
   }
@@ -282,7 +284,7 @@ function upstreamReason(text: string): string {
           : typeof body.errors?.[0]?.msg === 'string'
             ? body.errors[0].msg
             : undefined;
-    return reason ? ` (${reason.slice(0, 200)})` : '';
+    return reason ? ` (${excerpt(reason, LIMITS.maxUpstreamTextLength)})` : '';
   } catch {
     return '';
   }

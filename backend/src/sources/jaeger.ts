@@ -2,6 +2,8 @@ import type { SourceSettings } from '../settings';
 import { requestJson } from './http';
 import type { QueryTimings } from '../query/timings';
 import { SourceError } from './sourceError';
+import { LIMITS } from '../../../contract';
+import { excerpt } from '../text';
 
 export const JAEGER = 'Jaeger';
 
@@ -103,7 +105,7 @@ export class JaegerClient {
       throw new SourceError(
         JAEGER,
         status === 400 ? 'bad_query' : 'bad_response',
-        `Jaeger answered ${path.split('?')[0]} with ${reason}`,
+        `Jaeger answered ${path.split('?')[0]} with ${excerpt(reason, LIMITS.maxUpstreamTextLength)}`,
         status
       );
     }

@@ -2,6 +2,11 @@ import { requestJson } from './http';
 import type { QueryTimings } from '../query/timings';
 import { SourceError } from './sourceError';
 import type { SourceSettings } from '../settings';
+import { LIMITS } from '../../../contract';
+import { excerpt } from '../text';
+
+/** Text Prometheus sent, as it may be quoted in a message. */
+const quoted = (text: unknown) => excerpt(text, LIMITS.maxUpstreamTextLength);
 
 export const PROMETHEUS = 'Prometheus';
 
@@ -81,7 +86,7 @@ function toSeries(resultType: string, result: unknown): PromSeries[] {
   throw new SourceError(
     PROMETHEUS,
     'bad_response',
-    `Prometheus answered a result of unknown type "${resultType.slice(0, 40)}"`
+    `Prometheus answered a result of unknown type "${excerpt(resultType, 40)}"`
   );
 }
 
@@ -90,7 +95,12 @@ function unwrap(status: number, json: unknown): PromResult {
   const body = (json ?? {}) as PromEnvelope;
   if (body.status === 'error') {
     const kind = body.errorType === 'bad_data' ? 'bad_query' : 'http';
-    throw new SourceError(PROMETHEUS, kind, `Prometheus rejected the query: ${body.error ?? 'unknown error'}`, status);
+    throw new SourceError(
+      PROMETHEUS,
+      kind,
+      `Prometheus rejected the query: ${quoted(body.error ?? 'unknown error')}`,
+      status
+    );
   }
   if (body.status !== 'success' || !body.data || typeof body.data.resultType !== 'string') {
     throw new SourceError(
@@ -103,7 +113,7 @@ function unwrap(status: number, json: unknown): PromResult {
   return {
     resultType: body.data.resultType as PromResult['resultType'],
     series: toSeries(body.data.resultType, body.data.result),
-    warnings: Array.isArray(body.warnings) ? body.warnings : [],
+    warnings: Array.isArray(body.warnings) ? body.warnings.slice(0, LIMITS.maxUpstreamWarnings).map(quoted) : [],
   };
 }
 
@@ -200,7 +210,7 @@ export class PrometheusClient {
       throw new SourceError(
         PROMETHEUS,
         'bad_query',
-        `Prometheus rejected the request: ${body.error ?? 'bad request'}`,
+        `Prometheus rejected the request: ${quoted(body.error ?? 'bad request')}`,
         400
       );
     }
@@ -208,7 +218,7 @@ export class PrometheusClient {
       throw new SourceError(
         PROMETHEUS,
         'bad_response',
-        `Prometheus answered HTTP ${status} to ${path}${body?.error ? `: ${body.error}` : ''}`,
+        `Prometheus answered HTTP ${status} to ${path.split('?')[0]}${body?.error ? `: ${quoted(body.error)}` : ''}`,
         status
       );
     }

@@ -1,3 +1,6 @@
+import { LIMITS } from '../../../contract';
+import { excerpt } from '../text';
+
 /** Why a call to an upstream source failed; the message names the source and how to fix it. */
 export type SourceErrorKind =
   'unreachable' | 'timeout' | 'http' | 'bad_response' | 'too_large' | 'not_configured' | 'bad_query';
@@ -9,7 +12,8 @@ export class SourceError extends Error {
     message: string,
     readonly status?: number
   ) {
-    super(message);
+    // Bounded whatever an upstream put in it: the message reaches panels, logs and alert state.
+    super(excerpt(message, LIMITS.maxErrorMessageLength));
     this.name = 'SourceError';
   }
 

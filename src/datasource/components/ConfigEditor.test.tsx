@@ -76,3 +76,29 @@ describe('ConfigEditor TLS and headers', () => {
     expect(screen.getByText('Jaeger: TLS verification is off')).toBeInTheDocument();
   });
 });
+
+describe('ConfigEditor scrape interval', () => {
+  it("writes the scrape interval to jsonData.timeInterval, the key of Grafana's Prometheus data source", () => {
+    const p = props();
+    render(<ConfigEditor {...p} />);
+    fireEvent.change(screen.getByLabelText(/Scrape interval/), { target: { value: ' 1m ' } });
+    expect(p.onOptionsChange.mock.calls.at(-1)[0].jsonData).toEqual({
+      prometheusUrl: 'http://prom:9090',
+      timeInterval: '1m',
+    });
+  });
+
+  it('removes the key when the field is emptied, so that the default applies', () => {
+    const p = props({ jsonData: { prometheusUrl: 'http://prom:9090', timeInterval: '1m' } });
+    render(<ConfigEditor {...p} />);
+    fireEvent.change(screen.getByLabelText(/Scrape interval/), { target: { value: '' } });
+    expect(p.onOptionsChange.mock.calls.at(-1)[0].jsonData.timeInterval).toBeUndefined();
+  });
+
+  it("shows the backend's own message for a value it would refuse", () => {
+    render(<ConfigEditor {...props({ jsonData: { prometheusUrl: 'http://p', timeInterval: 'often' } })} />);
+    expect(
+      screen.getByText('Scrape interval "often" is not a Prometheus duration such as 15s, 1m or 1m30s')
+    ).toBeInTheDocument();
+  });
+});

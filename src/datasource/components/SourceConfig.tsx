@@ -25,6 +25,7 @@ import {
 } from '../../../contract';
 import type { AgentMemoryOptions } from '../types';
 import type { ConfigChange } from './ConfigEditor';
+import { ScrapeIntervalField } from './ScrapeIntervalField';
 
 type SecretKey = keyof AgentMemorySecureJsonData;
 
@@ -116,6 +117,9 @@ export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply
           onChange={(e: ChangeEvent<HTMLInputElement>) => setKey(`${source}Url`, e.target.value.trim())}
         />
       </Field>
+      {source === 'prometheus' && (
+        <ScrapeIntervalField value={jsonData.timeInterval} onChange={(value) => setKey('timeInterval', value)} />
+      )}
       {source === 'elasticsearch' && (
         <Field label="Index pattern" description={`Indices of the AI events; default ${DEFAULTS.elasticsearchIndex}`}>
           <Input

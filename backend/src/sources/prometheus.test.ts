@@ -1,0 +1,57 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LIMITS } from '../../../contract';
+import type { SourceSettings } from '../settings';
+import { PrometheusClient } from './prometheus';
+
+/** A Prometheus that answers with a huge error text and many long warnings. */
+let server: http.Server;
+let settings: SourceSettings;
+const huge = 'e'.repeat(100_000);
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url?.startsWith('/api/v1/query_range')) {
+      res.statusCode = 400;
+      res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: huge }));
+      return;
+    }
+    res.end(
+      JSON.stringify({
+        status: 'success',
+        data: { resultType: 'vector', result: [] },
+        warnings: Array(50).fill(huge),
+      })
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  settings = {
+    url: `http://127.0.0.1:${port}`,
+    timeoutMs: 5000,
+    maxResponseBytes: 64 * 1024 * 1024,
+    headers: {},
+    instanceKey: 'test',
+  };
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('Prometheus text in our messages', () => {
+  it('cuts an upstream error to a bounded excerpt', async () => {
+    const error = await new PrometheusClient(settings).queryRange('up', 0, 60, 15).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message.startsWith('Prometheus rejected the query: eee')).toBe(true);
+    expect(message.length).toBeLessThanOrEqual(
+      'Prometheus rejected the query: '.length + LIMITS.maxUpstreamTextLength + 1
+    );
+  });
+
+  it('keeps a bounded number of bounded warnings', async () => {
+    const result = await new PrometheusClient(settings).queryInstant('up', 60);
+    expect(result.warnings).toHaveLength(LIMITS.maxUpstreamWarnings);
+    expect(result.warnings.every((w) => w.length === LIMITS.maxUpstreamTextLength + 1)).toBe(true);
+  });
+});
