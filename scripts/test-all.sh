@@ -58,7 +58,7 @@ suite "integration: real servers, demo signals and build output (jest)" env NODE
 suite "conformance: backend under grafana-plugin-sdk-go (go test)" \
   env AGENTMEMORY_PLUGIN_BIN="$REPO_DIR/dist/datasource/gpx_agentmemory_linux_amd64" \
   bash -c 'cd tests/conformance && go test -count=1 -v -timeout 20m -skip TestAlertRulesEndToEnd ./... 2>&1 | grep -vE "^\s+(Debian packages|Elasticsearch [0-9.]+: cached|Jaeger v[0-9.]+: cached|Neo4j [0-9.]+ harness: cached)" ; exit ${PIPESTATUS[0]}'
-suite "compatibility: the bundle's @grafana/* use at the declared grafanaDependency floor (@grafana/levitate)" bash scripts/check-compatibility.sh
+suite "compatibility: the bundle's @grafana/* use at the declared grafanaDependency floor and the current release (@grafana/levitate)" bash scripts/check-compatibility.sh
 suite "alerting: promtool and amtool over the generated rules and routes" bash scripts/test-alerting-rules.sh
 suite "alerting: every rule quiet on the healthy demo, firing on its fault, routed and resolved, on real Prometheus and Alertmanager at a 1/10 clock; Grafana rules evaluated through the backend (go test)" \
   env AGENTMEMORY_PLUGIN_BIN="$REPO_DIR/dist/datasource/gpx_agentmemory_linux_amd64" \

@@ -1,10 +1,10 @@
 /**
  * A picture of a bundled dashboard's panels for the README: each panel laid out by its gridPos and
  * drawn from the frames the real backend answered for it (tests/browser/dashboardData.spec.ts
- * hands them over), with @grafana/ui's own renderers (PanelChrome, TimeSeries, BigValue) and our
- * two panels. Not Grafana's dashboard page (none runs here): Grafana's logs and state-timeline
- * panels are not in @grafana/ui (drawn as a list of lines and with our breaker timeline), and
- * tables are plain HTML tables of the display values.
+ * hands them over), with the @grafana/ui components Grafana's own panels render, given the props
+ * those panels derive from the panel's saved options (legend, stat colour/graph/text modes, table
+ * sort). Not Grafana's dashboard page (none runs here): what differs is written under the picture
+ * (DRAWN_DIFFERENTLY, the caption).
  */
 import React from 'react';
 import { createRoot } from 'react-dom/client';
@@ -14,27 +14,74 @@ import {
   dateTime,
   FieldColorModeId,
   FieldType,
-  formattedValueToString,
-  getFieldDisplayName,
+  getDisplayValueAlignmentFactors,
+  getFieldDisplayValues,
+  LoadingState,
+  VizOrientation,
   type DataFrame,
+  type DisplayValueAlignmentFactors,
   type FieldConfigSource,
+  type FieldDisplay,
+  type ReduceDataOptions,
+  type TimeRange,
 } from '@grafana/data';
 import { toDataQueryResponse } from '@grafana/runtime';
-import { BigValue, BigValueColorMode, BigValueGraphMode, PanelChrome, ThemeContext, TimeSeries } from '@grafana/ui';
-import { LegendDisplayMode } from '@grafana/schema';
+import {
+  BigValueColorMode,
+  BigValueGraphMode,
+  BigValueJustifyMode,
+  BigValueTextMode,
+  PercentChangeColorMode,
+  type TableSortByFieldState,
+  type VizLegendOptions,
+} from '@grafana/schema';
+import {
+  BigValue,
+  GlobalStyles,
+  PanelChrome,
+  ThemeContext,
+  TimeSeries,
+  VizRepeater,
+  type VizRepeaterRenderValueProps,
+} from '@grafana/ui';
+import { TableNG } from '@grafana/ui/unstable';
 import { OurPanel } from './ourPanel';
 
+/** A panel of the dashboard JSON, with the options each renderer below reads. */
 interface PreviewPanel {
   title: string;
   type: string;
   gridPos: { x: number; y: number; w: number; h: number };
   fieldConfig: FieldConfigSource;
+  options?: Record<string, unknown>;
+}
+
+/** The stat panel's saved options (public/app/plugins/panel/stat/panelcfg.gen.ts). */
+interface StatOptions {
+  colorMode: BigValueColorMode;
+  graphMode: BigValueGraphMode;
+  justifyMode: BigValueJustifyMode;
+  textMode: BigValueTextMode;
+  wideLayout: boolean;
+  showPercentChange: boolean;
+  percentChangeColorMode: PercentChangeColorMode;
+  orientation: VizOrientation;
+  reduceOptions: ReduceDataOptions;
+}
+
+/** The logs panel's saved options that the list below honours. */
+interface LogsOptions {
+  showTime?: boolean;
+  wrapLogMessage?: boolean;
+  sortOrder?: 'Ascending' | 'Descending';
 }
 
 declare global {
   interface Window {
     renderDashboard: (input: {
       panels: Array<{ panel: PreviewPanel; body: unknown }>;
+      /** Panels not drawn, with why (their data exists only where Grafana runs). */
+      omitted?: Array<{ title: string; why: string }>;
       range: { from: number; to: number };
     }) => void;
     dashboardRendered?: boolean;
@@ -46,20 +93,29 @@ const ROW = 30;
 const GAP = 8;
 const theme = createTheme({ colors: { mode: 'dark' } });
 
+/** What the picture draws otherwise than Grafana does, by panel type: the caption says it. */
+const DRAWN_DIFFERENTLY: Record<string, string> = {
+  logs: "drawn as a plain list of lines (time and message, the panel's showTime, wrapLogMessage and sortOrder honoured): Grafana's logs panel is not part of @grafana/ui",
+  'state-timeline':
+    "drawn with the plugin's breaker timeline panel and its default options: Grafana's state timeline panel is not part of @grafana/ui",
+};
+
+const DRAWN_EVERYWHERE =
+  "Drawn outside Grafana with @grafana/ui's components from the real backend's answers (last hour, variables at their defaults): no variable bar, time picker, panel menus or tooltips.";
+
 function PanelBody({
   panel,
   frames,
   width,
   height,
-  range,
+  timeRange,
 }: {
   panel: PreviewPanel;
   frames: DataFrame[];
   width: number;
   height: number;
-  range: { from: number; to: number };
+  timeRange: TimeRange;
 }) {
-  const timeRange = { from: dateTime(range.from), to: dateTime(range.to), raw: { from: 'now-1h', to: 'now' } };
   // The panel's saved defaults on every field (applyFieldOverrides copies only what Grafana's
   // option registry knows, which is empty outside Grafana), plus what each panel plugin adds: a
   // colour mode (series palette for graphs, thresholds for stats). NaN (a quantile of no
@@ -81,8 +137,11 @@ function PanelBody({
     theme,
     timeZone: 'utc',
   });
+  const options = panel.options ?? {};
   switch (panel.type) {
     case 'timeseries':
+      // Grafana: PREVIEW-TIMESERIES-OPTIONS (docs/grafana-behaviour.md) — the panel hands its
+      // saved legend options and all its options to TimeSeries.
       return (
         <TimeSeries
           frames={data}
@@ -90,90 +149,40 @@ function PanelBody({
           height={height}
           timeRange={timeRange}
           timeZone="utc"
-          legend={{ displayMode: LegendDisplayMode.List, placement: 'bottom', showLegend: true, calcs: [] }}
+          legend={options.legend as VizLegendOptions}
+          options={options}
         />
       );
-    case 'stat': {
-      const fields = data.flatMap((frame) =>
-        frame.fields.filter((f) => f.type === FieldType.number && f.display).map((field) => ({ frame, field }))
-      );
-      const each = width / Math.max(1, fields.length);
+    case 'stat':
       return (
-        <div style={{ display: 'flex' }}>
-          {fields.map(({ frame, field }, i) => {
-            const last = [...field.values].reverse().find((v) => v !== null && v !== undefined);
-            return (
-              <BigValue
-                key={i}
-                theme={theme}
-                value={{
-                  ...field.display!(last),
-                  title: fields.length > 1 ? getFieldDisplayName(field, frame, data) : undefined,
-                }}
-                width={each}
-                height={height}
-                colorMode={BigValueColorMode.Value}
-                graphMode={BigValueGraphMode.None}
-              />
-            );
-          })}
-        </div>
+        <StatBody
+          panel={panel}
+          options={options as unknown as StatOptions}
+          data={data}
+          width={width}
+          height={height}
+          timeRange={timeRange}
+        />
       );
-    }
-    case 'table': {
-      // @grafana/ui's Table keeps re-measuring outside Grafana's panel context: a plain table of
-      // the frame's display values instead.
-      const frame = data[0];
-      const fields = frame?.fields.filter((f) => f.config.custom?.hidden !== true) ?? [];
-      const cell = {
-        padding: '4px 8px',
-        borderBottom: `1px solid ${theme.colors.border.weak}`,
-        textAlign: 'left' as const,
-      };
+    case 'table':
+      // Grafana: PREVIEW-TABLE-OPTIONS (docs/grafana-behaviour.md) — the table panel shows its first
+      // frame (options.frameIndex) with the saved header, type icons, sort and cell height.
       return (
-        <div style={{ overflow: 'hidden', height, fontSize: 12 }}>
-          <table style={{ borderCollapse: 'collapse', width: '100%' }}>
-            <thead>
-              <tr>
-                {fields.map((f) => (
-                  <th key={f.name} style={{ ...cell, color: theme.colors.text.secondary }}>
-                    {getFieldDisplayName(f, frame, data)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {Array.from({ length: Math.min(frame?.length ?? 0, 20) }, (_, row) => (
-                <tr key={row}>
-                  {fields.map((f) => (
-                    <td key={f.name} style={cell}>
-                      {f.display ? formattedValueToString(f.display(f.values[row])) : String(f.values[row] ?? '')}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <TableNG
+          data={data[Number(options.frameIndex ?? 0)] ?? data[0]}
+          width={width}
+          height={height}
+          noHeader={options.showHeader === false}
+          showTypeIcons={Boolean(options.showTypeIcons)}
+          sortBy={options.sortBy as TableSortByFieldState[] | undefined}
+          cellHeight={options.cellHeight as never}
+          fieldConfig={saved}
+          timeRange={timeRange}
+          transparent
+        />
       );
-    }
-    case 'logs': {
-      const frame = data[0];
-      const body = frame?.fields.find((f) => f.name === 'body');
-      const time = frame?.fields.find((f) => f.type === FieldType.time);
-      return (
-        <div style={{ fontFamily: theme.typography.fontFamilyMonospace, fontSize: 12, overflow: 'hidden', height }}>
-          {(body?.values ?? []).slice(0, 40).map((line, i) => (
-            <div key={i} style={{ whiteSpace: 'nowrap' }}>
-              <span style={{ color: theme.colors.text.secondary }}>
-                {time ? new Date(time.values[i]).toISOString().slice(11, 19) : ''}{' '}
-              </span>
-              {String(line)}
-            </div>
-          ))}
-        </div>
-      );
-    }
+    case 'logs':
+      return <LogsBody data={data} options={options as LogsOptions} height={height} />;
     case 'memstack-breakertimeline-panel':
     case 'state-timeline':
     case 'memstack-relevanceheatmap-panel':
@@ -194,33 +203,174 @@ function PanelBody({
   }
 }
 
-window.renderDashboard = ({ panels, range }) => {
-  document.body.style.background = theme.colors.background.canvas;
-  document.body.style.color = theme.colors.text.primary;
-  document.body.style.fontFamily = theme.typography.fontFamily;
+/**
+ * Grafana: PREVIEW-STAT-OPTIONS (docs/grafana-behaviour.md) — as Grafana's StatPanel: one BigValue
+ * per reduced value, laid out by VizRepeater, with the saved colour, graph, justify and text modes
+ * (text mode auto becomes value-and-name when the panel has no title), the sparkline when the
+ * graph mode is not none, and wide layout and percent change as saved.
+ */
+function StatBody({
+  panel,
+  options,
+  data,
+  width,
+  height,
+  timeRange,
+}: {
+  panel: PreviewPanel;
+  options: StatOptions;
+  data: DataFrame[];
+  width: number;
+  height: number;
+  timeRange: TimeRange;
+}) {
+  const textMode =
+    options.textMode === BigValueTextMode.Auto && (panel.fieldConfig.defaults.displayName || !panel.title)
+      ? BigValueTextMode.ValueAndName
+      : options.textMode;
+  const getValues = (): FieldDisplay[] =>
+    getFieldDisplayValues({
+      fieldConfig: panel.fieldConfig,
+      reduceOptions: options.reduceOptions,
+      replaceVariables: (text) => text,
+      theme,
+      data,
+      sparkline: options.graphMode !== BigValueGraphMode.None,
+      percentChange: options.showPercentChange,
+      timeZone: 'utc',
+    });
+  const renderValue = ({
+    value,
+    alignmentFactors,
+    width: w,
+    height: h,
+    count,
+  }: VizRepeaterRenderValueProps<FieldDisplay, DisplayValueAlignmentFactors>) => (
+    <BigValue
+      value={value.display}
+      count={count}
+      sparkline={value.sparkline ? { ...value.sparkline, timeRange } : undefined}
+      colorMode={options.colorMode}
+      graphMode={options.graphMode}
+      justifyMode={options.justifyMode}
+      textMode={textMode}
+      alignmentFactors={alignmentFactors}
+      width={w}
+      height={h}
+      theme={theme}
+      disableWideLayout={!options.wideLayout}
+      percentChangeColorMode={options.percentChangeColorMode}
+    />
+  );
+  return (
+    <VizRepeater
+      getValues={getValues}
+      getAlignmentFactors={getDisplayValueAlignmentFactors}
+      renderValue={renderValue}
+      width={width}
+      height={height}
+      source={{ series: data, state: LoadingState.Done, timeRange }}
+      itemSpacing={3}
+      renderCounter={0}
+      autoGrid={true}
+      orientation={options.orientation}
+    />
+  );
+}
+
+/** Grafana's logs panel is not in @grafana/ui: the lines as a list, in the saved order. */
+function LogsBody({ data, options, height }: { data: DataFrame[]; options: LogsOptions; height: number }) {
+  const frame = data[0];
+  const body = frame?.fields.find((f) => f.name === 'body');
+  const time = frame?.fields.find((f) => f.type === FieldType.time);
+  const rows = Array.from({ length: frame?.length ?? 0 }, (_, i) => i);
+  const newestFirst = options.sortOrder !== 'Ascending';
+  if (time) {
+    rows.sort((a, b) => (newestFirst ? time.values[b] - time.values[a] : time.values[a] - time.values[b]));
+  }
+  const wrap = options.wrapLogMessage ? 'normal' : 'nowrap';
+  return (
+    <div
+      data-testid="preview-logs"
+      style={{ fontFamily: theme.typography.fontFamilyMonospace, fontSize: 12, overflow: 'hidden', height }}
+    >
+      {rows.slice(0, 40).map((row) => (
+        <div key={row} data-time={time?.values[row]} style={{ whiteSpace: wrap, overflowWrap: 'anywhere' }}>
+          {options.showTime !== false && time && (
+            <span style={{ color: theme.colors.text.secondary }}>
+              {new Date(time.values[row]).toISOString().slice(11, 19)}{' '}
+            </span>
+          )}
+          {String(body?.values[row] ?? '')}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** The caption under the picture: what is drawn otherwise than Grafana draws it, panel by panel. */
+function Caption({ panels, omitted }: { panels: PreviewPanel[]; omitted: Array<{ title: string; why: string }> }) {
+  const differing = panels.filter((p) => DRAWN_DIFFERENTLY[p.type]);
+  return (
+    <figcaption
+      id="preview-caption"
+      style={{ color: theme.colors.text.secondary, fontSize: 12, padding: `${GAP}px 0`, lineHeight: 1.5 }}
+    >
+      <div>{DRAWN_EVERYWHERE}</div>
+      {differing.map((p) => (
+        <div key={p.title} data-panel-title={p.title}>
+          “{p.title}” ({p.type}): {DRAWN_DIFFERENTLY[p.type]}.
+        </div>
+      ))}
+      {omitted.map((o) => (
+        <div key={o.title} data-panel-title={o.title}>
+          “{o.title}”: not drawn, {o.why}.
+        </div>
+      ))}
+    </figcaption>
+  );
+}
+
+window.renderDashboard = ({ panels, omitted = [], range }) => {
+  const timeRange = { from: dateTime(range.from), to: dateTime(range.to), raw: { from: 'now-1h', to: 'now' } };
   const bottom = Math.max(...panels.map(({ panel }) => panel.gridPos.y + panel.gridPos.h));
   createRoot(document.getElementById('root')!).render(
     <ThemeContext.Provider value={theme}>
-      <div
-        id="dashboard"
-        style={{ position: 'relative', width: 24 * COLUMN, height: bottom * (ROW + GAP), padding: GAP }}
-      >
-        {panels.map(({ panel, body }) => {
-          const { x, y, w, h } = panel.gridPos;
-          const width = w * COLUMN - GAP;
-          const height = h * ROW + (h - 1) * GAP;
-          const frames = toDataQueryResponse({ data: body as never }).data as DataFrame[];
-          return (
-            <div key={panel.title} style={{ position: 'absolute', left: x * COLUMN, top: y * (ROW + GAP) }}>
-              <PanelChrome title={panel.title} width={width} height={height}>
-                {(innerWidth, innerHeight) => (
-                  <PanelBody panel={panel} frames={frames} width={innerWidth} height={innerHeight} range={range} />
-                )}
-              </PanelChrome>
-            </div>
-          );
-        })}
-      </div>
+      {/* Grafana: PREVIEW-GLOBAL-STYLES (docs/grafana-behaviour.md) — Grafana's app root renders
+          @grafana/ui's GlobalStyles (body colours and font, buttons inheriting the text colour,
+          as the legend's series names are buttons). */}
+      <GlobalStyles />
+      <figure id="dashboard" style={{ margin: 0, width: 24 * COLUMN, padding: GAP }}>
+        <div style={{ position: 'relative', height: bottom * (ROW + GAP) }}>
+          {panels.map(({ panel, body }) => {
+            const { x, y, w, h } = panel.gridPos;
+            const width = w * COLUMN - GAP;
+            const height = h * ROW + (h - 1) * GAP;
+            const frames = toDataQueryResponse({ data: body as never }).data as DataFrame[];
+            return (
+              <div
+                key={panel.title}
+                data-panel-type={panel.type}
+                data-panel-title={panel.title}
+                style={{ position: 'absolute', left: x * COLUMN, top: y * (ROW + GAP) }}
+              >
+                <PanelChrome title={panel.title} width={width} height={height}>
+                  {(innerWidth, innerHeight) => (
+                    <PanelBody
+                      panel={panel}
+                      frames={frames}
+                      width={innerWidth}
+                      height={innerHeight}
+                      timeRange={timeRange}
+                    />
+                  )}
+                </PanelChrome>
+              </div>
+            );
+          })}
+        </div>
+        <Caption panels={panels.map((p) => p.panel)} omitted={omitted} />
+      </figure>
     </ThemeContext.Provider>
   );
   window.dashboardRendered = true;

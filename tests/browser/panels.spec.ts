@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { testIds } from '../../src/components/testIds';
+import { picturePath } from './standIn';
 
 /**
  * Our two panels in Chromium, rendered as a dashboard renders them (tests/browser/panels.tsx):
@@ -9,7 +9,6 @@ import { testIds } from '../../src/components/testIds';
  * labels, scrolling, zoom — and saves the screenshots the README and plugin.json show.
  */
 
-const screenshots = join(__dirname, '../../docs/img');
 
 async function open(page: Page, scenario: string, theme: 'dark' | 'light' = 'dark') {
   await page.setViewportSize({ width: 940, height: 360 });
@@ -44,7 +43,7 @@ for (const theme of ['dark', 'light'] as const) {
     await expect(tip).toContainText('State');
     await expect(tip).toContainText(/closed|open|half-open/);
     await expect(tip).toContainText('Transitions in range');
-    await page.locator('#panel').screenshot({ path: join(screenshots, `breaker-timeline-${theme}.png`) });
+    await page.locator('#panel').screenshot({ path: picturePath(`breaker-timeline-${theme}.png`) });
   });
 
   test(`relevance heatmap with the demo's relevance scores (${theme})`, async ({ page }) => {
@@ -71,7 +70,7 @@ for (const theme of ['dark', 'light'] as const) {
     }
     expect(found).toBe(true);
     await page.mouse.move(0, 0);
-    await page.locator('#panel').screenshot({ path: join(screenshots, `relevance-heatmap-${theme}.png`) });
+    await page.locator('#panel').screenshot({ path: picturePath(`relevance-heatmap-${theme}.png`) });
   });
 }
 
@@ -106,7 +105,7 @@ test('breaker timeline: one service, exact shares, tooltip, keyboard and drag to
   expect(zoomed).toBeDefined();
   expect(zoomed!.to - zoomed!.from).toBeGreaterThan(0);
   expect(zoomed!.to - zoomed!.from).toBeLessThan(3600_000 * 0.6);
-  await page.locator('#panel').screenshot({ path: join(screenshots, 'breaker-timeline-one-service.png') });
+  await page.locator('#panel').screenshot({ path: picturePath('breaker-timeline-one-service.png') });
 });
 
 test('breaker timeline: 1,000 services scroll at the minimum row height', async ({ page }) => {
@@ -122,7 +121,7 @@ test('breaker timeline: 1,000 services scroll at the minimum row height', async 
   await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
   await hover(page, testIds.breakerTimeline.plot, 0.9, 0.98);
   await expect(page.getByTestId(testIds.breakerTimeline.tooltip)).toContainText('svc-0999');
-  await page.locator('#panel').screenshot({ path: join(screenshots, 'breaker-timeline-1000-services.png') });
+  await page.locator('#panel').screenshot({ path: picturePath('breaker-timeline-1000-services.png') });
 });
 
 test('breaker timeline: all-null data is a row of gaps, not a state', async ({ page }) => {

@@ -29,6 +29,9 @@ declare global {
   }
 }
 
+// The React this page was bundled with, for harnessVersions.spec.ts (tests/compat/README.md).
+document.documentElement.dataset.react = React.version;
+
 const params = new URLSearchParams(window.location.search);
 const scenario = params.get('scenario') ?? 'demo-breakers';
 const theme = createTheme({ colors: { mode: params.get('theme') === 'light' ? 'light' : 'dark' } });

@@ -1,10 +1,18 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { defineConfig } from '@playwright/test';
-import { needEnv } from './standIn';
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { harnessVariants } from '../compat/variants.cjs';
+import { needEnv, OWN_BUILD_PROJECT } from './standIn';
 
 // The editors rendered outside Grafana (tests/browser/harness.tsx) in Debian's Chromium, served by
 // the Grafana stand-in, which answers through the real backend (tests/conformance/cmd/grafanastandin).
 // Playwright's own browser downloads are not reachable on every machine.
+//
+// One project per harness variant too (tests/compat/README.md): the panel and Overview specs
+// again, on pages bundled with the variant's @grafana/* and React (tests/browser/build.mjs), each
+// served by its own stand-in on STANDIN_PORT + 100, + 200, …
+// Grafana: REACT-VERSIONS (docs/grafana-behaviour.md) — the plugin runs on the React of the
+// Grafana that loads it.
 const port = Number(process.env.STANDIN_PORT ?? 3999);
 const closed = 'http://127.0.0.1:1';
 const datasources = JSON.stringify({
@@ -22,15 +30,17 @@ const repo = path.resolve(__dirname, '../..');
 
 export const standInUrl = `http://127.0.0.1:${port}`;
 
-export default defineConfig({
-  testDir: '.',
-  testMatch: /.*\.spec\.ts/,
-  reporter: 'list',
-  timeout: 60_000,
-  webServer: {
-    command: `./build/grafana-standin -listen 127.0.0.1:${port} -static build -plugin-log build/standin-plugin.log -datasources '${datasources}'`,
+/** The specs that run on every variant: they need nothing but the stand-in and the demo. */
+const VARIANT_SPECS = /(panels|overview|harnessVersions)\.spec\.ts$/;
+
+type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, { command: string }>;
+
+/** A stand-in serving one build directory's pages. */
+function standIn(listen: number, pages: string, log: string): WebServer {
+  return {
+    command: `./build/grafana-standin -listen 127.0.0.1:${listen} -static ${pages} -plugin-log build/${log} -datasources '${datasources}'`,
     cwd: __dirname,
-    url: `${standInUrl}/api/health`,
+    url: `http://127.0.0.1:${listen}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'ignore',
@@ -39,9 +49,25 @@ export default defineConfig({
       AGENTMEMORY_PLUGIN_BIN:
         process.env.AGENTMEMORY_PLUGIN_BIN ?? path.join(repo, 'dist/datasource/gpx_agentmemory_linux_amd64'),
     },
-  },
+  };
+}
+
+/** The React of the repository's own build (package.json), which the default project runs. */
+const ownReact: string = JSON.parse(readFileSync(require.resolve('react/package.json'), 'utf8')).version;
+const variants = harnessVariants().map((variant, i) => ({ ...variant, port: port + 100 * (i + 1) }));
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: /.*\.spec\.ts/,
+  reporter: 'list',
+  timeout: 60_000,
+  // One browser at a time: the Overview spec sets faults on the one shared demo, in every project.
+  workers: 1,
+  webServer: [
+    standIn(port, 'build', 'standin-plugin.log'),
+    ...variants.map((v) => standIn(v.port, `build/${v.name}`, `standin-plugin-${v.name}.log`)),
+  ],
   use: {
-    baseURL: standInUrl,
     browserName: 'chromium',
     headless: true,
     launchOptions: {
@@ -56,4 +82,15 @@ export default defineConfig({
       ],
     },
   },
+  // The variants first, the repository's own build last: the screenshots the specs save in
+  // docs/img are then the ones drawn with the packages the plugin is built with.
+  projects: [
+    ...variants.map((v) => ({
+      name: `${v.name}: @grafana/* ${v.grafanaVersion}, React ${v.reactVersion}`,
+      testMatch: VARIANT_SPECS,
+      use: { baseURL: `http://127.0.0.1:${v.port}` },
+      metadata: { react: v.reactVersion },
+    })),
+    { name: OWN_BUILD_PROJECT, use: { baseURL: standInUrl }, metadata: { react: ownReact } },
+  ],
 });

@@ -1,4 +1,5 @@
-import { expect, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
 
 /**
  * Shared by the Chromium specs and their config: the stack's URLs from the environment, and the
@@ -22,4 +23,17 @@ export type StandInScenario = 'default' | 'forbidden' | 'conflict' | 'no-datasou
 export async function resetStandIn(page: Page, scenario: StandInScenario): Promise<void> {
   const answer = await page.request.post(`/__standin/alerting/reset?scenario=${scenario}`);
   expect(answer.ok()).toBe(true);
+}
+
+/** The project that runs the repository's own build (playwright.config.ts). */
+export const OWN_BUILD_PROJECT = 'chromium';
+
+/**
+ * Where a spec saves a picture: docs/img for the repository's own build, the test's output folder
+ * for the other @grafana/* and React versions, so the README shows what the plugin is built with.
+ */
+export function picturePath(file: string): string {
+  return test.info().project.name === OWN_BUILD_PROJECT
+    ? join(__dirname, '../../docs/img', file)
+    : test.info().outputPath(file);
 }
