@@ -12,6 +12,7 @@ import { DEFAULT_INSTALL, planInstall, type InstallOptions, type Plan } from '..
 import { ALERT_RULES } from '../../alerting/rules';
 import type { ContactSecrets } from '../../alerting/grafana';
 import { testIds } from '../testIds';
+import { placeholderSecrets, withTypedSecrets } from './secretsAtApply';
 
 type Outcome = { severity: 'success' | 'info' | 'error'; title: string; text?: string };
 
@@ -53,14 +54,25 @@ export function AlertInstaller() {
       );
   }, []);
 
-  const options = (): InstallOptions => ({ datasourceUid, folderUid, folderTitle, secrets });
+  // What Review reads and plans with: the typed secrets only as placeholders (secretsAtApply.ts).
+  const reviewOptions = (): InstallOptions => ({
+    datasourceUid,
+    folderUid,
+    folderTitle,
+    secrets: placeholderSecrets(secrets),
+  });
+  // Secrets stay in the form only while a reviewed plan waits for Apply; every other outcome forgets them.
+  const forgetSecrets = () => setSecrets({});
 
   const review = async () => {
     setBusy(true);
     setOutcome(undefined);
     try {
-      const next = planInstall(await readGrafanaState(options()), options());
+      const next = planInstall(await readGrafanaState(reviewOptions()), reviewOptions());
       setPlan(next);
+      if (next.blockers.length > 0 || next.requests.length === 0) {
+        forgetSecrets();
+      }
       if (next.blockers.length === 0 && next.requests.length === 0) {
         setOutcome({
           severity: 'info',
@@ -70,6 +82,7 @@ export function AlertInstaller() {
       }
     } catch (error) {
       setPlan(undefined);
+      forgetSecrets();
       setOutcome({
         severity: 'error',
         title: 'Could not read the alerting configuration',
@@ -87,11 +100,12 @@ export function AlertInstaller() {
     setBusy(true);
     setOutcome(undefined);
     try {
-      await applyPlan(plan);
+      // The only place request bodies hold the secrets; they are sent and dropped.
+      await applyPlan(withTypedSecrets(plan, secrets));
       // Read back: a second plan must be empty, or the install did not take.
-      const after = planInstall(await readGrafanaState(options()), { ...options(), secrets: {} });
+      const readBack = { ...reviewOptions(), secrets: {} };
+      const after = planInstall(await readGrafanaState(readBack), readBack);
       setPlan(after);
-      setSecrets({});
       if (after.requests.length > 0) {
         setOutcome({
           severity: 'error',
@@ -110,6 +124,7 @@ export function AlertInstaller() {
       setPlan(undefined);
       setOutcome({ severity: 'error', title: 'Install stopped', text: (error as Error).message });
     } finally {
+      forgetSecrets();
       setBusy(false);
     }
   };

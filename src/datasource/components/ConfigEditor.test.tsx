@@ -102,3 +102,84 @@ describe('ConfigEditor scrape interval', () => {
     ).toBeInTheDocument();
   });
 });
+
+describe('ConfigEditor custom headers keep their saved values', () => {
+  // Grafana hands the edited options back as props, as its data source settings page does.
+  function Controlled({ initial, onChange }: { initial: any; onChange: (options: any) => void }) {
+    const [options, setOptions] = React.useState(initial);
+    return (
+      <ConfigEditor
+        options={options}
+        onOptionsChange={(next) => {
+          onChange(next);
+          setOptions(next);
+        }}
+      />
+    );
+  }
+  const savedHeaders = () =>
+    props({
+      jsonData: { prometheusUrl: 'http://p', prometheusHttpHeaderNames: ['X-A', 'X-B', 'X-C', 'X-D'] },
+      secureJsonFields: {
+        prometheusHttpHeaderValue0: true,
+        prometheusHttpHeaderValue1: true,
+        prometheusHttpHeaderValue2: true,
+        prometheusHttpHeaderValue3: true,
+      },
+    });
+  const headerNamesShown = () =>
+    screen.queryAllByLabelText(/^Prometheus header \d+ name$/).map((input) => (input as HTMLInputElement).value);
+
+  it('removing header 2 of 4 resets only its value; headers 3 and 4 keep theirs', () => {
+    const p = savedHeaders();
+    const onChange = jest.fn();
+    render(<Controlled initial={p.options} onChange={onChange} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Prometheus header 2' }));
+
+    const saved = onChange.mock.calls.at(-1)[0];
+    // X-C and X-D stay in the slots their saved values are in: a hole where X-B was.
+    expect(saved.jsonData.prometheusHttpHeaderNames).toEqual(['X-A', '', 'X-C', 'X-D']);
+    expect(saved.secureJsonData).toEqual({ prometheusHttpHeaderValue1: '' });
+    expect(saved.secureJsonFields).toEqual({
+      prometheusHttpHeaderValue0: true,
+      prometheusHttpHeaderValue1: false,
+      prometheusHttpHeaderValue2: true,
+      prometheusHttpHeaderValue3: true,
+    });
+    expect(headerNamesShown()).toEqual(['X-A', 'X-C', 'X-D']);
+  });
+
+  it('a new header fills the hole, and removing the last one drops the holes before it', () => {
+    const p = savedHeaders();
+    const onChange = jest.fn();
+    render(<Controlled initial={p.options} onChange={onChange} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Prometheus header 2' }));
+    fireEvent.click(screen.getAllByRole('button', { name: /add header/i })[0]);
+    expect(onChange.mock.calls.at(-1)[0].jsonData.prometheusHttpHeaderNames).toEqual(['X-A', '', 'X-C', 'X-D']);
+    expect(headerNamesShown()).toEqual(['X-A', '', 'X-C', 'X-D']);
+    fireEvent.change(screen.getByLabelText('Prometheus header 2 name'), { target: { value: 'X-E' } });
+    expect(onChange.mock.calls.at(-1)[0].jsonData.prometheusHttpHeaderNames).toEqual(['X-A', 'X-E', 'X-C', 'X-D']);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Prometheus header 2' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Prometheus header 3' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Prometheus header 2' }));
+    const saved = onChange.mock.calls.at(-1)[0];
+    expect(saved.jsonData.prometheusHttpHeaderNames).toEqual(['X-A']);
+    expect(saved.secureJsonFields.prometheusHttpHeaderValue0).toBe(true);
+    expect(headerNamesShown()).toEqual(['X-A']);
+  });
+
+  it('a value typed but not saved stays with its header too', () => {
+    const p = props({
+      jsonData: { prometheusHttpHeaderNames: ['X-A', 'X-B', 'X-C'] },
+      secureJsonData: { prometheusHttpHeaderValue2: 'typed' },
+      secureJsonFields: { prometheusHttpHeaderValue0: true, prometheusHttpHeaderValue1: true },
+    });
+    render(<ConfigEditor {...p} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Prometheus header 1' }));
+    const saved = p.onOptionsChange.mock.calls.at(-1)[0];
+    expect(saved.jsonData.prometheusHttpHeaderNames).toEqual(['', 'X-B', 'X-C']);
+    expect(saved.secureJsonData).toEqual({ prometheusHttpHeaderValue0: '', prometheusHttpHeaderValue2: 'typed' });
+    expect(saved.secureJsonFields).toEqual({ prometheusHttpHeaderValue0: false, prometheusHttpHeaderValue1: true });
+  });
+});

@@ -1,22 +1,8 @@
 import React, { ChangeEvent } from 'react';
-import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
-import {
-  Alert,
-  Button,
-  Field,
-  FieldSet,
-  Input,
-  SecretInput,
-  SecretTextArea,
-  Stack,
-  Switch,
-  useStyles2,
-} from '@grafana/ui';
+import { Alert, Field, FieldSet, Input, SecretInput, SecretTextArea, Switch } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import {
   DEFAULTS,
-  MAX_CUSTOM_HEADERS,
   SOURCE_LABELS,
   TOKEN_KEYS,
   headerValueKey,
@@ -25,6 +11,7 @@ import {
 } from '../../../contract';
 import type { AgentMemoryOptions } from '../types';
 import type { ConfigChange } from './ConfigEditor';
+import { CustomHeadersField } from './CustomHeadersField';
 import { ScrapeIntervalField } from './ScrapeIntervalField';
 
 type SecretKey = keyof AgentMemorySecureJsonData;
@@ -52,13 +39,8 @@ const TOKEN_TEXT: Record<SourceId, { label: string; description: string }> = {
   jaeger: { label: 'Bearer token', description: 'Sent as Authorization: Bearer; takes precedence over basic auth' },
 };
 
-const getStyles = (theme: GrafanaTheme2) => ({
-  header: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'flex-start', marginBottom: theme.spacing(1) }),
-});
-
 /** One upstream's settings: URL, auth, TLS, custom headers, timeout and response cap. */
 export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply }: SourceConfigProps) {
-  const styles = useStyles2(getStyles);
   const label = SOURCE_LABELS[source];
   const json = jsonData as Record<string, unknown>;
   const text = (key: string) => (typeof json[key] === 'string' ? (json[key] as string) : '');
@@ -103,7 +85,8 @@ export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply
   const headerNames = (
     Array.isArray(json[`${source}HttpHeaderNames`]) ? json[`${source}HttpHeaderNames`] : []
   ) as string[];
-  const setHeaderNames = (names: string[]) => setKey(`${source}HttpHeaderNames`, names);
+  // Saved (the flag Grafana sends back) or typed in this session and not yet saved.
+  const hasSecret = (key: SecretKey) => Boolean(secureJsonFields[key]) || Boolean(secure[key]);
   const tokenKey = TOKEN_KEYS[source].key;
 
   return (
@@ -196,48 +179,13 @@ export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply
         </Alert>
       )}
 
-      <Field
-        label="Custom HTTP headers"
-        description="Sent with every request to this source; values are stored encrypted"
-      >
-        <Stack direction="column" gap={1}>
-          {headerNames.map((name, index) => (
-            <div key={index} className={styles.header}>
-              <Input
-                aria-label={`${label} header ${index + 1} name`}
-                width={24}
-                value={name}
-                placeholder="X-Scope-OrgID"
-                onChange={(e: ChangeEvent<HTMLInputElement>) =>
-                  setHeaderNames(headerNames.map((n, i) => (i === index ? e.target.value.trim() : n)))
-                }
-              />
-              {secret(headerValueKey(source, index), 30)}
-              <Button
-                aria-label={`Remove ${label} header ${index + 1}`}
-                variant="secondary"
-                icon="trash-alt"
-                onClick={() => {
-                  // Values are stored by position: those after the removed one move up.
-                  const secrets: Record<string, string | null> = {};
-                  for (let i = index; i < headerNames.length; i++) {
-                    secrets[headerValueKey(source, i)] = secure[headerValueKey(source, i + 1)] ?? null;
-                  }
-                  apply({
-                    json: { [`${source}HttpHeaderNames`]: headerNames.filter((_, i) => i !== index) },
-                    secrets,
-                  });
-                }}
-              />
-            </div>
-          ))}
-          {headerNames.length < MAX_CUSTOM_HEADERS && (
-            <Button variant="secondary" icon="plus" size="sm" onClick={() => setHeaderNames([...headerNames, ''])}>
-              Add header
-            </Button>
-          )}
-        </Stack>
-      </Field>
+      <CustomHeadersField
+        source={source}
+        names={headerNames}
+        hasValue={(slot) => hasSecret(headerValueKey(source, slot))}
+        valueInput={(slot) => secret(headerValueKey(source, slot), 30)}
+        apply={apply}
+      />
 
       <Field label="Timeout (seconds)" description="Overrides the shared timeout for this source">
         {numberInput(`${source}TimeoutSeconds`, DEFAULTS.maxTimeoutSeconds)}
