@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Static checks of the generated Prometheus/Alertmanager twins with the servers' own tools:
 # promtool check + test rules (tests/alerting/promtool), amtool check-config, and amtool's
-# route test for every rule's labels and for alerts that are not ours.
+# route test for every rule's labels and for alerts that are not ours; then the Grafana rule
+# file's annotations through Prometheus' template expander, as Grafana expands them
+# (tests/alerting/annotations).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_DIR"
@@ -50,4 +52,8 @@ route default alertname=SomethingElse severity=warning
 route critical alertname=SomethingCritical severity=critical
 
 [ "$failures" -eq 0 ] || fail "$failures route(s) reach the wrong receivers"
-echo "promtool and amtool: all checks passed"
+
+echo "Grafana's template expander: every annotation renders for firing, no-data and error alerts"
+(cd tests/alerting/annotations && go test -count=1 .)
+
+echo "promtool, amtool and the annotation templates: all checks passed"

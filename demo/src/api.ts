@@ -4,7 +4,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { expressHttpMetrics, metricsHandler, type HealthChecker, type MemoryTelemetry } from '@memstack/telemetry';
 import { z } from 'zod';
 import { BackendTimeoutError, BackendUnavailableError } from './breakers.js';
-import { applyFaultRequest, type DemoFaults } from './faults.js';
+import { applyFaultRequest, failRequestIfFaulted, type DemoFaults } from './faults.js';
 import { MaintenanceError, QueryTooLongError, type Caller, type MemoryService } from './memoryService.js';
 
 // Loaded with require() after tracing is set up, so that the HTTP server is instrumented.
@@ -57,6 +57,13 @@ export function createApp(
       res.status(statusOf(error)).json({ error: (error as Error).message, type: (error as Error).name });
     }
   };
+  // The memory routes, which the `httpErrorRate` fault can answer with a 500 (HighHttpErrorRate);
+  // inside the route, so that the HTTP metrics label the request with its route template.
+  const memoryRoute = (fn: (req: any) => Promise<unknown>) =>
+    handle(async (req) => {
+      failRequestIfFaulted(faults);
+      return fn(req);
+    });
 
   app.get('/metrics', metricsHandler(telemetry));
   app.get('/health', async (_req: any, res: any) => {
@@ -66,33 +73,35 @@ export function createApp(
 
   app.post(
     '/memories',
-    handle((req) =>
+    memoryRoute((req) =>
       service.add(caller(req.body ?? {}), req.body.messages ?? [{ role: 'user', content: String(req.body.text ?? '') }])
     )
   );
   app.post(
     '/memories/search',
-    handle((req) => service.search(caller(req.body ?? {}), String(req.body.query ?? ''), Number(req.body.limit ?? 5)))
+    memoryRoute((req) =>
+      service.search(caller(req.body ?? {}), String(req.body.query ?? ''), Number(req.body.limit ?? 5))
+    )
   );
   app.post(
     '/memories/consolidate',
-    handle((req) => service.consolidate(caller(req.body ?? {})))
+    memoryRoute((req) => service.consolidate(caller(req.body ?? {})))
   );
   app.get(
     '/memories',
-    handle((req) => service.getAll(caller(req.query)))
+    memoryRoute((req) => service.getAll(caller(req.query)))
   );
   app.get(
     '/memories/:id',
-    handle((req) => service.get(caller(req.query), req.params.id))
+    memoryRoute((req) => service.get(caller(req.query), req.params.id))
   );
   app.get(
     '/memories/:id/history',
-    handle((req) => service.history(caller(req.query), req.params.id))
+    memoryRoute((req) => service.history(caller(req.query), req.params.id))
   );
   app.put(
     '/memories/:id',
-    handle((req) =>
+    memoryRoute((req) =>
       service
         .update(caller(req.body ?? {}), req.params.id, String(req.body.text ?? ''))
         .then(() => ({ updated: req.params.id }))
@@ -100,7 +109,7 @@ export function createApp(
   );
   app.delete(
     '/memories/:id',
-    handle((req) => service.delete(caller(req.query), req.params.id).then(() => ({ deleted: req.params.id })))
+    memoryRoute((req) => service.delete(caller(req.query), req.params.id).then(() => ({ deleted: req.params.id })))
   );
 
   // Fault injection for demonstrations and tests (docs/runbooks.md lists which fault fires which

@@ -22,6 +22,11 @@ export interface DemoFaults {
   criticalErrors: boolean;
   /** Idle PostgreSQL connections held open (a leaking client). */
   pgConnectionFlood: number;
+  /**
+   * Share of requests to the memory API answered 500 before they reach the memory service (a
+   * broken proxy or deploy): HTTP server errors without failing memory operations (0..1).
+   */
+  httpErrorRate: number;
 }
 
 export function noFaults(latency: Record<string, number>): DemoFaults {
@@ -33,6 +38,7 @@ export function noFaults(latency: Record<string, number>): DemoFaults {
     duplicateFlood: false,
     criticalErrors: false,
     pgConnectionFlood: 0,
+    httpErrorRate: 0,
   };
 }
 
@@ -41,6 +47,30 @@ export class InjectedFaultError extends Error {
     super(`injected fault: mem0 ${method} failed`);
     this.name = 'InjectedFaultError';
   }
+}
+
+/** An HTTP request the API answers with a server error because of the `httpErrorRate` fault. */
+export class InjectedHttpError extends Error {
+  constructor() {
+    super('injected fault: the memory API answered a server error');
+    this.name = 'InjectedHttpError';
+  }
+}
+
+/** Throws InjectedHttpError for the share of requests the `httpErrorRate` fault asks for. */
+export function failRequestIfFaulted(faults: DemoFaults): void {
+  if (faults.httpErrorRate > 0 && Math.random() < faults.httpErrorRate) {
+    throw new InjectedHttpError();
+  }
+}
+
+/** A share from 0 to 1 from a request body field, or an error naming the field. */
+function share(name: string, value: unknown): number {
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
+    throw new Error(`${name}: expected a number from 0 to 1`);
+  }
+  return rate;
 }
 
 /** Applies a request body of /admin/faults; throws a message naming the bad field. */
@@ -54,6 +84,7 @@ export function applyFaultRequest(faults: DemoFaults, body: Record<string, unkno
     duplicateFlood,
     criticalErrors,
     pgConnectionFlood,
+    httpErrorRate,
   } = body;
   if (body.reset === true) {
     for (const key of Object.keys(faults.latency)) {
@@ -65,11 +96,10 @@ export function applyFaultRequest(faults: DemoFaults, body: Record<string, unkno
     faults.latency[service] = Math.max(0, Number(latencyMs) || 0);
   }
   if (errorRate !== undefined) {
-    const rate = Number(errorRate);
-    if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
-      throw new Error('errorRate: expected a number from 0 to 1');
-    }
-    faults.errorRate = rate;
+    faults.errorRate = share('errorRate', errorRate);
+  }
+  if (httpErrorRate !== undefined) {
+    faults.httpErrorRate = share('httpErrorRate', httpErrorRate);
   }
   for (const [name, value] of Object.entries({ cacheMissStorm, duplicateFlood, criticalErrors })) {
     if (value !== undefined) {

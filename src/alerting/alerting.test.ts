@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { lintAlertExpression } from '../dashboards/lint';
+import { THRESHOLDS } from '../thresholds';
 import { formatDuration } from './durations';
 import { renderAlertingFiles, ALERTING_FILES } from './files';
 import {
@@ -17,8 +18,8 @@ import {
   PROVISIONED_DATASOURCE_UID,
 } from './grafana';
 import { alertExpr, alertmanagerConfig, prometheusRuleFile } from './prometheus';
-import { ALERT_RULES, PRODUCT_LABEL } from './rules';
-import { RECEIVERS, ROUTES } from './routing';
+import { ALERT_RULES, FOLDER_TITLE, PRODUCT_LABEL, type AlertRuleSpec, type GuideRule } from './rules';
+import { GUIDE_ROUTING, INHIBITION, PAGERDUTY_URL_ENV, POLICY, RECEIVERS, ROUTES, SECRET_ENV } from './routing';
 import { TEMPLATE_NAME } from './texts';
 
 const root = join(__dirname, '..', '..');
@@ -32,7 +33,7 @@ describe('generated alerting files', () => {
 });
 
 describe('the rules', () => {
-  it('names the ten rules of the guide, each with a unique, valid uid', () => {
+  it('names the eleven rules of the guide, each with a unique, valid uid', () => {
     expect(ALERT_RULES.map((r) => r.name).sort()).toEqual(
       [
         'AIAgentContextGrowthAnomaly',
@@ -40,6 +41,7 @@ describe('the rules', () => {
         'CircuitBreakerOpen',
         'DatabaseConnectionPoolExhausted',
         'HighErrorRate',
+        'HighHttpErrorRate',
         'HighMemoryOperationLatency',
         'HighMemoryUsage',
         'LowCacheHitRatio',
@@ -193,7 +195,7 @@ describe('Grafana file provisioning (apiVersion 1)', () => {
   });
 
   it('routes critical first with continue, then the teams; every receiver and template exists', () => {
-    const [policy] = notifications.policies;
+    const [policy] = parse(read(ALERTING_FILES.grafanaPolicies)).policies;
     const names = new Set(notifications.contactPoints.map((c: any) => c.name));
     expect(names).toEqual(new Set(RECEIVERS.map((r) => contactPointName(r.name))));
     expect(names).toContain(policy.receiver);
@@ -279,5 +281,229 @@ describe('notifications without secrets in the provisioning file', () => {
     expect(text).toContain('$SLACK_WEBHOOK_URL');
     expect(text).toContain('$PAGERDUTY_ROUTING_KEY');
     expect(text).toContain('$AGENTMEMORY_WEBHOOK_URL');
+  });
+});
+
+describe('thresholds (src/thresholds.ts)', () => {
+  // Rule-level properties are indented four spaces in ALERT_RULES; the guide's own threshold six.
+  const ruleThresholds = [...read('src/alerting/rules.ts').matchAll(/^ {4}threshold: (.+),$/gm)].map((m) => m[1]);
+
+  it('every rule takes its threshold from THRESHOLDS, by name, never a number of its own', () => {
+    expect(ruleThresholds).toHaveLength(ALERT_RULES.length);
+    for (const written of ruleThresholds) {
+      expect(written).toMatch(/^T\.\w+$/);
+      expect(Object.keys(THRESHOLDS)).toContain(written.slice(2));
+    }
+    ALERT_RULES.forEach((rule, i) =>
+      expect(rule.threshold).toBe(THRESHOLDS[ruleThresholds[i].slice(2) as keyof typeof THRESHOLDS])
+    );
+  });
+
+  it('the Prometheus expressions compare with those thresholds', () => {
+    for (const rule of ALERT_RULES.filter((r) => r.source.kind === 'metrics')) {
+      expect(alertExpr(rule).endsWith(` ${rule.comparison === 'gt' ? '>' : '<'} ${rule.threshold}`)).toBe(true);
+    }
+  });
+});
+
+describe('Grafana annotations on no data and errors (Grafana: ALERT-NODATA-TEMPLATES)', () => {
+  // tests/alerting/annotations expands them with Grafana's template expander; this checks the shape.
+  const rules: Array<{ title: string; annotations: Record<string, string> }> = parse(
+    read(ALERTING_FILES.grafanaRules)
+  ).groups.flatMap((g: any) => g.rules);
+  it.each(rules.map((r) => [r.title, r] as const))('%s reads $values.B only where it holds a number', (_, rule) => {
+    for (const key of ['summary', 'description']) {
+      const text = rule.annotations[key];
+      // B missing, or B's value NaN (not equal to itself): the fallback, which reads neither.
+      expect(text.startsWith('{{ with $values.B }}{{ if eq .Value .Value }}')).toBe(true);
+      expect(text.endsWith('{{ end }}{{ else }}' + text.split('{{ else }}')[2])).toBe(true);
+      expect(text.match(/\$values/g)).toHaveLength(1);
+      for (const fallback of text.split('{{ else }}').slice(1)) {
+        expect(fallback).not.toMatch(/\$labels|\.Value/);
+      }
+    }
+  });
+});
+
+describe('one "Agent Memory" folder (Grafana: FILE-FOLDER-BY-TITLE, FILE-ORDER)', () => {
+  it('the dashboard provider finds the folder by title, as the rules file names it; no folderUid', () => {
+    const providers = parse(read('provisioning/dashboards/agent-memory.yaml')).providers;
+    expect(providers).toHaveLength(1);
+    expect(providers[0].folder).toBe(FOLDER_TITLE);
+    expect(providers[0]).not.toHaveProperty('folderUid');
+    for (const group of parse(read(ALERTING_FILES.grafanaRules)).groups) {
+      expect(group.folder).toBe(FOLDER_TITLE);
+      expect(group).not.toHaveProperty('folderUid');
+    }
+  });
+});
+
+describe('the notification policy tree in a file of its own (Grafana: FILE-POLICIES-REPLACE)', () => {
+  const policiesText = read(ALERTING_FILES.grafanaPolicies);
+  const notifications = parse(read(ALERTING_FILES.grafanaNotifications));
+
+  it('lives at the path docker-compose.yml mounts, and says at its top that it replaces the whole tree', () => {
+    expect(ALERTING_FILES.grafanaPolicies).toBe('provisioning/policies/agent-memory-notification-policies.yaml');
+    const header = policiesText.split('\napiVersion:')[0];
+    expect(header).toMatch(/REPLACES THE ORGANISATION'S WHOLE NOTIFICATION POLICY TREE/);
+    expect(header.split('\n').every((line) => line.startsWith('#'))).toBe(true);
+    expect(Object.keys(parse(policiesText))).toEqual(['apiVersion', 'policies']);
+  });
+
+  it('no file Grafana reads from provisioning/alerting/ holds a policy tree', () => {
+    for (const path of Object.values(ALERTING_FILES).filter((p) => p.startsWith('provisioning/alerting/'))) {
+      expect(parse(read(path))).not.toHaveProperty('policies');
+      expect(parse(read(path))).not.toHaveProperty('resetPolicies');
+    }
+  });
+
+  it('the rules and contact points stand without it; the tree routes only to contact points that exist', () => {
+    expect(Object.keys(notifications)).toEqual(['apiVersion', 'templates', 'contactPoints']);
+    const names = new Set(notifications.contactPoints.map((c: any) => c.name));
+    const [tree] = parse(policiesText).policies;
+    for (const receiver of [tree.receiver, ...tree.routes.map((r: any) => r.receiver)]) {
+      expect(names).toContain(receiver);
+    }
+  });
+});
+
+describe('environment references (Grafana: FILE-ENV-EXPANSION, PAGERDUTY-DEFAULT-URL)', () => {
+  const notifications = parse(read(ALERTING_FILES.grafanaNotifications));
+  // Compose's own tags (`!override`) are not YAML's: read past them.
+  const compose = parse(read('docker-compose.yml'), { logLevel: 'error' });
+  const grafanaEnv: Record<string, string> = compose.services.grafana.environment;
+
+  it('the PagerDuty integration posts to the URL in $PAGERDUTY_URL, not to its built-in default', () => {
+    const pagerduty = notifications.contactPoints
+      .flatMap((c: any) => c.receivers)
+      .filter((r: any) => r.type === 'pagerduty');
+    expect(pagerduty.length).toBeGreaterThan(0);
+    for (const receiver of pagerduty) {
+      expect(receiver.settings.url).toBe(`$${PAGERDUTY_URL_ENV}`);
+    }
+  });
+
+  it('the compose stack defaults PAGERDUTY_URL to a loopback discard address, never to PagerDuty', () => {
+    const value = grafanaEnv[PAGERDUTY_URL_ENV];
+    const fallback = /^\$\{PAGERDUTY_URL:-(.+)\}$/.exec(value)?.[1];
+    expect(fallback).toBeDefined();
+    expect(new URL(fallback!).hostname).toBe('127.0.0.1');
+    expect(value).not.toMatch(/pagerduty\.com/);
+  });
+
+  it('every $VAR the Grafana files use is plain $NAME (os.ExpandEnv has no :-default) and set by compose', () => {
+    const files = [ALERTING_FILES.grafanaRules, ALERTING_FILES.grafanaNotifications, ALERTING_FILES.grafanaPolicies];
+    const used = new Set<string>();
+    for (const path of files) {
+      const text = read(path);
+      expect(text).not.toMatch(/\$\{[A-Z_]+:?[-=?+]/);
+      for (const [, name] of text.matchAll(/\$\{?([A-Z][A-Z0-9_]*)\}?/g)) {
+        used.add(name);
+      }
+    }
+    expect([...used].sort()).toEqual([...Object.values(SECRET_ENV), PAGERDUTY_URL_ENV].sort());
+    for (const name of used) {
+      expect(Object.keys(grafanaEnv)).toContain(name);
+    }
+  });
+});
+
+describe('the guide (tests/alerting/guide/monitoring-guide.txt, a verbatim copy)', () => {
+  const guide = read('tests/alerting/guide/monitoring-guide.txt');
+  const block = (firstLine: string) => {
+    const start = guide.indexOf(firstLine);
+    expect(start).toBeGreaterThan(0);
+    return parse(guide.slice(start, guide.indexOf('```', start)));
+  };
+  const guideRules = new Map<string, any>(
+    block('# monitoring/prometheus/alerts/ai_agents.yml')
+      .groups.flatMap((g: any) => g.rules)
+      .map((r: any) => [r.alert, r])
+  );
+  const guideAlertmanager = block('# monitoring/alertmanager/config.yml');
+
+  it('is the guide as given, unchanged', () => {
+    const { createHash } = require('node:crypto');
+    expect(createHash('sha256').update(guide).digest('hex')).toBe(
+      'f1f380287e3dfe17bd9c31392784871a1742ae9051c67714252f885220a8aaaf'
+    );
+  });
+
+  /** The guide's text as a JSON string holds it (its dashboards), or line by line (its YAML). */
+  const quotedVerbatim = (text: string) =>
+    guide.includes(JSON.stringify(text).slice(1, -1)) || text.split('\n').every((line) => guide.includes(line));
+
+  it.each(ALERT_RULES.map((r) => [r.name, r] as const))('%s quotes the guide verbatim', (name, rule) => {
+    expect(quotedVerbatim(rule.guide.expr)).toBe(true);
+    if (rule.guide.from === 'prometheus-rules') {
+      const quoted = guideRules.get(name);
+      expect(rule.guide.expr).toBe(quoted.expr.trimEnd());
+      expect(rule.guide.for).toBe(quoted.for);
+      expect(rule.guide.severity).toBe(quoted.labels.severity);
+      expect(rule.guide.team).toBe(quoted.labels.team);
+      expect(rule.guide.expr.endsWith(` ${rule.guide.threshold}`)).toBe(true);
+    } else {
+      const at = [rule.guide.expr, JSON.stringify(rule.guide.expr).slice(1, -1)]
+        .map((form) => guide.indexOf(form))
+        .find((index) => index >= 0);
+      const near = guide.slice(at, at! + 700);
+      if (rule.guide.from === 'dashboard-alert') {
+        expect(near).toContain(`"params": [${rule.guide.threshold}]`);
+      } else {
+        expect(near).toContain(`"severity" => "${rule.guide.severity}"`);
+      }
+    }
+  });
+
+  it('every rule of the guide has its rule here', () => {
+    const quotedNames = ALERT_RULES.filter((r) => r.guide.from === 'prometheus-rules').map((r) => r.name);
+    expect([...guideRules.keys()].sort()).toEqual(quotedNames.sort());
+  });
+
+  const differences = (rule: AlertRuleSpec): Array<keyof GuideRule['why']> => {
+    const ours = rule.source.kind === 'metrics' ? alertExpr(rule) : undefined;
+    const fields: Array<[keyof GuideRule['why'], boolean]> = [
+      ['expr', ours !== rule.guide.expr],
+      ['threshold', rule.threshold !== rule.guide.threshold],
+      ['for', formatDuration(rule.forSeconds) !== rule.guide.for],
+      ['severity', rule.severity !== rule.guide.severity],
+      ['team', rule.team !== rule.guide.team],
+    ];
+    return fields.filter(([, differs]) => differs).map(([field]) => field);
+  };
+
+  it.each(ALERT_RULES.map((r) => [r.name, r] as const))(
+    "%s gives a reason for each difference from the guide's threshold, for, severity, team and expression, and only for those",
+    (_, rule) => {
+      const differs = differences(rule);
+      expect(Object.keys(rule.guide.why).sort()).toEqual(differs.sort());
+      for (const field of differs) {
+        expect(rule.guide.why[field]!.length).toBeGreaterThan(20);
+      }
+    }
+  );
+
+  it("gives a reason for each difference from the guide's routing timing, grouping and inhibition", () => {
+    const route = guideAlertmanager.route;
+    const guideValues: Record<keyof typeof GUIDE_ROUTING, unknown> = {
+      groupBy: route.group_by,
+      groupWait: route.group_wait,
+      groupInterval: route.group_interval,
+      repeatInterval: route.repeat_interval,
+      inhibitEqual: guideAlertmanager.inhibit_rules[0].equal,
+    };
+    const ours: Record<keyof typeof GUIDE_ROUTING, unknown> = {
+      groupBy: POLICY.groupBy,
+      groupWait: formatDuration(POLICY.groupWaitSeconds),
+      groupInterval: formatDuration(POLICY.groupIntervalSeconds),
+      repeatInterval: formatDuration(POLICY.repeatIntervalSeconds),
+      inhibitEqual: INHIBITION.equal,
+    };
+    for (const key of Object.keys(GUIDE_ROUTING) as Array<keyof typeof GUIDE_ROUTING>) {
+      expect(guide).toContain(GUIDE_ROUTING[key].guide);
+      expect(GUIDE_ROUTING[key].guide).toContain(String(guideValues[key]).split(',')[0]);
+      expect(ours[key]).not.toEqual(guideValues[key]);
+      expect(GUIDE_ROUTING[key].why.length).toBeGreaterThan(20);
+    }
   });
 });

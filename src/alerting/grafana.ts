@@ -14,7 +14,15 @@ import {
   type AlertRuleSpec,
   type RuleGroupName,
 } from './rules';
-import { POLICY, RECEIVERS, ROUTES, SECRET_ENV, SUBTREE_MATCHER, type ReceiverSpec } from './routing';
+import {
+  PAGERDUTY_URL_ENV,
+  POLICY,
+  RECEIVERS,
+  ROUTES,
+  SECRET_ENV,
+  SUBTREE_MATCHER,
+  type ReceiverSpec,
+} from './routing';
 import { annotations, DEFAULT_RUNBOOK_BASE, NOTIFICATION_TEMPLATE, TEMPLATE_NAME } from './texts';
 
 /**
@@ -253,27 +261,46 @@ export function fileRuleGroups(options: GrafanaAlertingOptions) {
   };
 }
 
-/** Contact points, the template and the whole policy tree; secrets as `$VAR` from the environment. */
+/**
+ * An integration's settings in the file: secrets as `$VAR`, which Grafana expands from its
+ * environment with os.ExpandEnv (no `${VAR:-default}`). PagerDuty's `url` too: unset, Grafana
+ * posts to PagerDuty's Events API; the compose stack sets a discard address.
+ * Grafana: FILE-ENV-EXPANSION, PAGERDUTY-DEFAULT-URL (docs/grafana-behaviour.md)
+ */
+function fileIntegrationSettings(integration: ReceiverSpec['integrations'][number]) {
+  const settings = integrationSettings(integration, `$${SECRET_ENV[SECRET_OF[integration.type]]}`);
+  return integration.type === 'pagerduty' ? { ...settings, url: `$${PAGERDUTY_URL_ENV}` } : settings;
+}
+
+/**
+ * Contact points and the notification template, without a policy tree: usable on their own (a
+ * policy of the user's own can route to them) and provisioned next to the rules.
+ */
 export function fileNotifications(orgId = 1) {
-  const envRef = (type: keyof typeof SECRET_OF) => `$${SECRET_ENV[SECRET_OF[type]]}`;
   const contactPoints = RECEIVERS.map((receiver) => ({
     orgId,
     name: contactPointName(receiver.name),
     receivers: receiver.integrations.map((integration, index) => ({
       uid: contactPointUid(receiver.name, index),
       type: integration.type,
-      settings: integrationSettings(integration, envRef(integration.type)),
+      settings: fileIntegrationSettings(integration),
       disableResolveMessage: false,
     })),
   }));
-  const all = new Set(RECEIVERS.map((r) => r.name));
-  const subtree = apiPolicySubtree(all);
-  // File provisioning replaces the whole tree: the app's routes become the tree itself.
-  const { object_matchers: _matcher, ...root } = subtree;
   return {
     apiVersion: 1,
     templates: [{ orgId, name: TEMPLATE_NAME, template: NOTIFICATION_TEMPLATE }],
     contactPoints,
-    policies: [{ orgId, ...root }],
   };
+}
+
+/**
+ * The organisation's whole notification policy tree, made of the app's routes. A `policies` entry
+ * replaces the tree at every start of Grafana and locks it in the UI, so it is a file of its own,
+ * for a Grafana that only this app alerts from. Grafana: FILE-POLICIES-REPLACE (docs/grafana-behaviour.md)
+ */
+export function filePolicies(orgId = 1) {
+  const all = new Set(RECEIVERS.map((r) => r.name));
+  const { object_matchers: _matcher, ...root } = apiPolicySubtree(all);
+  return { apiVersion: 1, policies: [{ orgId, ...root }] };
 }

@@ -19,6 +19,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,6 +71,13 @@ var faultWaves = []faultWave{
 		name:   "30 % of mem0 calls fail, maintenance mode",
 		faults: []map[string]any{{"errorRate": 0.3, "maintenance": true}},
 		expect: []string{"HighErrorRate", "ServiceDegraded"},
+		// Failed memory calls answer 500 and maintenance 503: the HTTP API's 5xx share follows.
+		consequences: []string{"HighHttpErrorRate"},
+	},
+	{
+		name:   "30 % of the memory API's requests answer 500 before reaching mem0",
+		faults: []map[string]any{{"httpErrorRate": 0.3}},
+		expect: []string{"HighHttpErrorRate"},
 	},
 }
 
@@ -417,6 +425,13 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 			t.Fatalf("the stack's Prometheus scrapes no %q target: bring the stack up (scripts/stack.sh up)", job)
 		}
 	}
+	// The demo scraped is the one the faults are posted to (DEMO_URL), which may be an instance of
+	// its own rather than the stack's.
+	demoURL, err := url.Parse(demo)
+	if err != nil || demoURL.Host == "" {
+		t.Fatalf("DEMO_URL %q: not a URL", demo)
+	}
+	targets["agentmemory-demo"] = []string{demoURL.Host}
 	amPort, promPort := freePort(t), freePort(t)
 	amURL := fmt.Sprintf("http://127.0.0.1:%d", amPort)
 	promURL := fmt.Sprintf("http://127.0.0.1:%d", promPort)
