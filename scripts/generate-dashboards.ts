@@ -1,7 +1,7 @@
 /**
  * Writes the bundled dashboards (src/dashboards/*.json) from the TypeScript in src/dashboards and
  * keeps src/plugin.json's dashboard includes in step. Run: npm run generate:dashboards.
- * The unit test src/dashboards/generated.test.ts fails while the committed files are stale.
+ * The unit test src/dashboards/dashboards.test.ts fails while the committed files are stale.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -147,6 +147,17 @@ describe('the app includes', () => {
     expect(includes.filter((i) => i.defaultNav)).toHaveLength(1);
   });
 
+  it('put dashboards in the app navigation only by uid, the uid of the dashboard file', () => {
+    // Grafana links an addToNav dashboard include as /d/<uid> and drops it without a uid
+    // (Includes.DashboardURLPath). Grafana: APP-NAV-UID (docs/grafana-behaviour.md)
+    const inNav = includes.filter((i) => i.type === 'dashboard' && i.addToNav);
+    expect(inNav.length).toBeGreaterThan(0);
+    for (const include of inNav) {
+      const dashboard = read(path.join(SRC, include.path));
+      expect({ path: include.path, uid: include.uid }).toEqual({ path: include.path, uid: dashboard.uid });
+    }
+  });
+
   it('name the products expected ids', () => {
     const ids = files.map((f) => read(f).id).sort();
     expect(ids).toEqual([

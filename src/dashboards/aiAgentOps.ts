@@ -1,10 +1,30 @@
-import * as common from '@grafana/grafana-foundation-sdk/common';
 import { BREAKER_STATE_VALUES } from '../../telemetry/src/catalog';
 import { defaultBreakerTimelineOptions } from '../panels/breaker-timeline/options';
 import { defaultRelevanceHeatmapOptions } from '../panels/relevance-heatmap/options';
-import { layout, logsAndTracesLink, metricsQuery, stateMappings, thresholds, type DashboardContent } from './common';
-import { breakerTimelinePanel, relevanceHeatmapPanel, statPanel, timeSeriesPanel } from './panels';
-import { counterRate, counterShare, eq, gauge, histogramBuckets, histogramQuantile, re, summaryMean } from './promql';
+import { THRESHOLDS } from '../thresholds';
+import {
+  AgentMemoryQuery,
+  annotationLayer,
+  layout,
+  logsAndTracesLink,
+  metricsQuery,
+  stateMappings,
+  thresholds,
+  type DashboardContent,
+} from './common';
+import { breakerTimelinePanel, relevanceHeatmapPanel, statPanel, timeSeriesPanel, withAlertLine } from './panels';
+import {
+  counterRate,
+  counterShare,
+  eq,
+  gauge,
+  gaugeEnters,
+  histogramBuckets,
+  histogramQuantile,
+  MIN_COUNTING_STEP,
+  re,
+  summaryMean,
+} from './promql';
 import { agentTypeVariable, operationVariable, breakerServiceVariable } from './variables';
 
 const byAgent = { agent_type: re('$agent_type') };
@@ -29,14 +49,17 @@ export function aiAgentOps(): DashboardContent {
       8,
     ],
     [
-      timeSeriesPanel(
-        'Error rate',
-        'Share of memory operations that failed, by operation. Operations without errors show 0.',
-        'percentunit',
-        metricsQuery(
-          counterShare('memoryOperations', { status: eq('error') }, byAgentAndOperation, ['operation']),
-          '{{operation}}'
-        )
+      withAlertLine(
+        timeSeriesPanel(
+          'Error rate',
+          `Share of memory operations that failed, by operation. Operations without errors show 0. The red line is where HighErrorRate fires (${percent(THRESHOLDS.operationErrorShare)}).`,
+          'percentunit',
+          metricsQuery(
+            counterShare('memoryOperations', { status: eq('error') }, byAgentAndOperation, ['operation']),
+            '{{operation}}'
+          )
+        ),
+        THRESHOLDS.operationErrorShare
       )
         .min(0)
         .dataLinks([logsAndTracesLink()]),
@@ -44,29 +67,29 @@ export function aiAgentOps(): DashboardContent {
       8,
     ],
     [
-      timeSeriesPanel(
-        'Latency p50 / p99 by operation',
-        'Operation latency quantiles from the histogram buckets. The red line is the 100 ms objective.',
-        's',
-        metricsQuery(
-          histogramQuantile(0.5, 'memoryOperationDuration', byAgentAndOperation, ['operation']),
-          'p50 {{operation}}'
+      withAlertLine(
+        timeSeriesPanel(
+          'Latency p50 / p95 by operation',
+          `Operation latency quantiles from the histogram buckets. The red line is where HighMemoryOperationLatency fires on p95 (${THRESHOLDS.operationLatencyP95Seconds * 1000} ms).`,
+          's',
+          metricsQuery(
+            histogramQuantile(0.5, 'memoryOperationDuration', byAgentAndOperation, ['operation']),
+            'p50 {{operation}}'
+          ),
+          metricsQuery(
+            histogramQuantile(0.95, 'memoryOperationDuration', byAgentAndOperation, ['operation']),
+            'p95 {{operation}}'
+          )
         ),
-        metricsQuery(
-          histogramQuantile(0.99, 'memoryOperationDuration', byAgentAndOperation, ['operation']),
-          'p99 {{operation}}'
-        )
-      )
-        .thresholds(thresholds('transparent', [[0.1, 'red']]))
-        .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
-        .dataLinks([logsAndTracesLink()]),
+        THRESHOLDS.operationLatencyP95Seconds
+      ).dataLinks([logsAndTracesLink()]),
       16,
       8,
     ],
     [
       statPanel(
         'Cache hit ratio by layer',
-        'Mean hit ratio of each cache layer over the rate window (summary _sum / _count). Red below 0.7, yellow below 0.85.',
+        `Mean hit ratio of each cache layer over the rate window (summary _sum / _count). Red below ${THRESHOLDS.cacheHitRatioMin} (where LowCacheHitRatio fires), yellow below ${THRESHOLDS.cacheHitRatioGood}.`,
         'percentunit',
         metricsQuery(summaryMean('cacheHitRatio', {}, ['cache_layer']), '{{cache_layer}}')
       )
@@ -74,8 +97,8 @@ export function aiAgentOps(): DashboardContent {
         .max(1)
         .thresholds(
           thresholds('red', [
-            [0.7, 'yellow'],
-            [0.85, 'green'],
+            [THRESHOLDS.cacheHitRatioMin, 'yellow'],
+            [THRESHOLDS.cacheHitRatioGood, 'green'],
           ])
         ),
       8,
@@ -107,10 +130,12 @@ export function aiAgentOps(): DashboardContent {
     [
       relevanceHeatmapPanel(
         'Relevance score distribution',
-        'How relevant the retrieved memories were: observations per score bucket and step.',
+        'How relevant the retrieved memories were: observations per score bucket and step, each counted in one cell.',
         'none',
         defaultRelevanceHeatmapOptions,
-        metricsQuery(histogramBuckets('relevanceScore', byAgent), '{{le}}')
+        // Counts per cell: increase() over one step, windows that do not overlap (a rate over
+        // $__rate_interval would be a smoothed per-second rate, not the count the panel shows).
+        metricsQuery(histogramBuckets('relevanceScore', byAgent), '{{le}}', { minStep: MIN_COUNTING_STEP })
       ),
       12,
       8,
@@ -130,5 +155,34 @@ export function aiAgentOps(): DashboardContent {
     description: 'Rate, errors and latency of memory operations, cache and relevance, sessions and breakers.',
     panels,
     variables: [agentTypeVariable(), operationVariable(), breakerServiceVariable()],
+    annotations: [breakerOpenings(), criticalEvents()],
   };
+}
+
+const percent = (share: number) => `${share * 100} %`;
+
+/** A mark where a circuit breaker of the selected services opened. */
+function breakerOpenings() {
+  return annotationLayer(
+    'Circuit breaker opened',
+    'red',
+    metricsQuery(
+      gaugeEnters('circuitBreakerState', BREAKER_STATE_VALUES.open, 'service_name', {
+        service_name: re('$service_name'),
+      }),
+      '{{service_name}}'
+    ),
+    // Metric frames have no text field; without a text Grafana shows no event.
+    { text: { source: 'text', value: 'Circuit breaker opened' } }
+  );
+}
+
+/** A mark at each CRITICAL AI event, with its message. */
+function criticalEvents() {
+  return annotationLayer(
+    'CRITICAL events',
+    'purple',
+    new AgentMemoryQuery({ queryType: 'logs', filters: { level: ['CRITICAL'] }, sort: 'desc', limit: 100 }),
+    { text: { source: 'field', value: 'body' } }
+  );
 }

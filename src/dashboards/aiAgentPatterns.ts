@@ -1,9 +1,15 @@
+import { OTHER_LABEL_VALUE } from '../../telemetry/src/labelGuard';
 import { layout, metricsQuery, type DashboardContent } from './common';
 import { timeSeriesPanel } from './panels';
-import { counterRate, gauge, histogramQuantile, re, topGauge } from './promql';
+import { counterRate, gauge, histogramQuantile, ne, re, topOverRange } from './promql';
 import { agentTypeVariable } from './variables';
 
 const byAgent = { agent_type: re('$agent_type') };
+/** Agents the SDK folded into one `__other__` series past its label cap are no single agent. */
+const namedAgents = { agent_id: ne(OTHER_LABEL_VALUE) };
+
+/** Bytes per hour, with SI prefixes (kB/h, MB/h): Grafana has no such unit of its own. */
+export const BYTES_PER_HOUR = 'si:B/h';
 
 export function aiAgentPatterns(): DashboardContent {
   const panels = layout([
@@ -31,9 +37,9 @@ export function aiAgentPatterns(): DashboardContent {
     [
       timeSeriesPanel(
         'Context size (top 10 agents)',
-        'Context held by the ten agents with the largest context.',
+        'Context held by the ten agents whose context was largest in the time range (ranked once over the range).',
         'bytes',
-        metricsQuery(topGauge(10, 'contextSize', byAgent), '{{agent_id}}')
+        metricsQuery(topOverRange(10, 'contextSize', 'agent_id', { ...byAgent, ...namedAgents }), '{{agent_id}}')
       ).min(0),
       12,
       8,
@@ -41,9 +47,9 @@ export function aiAgentPatterns(): DashboardContent {
     [
       timeSeriesPanel(
         'Context growth rate (top 10 agents)',
-        'Least-squares growth of each agent context, in bytes per hour; a steady climb is a leak.',
-        'bytes',
-        metricsQuery(topGauge(10, 'contextGrowthRate'), '{{agent_id}}')
+        'Least-squares growth of each agent context, in bytes per hour, for the ten agents that grew fastest in the time range; a steady climb is a leak.',
+        BYTES_PER_HOUR,
+        metricsQuery(topOverRange(10, 'contextGrowthRate', 'agent_id', namedAgents), '{{agent_id}}')
       ),
       12,
       8,

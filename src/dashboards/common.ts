@@ -56,10 +56,13 @@ export const metricsQuery = (expr: string, legendFormat: string, extra: AgentMem
 
 /**
  * How "All" reaches a query: as a regex matching every value (PromQL matchers, inserted as
- * written), as the list of every value (event filters, which are exact terms), or not offered
- * (a single-value variable, which starts at the first value Grafana lists).
+ * written: `.*`, or `.+` for labels every series carries, as monitoring mixins write their
+ * job/instance variables), as the list of every value (event filters, which are exact terms), or
+ * not offered (a single-value variable, which starts at the first value Grafana lists).
  */
-export type AllMode = 'regex' | 'every-value' | 'single';
+export type AllMode = 'regex' | 'regex-non-empty' | 'every-value' | 'single';
+
+const ALL_VALUES: Partial<Record<AllMode, string>> = { regex: '.*', 'regex-non-empty': '.+' };
 
 /** A variable whose values our data source's variable support lists; multi-value ones start at All. */
 export function queryVariable(
@@ -79,31 +82,50 @@ export function queryVariable(
     .sort(dashboard.VariableSort.AlphabeticalCaseInsensitiveAsc)
     .multi(multi)
     .includeAll(multi);
-  if (all === 'regex') {
-    variable.allValue('.*');
+  const allValue = ALL_VALUES[all];
+  if (allValue !== undefined) {
+    variable.allValue(allValue);
   }
   return multi ? variable.current({ selected: true, text: ['All'], value: ['$__all'] }) : variable;
 }
 
-/** Links from one dashboard to each of the others, keeping the time range and variables. */
+/**
+ * Links from one dashboard to each of the others, keeping the time range and variables, shown in
+ * the dashboard's link bar. The SDK's DashboardLinkBuilder starts from `placement: inControlsMenu`,
+ * which current Grafana shows only inside the "Dashboard controls" menu; the link bar shows links
+ * whose placement is unset. Grafana: DASH-LINK-PLACEMENT (docs/grafana-behaviour.md)
+ */
 export function dashboardLinks(
   self: DashboardUid,
   titles: Record<DashboardUid, string>
-): dashboard.DashboardLinkBuilder[] {
+): Array<cog.Builder<dashboard.DashboardLink>> {
   return (Object.keys(titles) as DashboardUid[])
     .filter((uid) => uid !== self)
-    .map((uid) =>
-      new dashboard.DashboardLinkBuilder(titles[uid])
-        .type(dashboard.DashboardLinkType.Link)
-        .url(`/d/${uid}`)
-        .icon('dashboard')
-        .tooltip(`Open ${titles[uid]}`)
-        .keepTime(true)
-        .includeVars(true)
-        .targetBlank(false)
-        .asDropdown(false)
-        .tags([])
+    .map(
+      (uid) =>
+        new LinkBarLink(
+          new dashboard.DashboardLinkBuilder(titles[uid])
+            .type(dashboard.DashboardLinkType.Link)
+            .url(`/d/${uid}`)
+            .icon('dashboard')
+            .tooltip(`Open ${titles[uid]}`)
+            .keepTime(true)
+            .includeVars(true)
+            .targetBlank(false)
+            .asDropdown(false)
+            .tags([])
+        )
     );
+}
+
+/** A dashboard link without a placement, so Grafana shows it in the link bar. */
+class LinkBarLink implements cog.Builder<dashboard.DashboardLink> {
+  constructor(private readonly link: cog.Builder<dashboard.DashboardLink>) {}
+
+  build(): dashboard.DashboardLink {
+    const { placement: _inControlsMenu, ...inLinkBar } = this.link.build();
+    return inLinkBar as dashboard.DashboardLink;
+  }
 }
 
 const TEN_MINUTES_MS = 600_000;
@@ -136,6 +158,39 @@ class DataLinkBuilder implements cog.Builder<dashboard.DashboardLink> {
   }
 }
 
+/** How Grafana fills an annotation's key from a frame: a field by name, or a fixed text. */
+export interface AnnotationMapping {
+  source: 'field' | 'text';
+  value: string;
+}
+
+/**
+ * An annotation layer that runs a query of our data source. Grafana runs it through its standard
+ * annotation support, which a data source opts into with `annotations = {}`
+ * (src/datasource/datasource.ts): `target` is the query, every row of the returned frames becomes
+ * an event at its time field, with the text the mappings name (else the first string field; no
+ * text, no events). Without a `placement` its toggle shows above the panels, like the link bar.
+ * Grafana: ANNOTATION-STANDARD-QUERY, DASH-LINK-PLACEMENT (docs/grafana-behaviour.md)
+ */
+export function annotationLayer(
+  name: string,
+  iconColor: string,
+  query: AgentMemoryQuery,
+  mappings: Partial<Record<'text' | 'title' | 'tags', AnnotationMapping>>
+): cog.Builder<dashboard.AnnotationQuery> {
+  return {
+    build: () =>
+      ({
+        name,
+        enable: true,
+        iconColor,
+        datasource: DATASOURCE,
+        target: query.refId('Anno').build(),
+        mappings,
+      }) as dashboard.AnnotationQuery,
+  };
+}
+
 /** Thresholds from a base colour and [value, colour] steps. */
 export function thresholds(base: string, steps: Array<[number, string]>): dashboard.ThresholdsConfigBuilder {
   return new dashboard.ThresholdsConfigBuilder()
@@ -161,6 +216,7 @@ export interface DashboardContent {
   description: string;
   panels: Placeable[];
   variables: dashboard.QueryVariableBuilder[];
+  annotations?: Array<cog.Builder<dashboard.AnnotationQuery>>;
 }
 
 /**

@@ -1,13 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALL_METRICS } from '../../telemetry/src/catalog';
+import { formattedValueToString, getValueFormat } from '@grafana/data';
+import { ALL_METRICS, COMPONENT_HEALTH_VALUES } from '../../telemetry/src/catalog';
+import { HealthChecker } from '../../telemetry/src/health';
+import { OTHER_LABEL_VALUE } from '../../telemetry/src/labelGuard';
+import { ruleByName } from '../alerting/rules';
 import { DATASOURCE_PLUGIN_ID } from '../constants';
-import { DATASOURCE_VARIABLE } from './common';
+import { THRESHOLDS } from '../thresholds';
+import { BYTES_PER_HOUR } from './aiAgentPatterns';
+import { DASHBOARD_UIDS, DATASOURCE_VARIABLE } from './common';
 import { BUNDLED, dashboardPath } from './index';
 import { lintDashboard, type LintContext, type RuleName } from './lint';
+import { MIN_COUNTING_STEP, SCRAPE_INTERVAL_SECONDS } from './promql';
 import { renderDashboard, withDashboardIncludes } from './render';
 
 const src = join(__dirname, '..');
+
+interface Include {
+  type: string;
+  path: string;
+  uid?: string;
+  addToNav?: boolean;
+}
+
+/**
+ * The app navigation link Grafana makes of an include: a dashboard with addToNav, only through
+ * its uid (`Includes.DashboardURLPath()` is "" without one, and navtree skips it).
+ * Grafana: APP-NAV-UID (docs/grafana-behaviour.md)
+ */
+const appNavUrl = (include: Include) =>
+  include.type === 'dashboard' && include.addToNav && include.uid ? `/d/${include.uid}` : undefined;
 const committed = (uid: string) => readFileSync(join(src, `dashboards/${uid}.json`), 'utf8');
 const ctx: LintContext = {
   datasourceType: DATASOURCE_PLUGIN_ID,
@@ -21,14 +43,16 @@ describe('bundled dashboards', () => {
     expect(renderDashboard(uid, text)).toBe(text);
   });
 
-  it('plugin.json includes each dashboard, the main one in the navigation', () => {
+  it('plugin.json includes each dashboard by its uid, and the app navigation links the main one', () => {
     const pluginJson = JSON.parse(readFileSync(join(src, 'plugin.json'), 'utf8'));
     expect(withDashboardIncludes(pluginJson.includes)).toEqual(pluginJson.includes);
-    const dashboards = pluginJson.includes.filter((i: { type: string }) => i.type === 'dashboard');
-    expect(dashboards.map((d: { path: string }) => d.path)).toEqual(BUNDLED.map((d) => dashboardPath(d.uid)));
-    expect(dashboards.filter((d: { addToNav?: boolean }) => d.addToNav).map((d: { path: string }) => d.path)).toEqual([
-      'dashboards/ai-agent-ops.json',
-    ]);
+    const dashboards: Include[] = pluginJson.includes.filter((i: Include) => i.type === 'dashboard');
+    expect(dashboards.map((d) => d.path)).toEqual(BUNDLED.map((d) => dashboardPath(d.uid)));
+    for (const include of dashboards) {
+      expect(include.uid).toBe(JSON.parse(committed(include.uid ?? 'missing-uid')).uid);
+    }
+    // What Grafana puts in the app's navigation: addToNav dashboards with a uid, as /d/<uid>.
+    expect(dashboards.map(appNavUrl).filter(Boolean)).toEqual([`/d/${DASHBOARD_UIDS.ops}`]);
   });
 
   it.each(BUNDLED.map((d) => d.uid))('%s passes every lint rule', (uid) => {
@@ -194,13 +218,54 @@ describe('dashboard lint rules catch what they are for', () => {
       'template-datasource-rule',
     ],
     [
-      'an uneditable dashboard',
+      'an editable dashboard',
       () => {
         const m = base();
-        m.editable = false;
+        m.editable = true;
         return m;
       },
       'uneditable-dashboard-rule',
+    ],
+    [
+      'a dashboard without editable, which Grafana makes editable',
+      () => {
+        const m = base();
+        delete m.editable;
+        return m;
+      },
+      'uneditable-dashboard-rule',
+    ],
+    [
+      'increase over $__interval without a minimum step',
+      () => withExpr('sum(increase(ai_memory_operations_total[$__interval]))'),
+      'target-rate-interval-rule',
+    ],
+    [
+      'increase over $__interval with a step of one scrape interval',
+      () => {
+        const m = withExpr('sum(increase(ai_memory_operations_total[$__interval]))');
+        m.panels[0].targets[0].minStep = `${SCRAPE_INTERVAL_SECONDS}s`;
+        return m;
+      },
+      'target-rate-interval-rule',
+    ],
+    [
+      'an annotation with a hard-coded data source',
+      () => {
+        const m = base();
+        m.annotations.list[0].datasource = { type: 'prometheus', uid: 'P1809F7CD0C75ACF3' };
+        return m;
+      },
+      'panel-datasource-rule',
+    ],
+    [
+      'an annotation whose PromQL does not parse',
+      () => {
+        const m = base();
+        m.annotations.list[0].target.expr = 'max(circuit_breaker_state';
+        return m;
+      },
+      'target-promql-rule',
     ],
   ];
   it.each(cases)('%s', (_name, make, rule) => {
@@ -209,5 +274,178 @@ describe('dashboard lint rules catch what they are for', () => {
 
   it('accepts increase over $__range in an instant query', () => {
     expect(lintDashboard(withExpr('sum(increase(ai_memory_operations_total[$__range]))', true), ctx)).toEqual([]);
+  });
+});
+
+const dashboardJson = (uid: string) => JSON.parse(committed(uid));
+const panelOf = (uid: string, title: string) => {
+  const panel = dashboardJson(uid).panels.find((p: { title: string }) => p.title === title);
+  expect(panel).toBeDefined();
+  return panel;
+};
+const exprsOf = (panel: { targets: Array<{ expr?: string }> }) => panel.targets.map((t) => t.expr ?? '');
+
+describe('what the bundled dashboards show', () => {
+  it('are not editable in place: a release re-imports them over the imported copy (Save as keeps a copy)', () => {
+    for (const { uid } of BUNDLED) {
+      expect(dashboardJson(uid).editable).toBe(false);
+    }
+  });
+
+  it('put the links to the other dashboards in the link bar, not in the "Dashboard controls" menu', () => {
+    // Grafana: DASH-LINK-PLACEMENT (docs/grafana-behaviour.md): the bar shows links whose placement is unset.
+    for (const { uid } of BUNDLED) {
+      const { links } = dashboardJson(uid);
+      expect(links).toHaveLength(BUNDLED.length - 1);
+      expect(links.filter((l: { placement?: string }) => l.placement !== undefined)).toEqual([]);
+    }
+  });
+
+  it('map the component health values the telemetry SDK sets to healthy and unhealthy', async () => {
+    const set: Record<string, number> = {};
+    const gauge = { set: () => undefined };
+    const telemetry = {
+      metrics: {
+        componentHealth: { set: (labels: { component: string }, v: number) => (set[labels.component] = v) },
+        systemHealthScore: gauge,
+        healthCheckDuration: gauge,
+      },
+    };
+    await new HealthChecker({
+      telemetry: telemetry as never,
+      checks: { up: async () => ({ healthy: true }), down: async () => ({ healthy: false }) },
+    }).run();
+    expect(set).toEqual({ up: COMPONENT_HEALTH_VALUES.healthy, down: COMPONENT_HEALTH_VALUES.unhealthy });
+    const [mapping] = panelOf('system-health', 'Component health').fieldConfig.defaults.mappings;
+    expect(mapping.options[String(set.up)].text).toBe('healthy');
+    expect(mapping.options[String(set.down)].text).toBe('unhealthy');
+  });
+
+  it('count each relevance observation in one heatmap cell: increase over the step, a step of two scrapes or more', () => {
+    const [target] = panelOf('ai-agent-ops', 'Relevance score distribution').targets;
+    expect(target.expr).toMatch(
+      /^sum by \(le\) \(increase\(ai_memory_relevance_score_bucket\{[^}]*\}\[\$__interval\]\)\)$/
+    );
+    expect(target.minStep).toBe(MIN_COUNTING_STEP);
+    expect(parseInt(MIN_COUNTING_STEP, 10)).toBeGreaterThanOrEqual(2 * SCRAPE_INTERVAL_SECONDS);
+  });
+
+  it.each(['Context size (top 10 agents)', 'Context growth rate (top 10 agents)'])(
+    '%s ranks the agents once over the range and leaves out the folded __other__',
+    (title) => {
+      const [expr] = exprsOf(panelOf('ai-agent-patterns', title));
+      expect(expr).toMatch(
+        / and on \(agent_id\) topk\(10, max by \(agent_id\) \(max_over_time\(.*\[\$__range\] @ end\(\)\)\)\)$/
+      );
+      expect(expr.split('topk').length).toBe(2);
+      expect(expr.split(`agent_id!="${OTHER_LABEL_VALUE}"`).length).toBe(3);
+    }
+  );
+
+  it('shows context growth in bytes per hour', () => {
+    const { unit } = panelOf('ai-agent-patterns', 'Context growth rate (top 10 agents)').fieldConfig.defaults;
+    expect(unit).toBe(BYTES_PER_HOUR);
+    expect(formattedValueToString(getValueFormat(unit)(1500, 1))).toBe('1.5 kB/h');
+  });
+
+  it.each([
+    ['CPU busy', 'job', 'instance'],
+    ['Memory used', 'job', 'instance'],
+    ['PostgreSQL connections', 'pg_job', 'pg_instance'],
+    ['PostgreSQL longest transaction', 'pg_job', 'pg_instance'],
+  ])(
+    'USE panel "%s" picks its scrape targets with $%s and $%s (multi-value, All as .+), per target',
+    (title, job, instance) => {
+      const model = dashboardJson('system-health');
+      for (const name of [job, instance]) {
+        const variable = model.templating.list.find((v: { name: string }) => v.name === name);
+        expect(variable).toMatchObject({ multi: true, includeAll: true, allValue: '.+' });
+      }
+      for (const expr of exprsOf(panelOf('system-health', title))) {
+        const selectors = expr.match(/\b(node|pg)_[a-zA-Z_]+\{[^}]*\}/g) ?? [];
+        expect(selectors.length).toBeGreaterThan(0);
+        for (const selector of selectors) {
+          expect(selector).toContain(`job=~"$${job}"`);
+          expect(selector).toContain(`instance=~"$${instance}"`);
+        }
+        expect(expr).toMatch(/by \(job, instance/);
+      }
+    }
+  );
+
+  it('shows HTTP RED: request rate, error share and latency by endpoint', () => {
+    expect(exprsOf(panelOf('system-health', 'HTTP request rate by endpoint'))).toEqual([
+      'sum by (endpoint) (rate(http_requests_total[$__rate_interval]))',
+    ]);
+    panelOf('system-health', 'HTTP error share by endpoint');
+    panelOf('system-health', 'HTTP latency p99 by endpoint');
+  });
+
+  it('draws the latency red line on the p95 the latency alert fires on, at its threshold', () => {
+    const rule = ruleByName('HighMemoryOperationLatency');
+    expect(rule.source.kind === 'metrics' && rule.source.expr('5m')).toContain('histogram_quantile(0.95,');
+    expect(rule.threshold).toBe(THRESHOLDS.operationLatencyP95Seconds);
+    const panel = panelOf('ai-agent-ops', 'Latency p50 / p95 by operation');
+    expect(exprsOf(panel).some((e) => e.startsWith('histogram_quantile(0.95,'))).toBe(true);
+    expect(panel.fieldConfig.defaults.thresholds.steps.map((s: { value: number | null }) => s.value)).toEqual([
+      null,
+      THRESHOLDS.operationLatencyP95Seconds,
+    ]);
+  });
+
+  it.each([
+    ['ai-agent-ops', 'Error rate', 'HighErrorRate'],
+    ['ai-agent-ops', 'Latency p50 / p95 by operation', 'HighMemoryOperationLatency'],
+    ['ai-agent-ops', 'Cache hit ratio by layer', 'LowCacheHitRatio'],
+    ['system-health', 'Memory used', 'HighMemoryUsage'],
+    ['system-health', 'HTTP error share by endpoint', 'HighHttpErrorRate'],
+  ])('%s "%s" turns red where %s fires', (uid, title, ruleName) => {
+    const [, firstStep] = panelOf(uid, title).fieldConfig.defaults.thresholds.steps;
+    expect(firstStep.value).toBe(ruleByName(ruleName).threshold);
+  });
+
+  it.each([
+    ['ai-agent-ops', 'Error rate'],
+    ['ai-agent-ops', 'Latency p50 / p95 by operation'],
+    ['system-health', 'Memory used'],
+    ['system-health', 'HTTP error share by endpoint'],
+  ])('%s "%s" keeps its red line in view when every value is 0', (uid, title) => {
+    const { custom, thresholds } = panelOf(uid, title).fieldConfig.defaults;
+    expect(custom.thresholdsStyle.mode).toBe('line');
+    expect(custom.axisSoftMax).toBeGreaterThan(thresholds.steps[1].value);
+  });
+
+  it('draw every threshold from src/thresholds.ts (or a state value the SDK sets)', () => {
+    const allowed = new Set<number>([...Object.values(THRESHOLDS), ...Object.values(COMPONENT_HEALTH_VALUES)]);
+    const strays: string[] = [];
+    for (const { uid } of BUNDLED) {
+      for (const panel of dashboardJson(uid).panels) {
+        for (const step of panel.fieldConfig?.defaults?.thresholds?.steps ?? []) {
+          if (step.value !== null && !allowed.has(step.value)) {
+            strays.push(`${uid} "${panel.title}": ${step.value}`);
+          }
+        }
+      }
+    }
+    expect(strays).toEqual([]);
+  });
+
+  it('annotate the operations dashboard with breaker openings and CRITICAL events through our data source', () => {
+    // Grafana: ANNOTATION-STANDARD-QUERY (docs/grafana-behaviour.md): the layer's `target` is run
+    // as a query of the data source; each row becomes an event with the mapped text.
+    const { list } = dashboardJson('ai-agent-ops').annotations;
+    expect(list.map((a: { name: string }) => a.name)).toEqual(['Circuit breaker opened', 'CRITICAL events']);
+    for (const layer of list) {
+      expect(layer).toMatchObject({ enable: true, datasource: { type: DATASOURCE_PLUGIN_ID, uid: '${datasource}' } });
+      expect(layer.placement).toBeUndefined();
+      expect(layer.mappings.text.value).toBeTruthy();
+    }
+    const [breakers, critical] = list;
+    expect(breakers.target).toMatchObject({ queryType: 'metrics', refId: 'Anno' });
+    expect(breakers.target.expr).toBe(
+      '(max by (service_name) (circuit_breaker_state{service_name=~"$service_name"}) == 1) unless (max by (service_name) (circuit_breaker_state{service_name=~"$service_name"} offset $__interval) == 1)'
+    );
+    expect(critical.target).toMatchObject({ queryType: 'logs', filters: { level: ['CRITICAL'] } });
+    expect(critical.mappings.text).toEqual({ source: 'field', value: 'body' });
   });
 });

@@ -1,12 +1,14 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { metricOfSeries, TARGET_LABELS, type ReadableMetric } from './metrics';
+import { MIN_COUNTING_STEP } from './promql';
 
 /**
  * Lint rules over a dashboard's JSON, after grafana/dashboard-linter's documented rules (which
  * cannot be installed here) plus this app's own. Pure: the test runs it over the generated files.
- * The linter's job/instance rules are left out on purpose: they enforce the multi-cluster
- * variables of monitoring mixins, and our series carry one job per scrape target.
+ * The linter's job/instance rules are left out on purpose: they require job and instance
+ * variables on every dashboard, while here only the System Health USE panels, which read
+ * exporters that the alert rules split by scrape target, have them.
  */
 export type RuleName =
   | 'template-datasource-rule'
@@ -61,6 +63,22 @@ const GRAFANA_VARIABLES = new Set([
 // rule then reads the durations back.
 const RATE_INTERVAL = '1111s';
 const RANGE = '2222s';
+const STEP = '3333s';
+const MACROS: Array<[RegExp, string]> = [
+  [/\$__rate_interval\b/g, RATE_INTERVAL],
+  [/\$__range\b/g, RANGE],
+  [/\$__interval\b/g, STEP],
+];
+
+/** Seconds of a duration such as "30s" or "2m"; undefined for anything else. */
+function durationSeconds(text: unknown): number | undefined {
+  const m = typeof text === 'string' ? /^(\d+)(s|m|h)$/.exec(text) : null;
+  return m ? Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'] : undefined;
+}
+
+/** Where a target's minimum step lets `increase(…[$__interval])` count each observation once. */
+const countsPerStep = (target: Json) =>
+  (durationSeconds(target.minStep) ?? 0) >= (durationSeconds(MIN_COUNTING_STEP) ?? Infinity);
 
 export function lintDashboard(model: Json, ctx: LintContext): Violation[] {
   const out: Violation[] = [];
@@ -73,8 +91,11 @@ export function lintDashboard(model: Json, ctx: LintContext): Violation[] {
   if (!model.title || !model.description) {
     add('panel-title-description-rule', dash, 'the dashboard needs a title and a description');
   }
-  if (model.editable === false) {
-    add('uneditable-dashboard-rule', dash, 'the dashboard is marked uneditable; users customise app dashboards');
+  // dashboard-linter's uneditable-dashboard rule (lint/rule_uneditable.go): "Checks that the
+  // dashboard is not editable", an error when it is. Grafana treats a missing `editable` as
+  // editable, so here only an explicit false passes. Grafana: LINT-UNEDITABLE (docs/grafana-behaviour.md)
+  if (model.editable !== false) {
+    add('uneditable-dashboard-rule', dash, "is editable, it should be set to 'editable: false'");
   }
   const dsVariable = variables.find((v) => v.name === ctx.datasourceVariable);
   if (!dsVariable || dsVariable.type !== 'datasource' || dsVariable.query !== ctx.datasourceType) {
@@ -101,6 +122,13 @@ export function lintDashboard(model: Json, ctx: LintContext): Violation[] {
   }
   for (const link of model.links ?? []) {
     checkUrl(link.url, `${dash} link ${link.title}`, ctx, add);
+  }
+  for (const annotation of model.annotations?.list ?? []) {
+    const where = `${dash} annotation "${annotation.name}"`;
+    if (annotation.datasource?.uid !== dsRef || annotation.datasource?.type !== ctx.datasourceType) {
+      add('panel-datasource-rule', where, `must use ${dsRef}, not ${JSON.stringify(annotation.datasource)}`);
+    }
+    lintTarget(annotation.target ?? {}, where, variableNames, add);
   }
 
   for (const panel of model.panels ?? []) {
@@ -129,14 +157,23 @@ export function lintDashboard(model: Json, ctx: LintContext): Violation[] {
       if (t.datasource && (t.datasource.uid !== dsRef || t.datasource.type !== ctx.datasourceType)) {
         add('panel-datasource-rule', tw, `must use ${dsRef}`);
       }
-      if (t.queryType === 'metrics' || t.expr) {
-        lintPromQL(t.expr ?? '', tw, add, { selectorOnly: false, instant: t.instant === true });
-      }
-      const { refId: _r, datasource: _d, ...rest } = t;
-      checkReferences(JSON.stringify(rest), tw, variableNames, add);
+      lintTarget(t, tw, variableNames, add);
     }
   }
   return out;
+}
+
+/** The rules over one query of our data source (a panel's target or an annotation's). */
+function lintTarget(t: Json, where: string, variableNames: Set<string>, add: Add) {
+  if (t.queryType === 'metrics' || t.expr) {
+    lintPromQL(t.expr ?? '', where, add, {
+      selectorOnly: false,
+      instant: t.instant === true,
+      countsPerStep: countsPerStep(t),
+    });
+  }
+  const { refId: _r, datasource: _d, ...rest } = t;
+  checkReferences(JSON.stringify(rest), where, variableNames, add);
 }
 
 type Add = (rule: RuleName, where: string, message: string) => void;
@@ -156,10 +193,21 @@ function checkUrl(url: string | undefined, where: string, ctx: LintContext, add:
   }
 }
 
+/** Whether the metric a variable's series selector names has the label it lists. */
 function labelKnown(selector: string, label: string): boolean {
   const name = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(selector)?.[0];
   const found = name ? metricOfSeries(name) : undefined;
   return found !== undefined && labelsOf(found.def, found.part).includes(label);
+}
+
+/** The function whose range argument a matrix selector is (through an `@` modifier), if any. */
+function rangeFunctionOf(matrix: SyntaxNode | null, slice: (n: SyntaxNode) => string): string | undefined {
+  let body = matrix?.parent;
+  while (body?.name === 'StepInvariantExpr') {
+    body = body.parent;
+  }
+  const fn = body?.name === 'FunctionCallBody' ? body.parent?.getChild('FunctionIdentifier') : null;
+  return fn ? slice(fn) : undefined;
 }
 
 function labelsOf(def: ReadableMetric, part: string): string[] {
@@ -169,8 +217,16 @@ function labelsOf(def: ReadableMetric, part: string): string[] {
 
 const RATE_FUNCTIONS = new Set(['rate', 'irate', 'increase']);
 
-function lintPromQL(expr: string, where: string, add: Add, opts: { selectorOnly: boolean; instant: boolean }) {
-  const text = expr.replaceAll('$__rate_interval', RATE_INTERVAL).replaceAll('$__range', RANGE);
+interface PromQLOptions {
+  /** A variable's series selector, which lists label values and shows none. */
+  selectorOnly: boolean;
+  instant: boolean;
+  /** The target's minimum step lets increase() over $__interval count each observation once. */
+  countsPerStep?: boolean;
+}
+
+function lintPromQL(expr: string, where: string, add: Add, opts: PromQLOptions) {
+  const text = MACROS.reduce((t, [macro, duration]) => t.replace(macro, duration), expr);
   const tree = parser.parse(text);
   let broken = false;
   tree.iterate({
@@ -190,16 +246,20 @@ function lintPromQL(expr: string, where: string, add: Add, opts: { selectorOnly:
       const node = ref.node;
       if (node.name === 'FunctionCall') {
         const fn = slice(node.getChild('FunctionIdentifier')!);
-        const matrix = node.getChild('FunctionCallBody')?.getChild('MatrixSelector');
+        const body = node.getChild('FunctionCallBody');
+        const matrix =
+          body?.getChild('MatrixSelector') ?? body?.getChild('StepInvariantExpr')?.getChild('MatrixSelector');
         const range = matrix?.getChild('DurationExpr') ?? matrix?.lastChild;
         if (RATE_FUNCTIONS.has(fn) && range) {
           const window = slice(range);
-          const ok = window === RATE_INTERVAL || (fn === 'increase' && window === RANGE && opts.instant);
+          const countsOverRange = window === RANGE && opts.instant;
+          const perStep = window === STEP && opts.countsPerStep;
+          const ok = window === RATE_INTERVAL || (fn === 'increase' && (countsOverRange || perStep));
           if (!ok) {
             add(
               'target-rate-interval-rule',
               where,
-              `${fn}() must use $__rate_interval${fn === 'increase' ? ' (or $__range in an instant query)' : ''}: ${expr}`
+              `${fn}() must use $__rate_interval${fn === 'increase' ? ` (or $__range in an instant query, or $__interval with minStep ≥ ${MIN_COUNTING_STEP})` : ''}: ${expr}`
             );
           }
         }
@@ -264,9 +324,8 @@ function lintSelector(
     return;
   }
   const cumulative = found.def.type === 'counter' || (found.def.type !== 'gauge' && found.part !== 'value');
-  const inRate =
-    node.parent?.name === 'MatrixSelector' &&
-    RATE_FUNCTIONS.has(slice(node.parent.parent!.parent!.getChild('FunctionIdentifier')!));
+  const rangeFunction = node.parent?.name === 'MatrixSelector' ? rangeFunctionOf(node.parent, slice) : undefined;
+  const inRate = rangeFunction !== undefined && RATE_FUNCTIONS.has(rangeFunction);
   const isSummaryQuantile = found.def.type === 'summary' && found.part === 'value';
   if (cumulative && !inRate && !isSummaryQuantile) {
     add(
@@ -275,11 +334,8 @@ function lintSelector(
       `${name} is a ${found.def.type} series shown raw; wrap it in rate() or increase()`
     );
   }
-  if (!cumulative && node.parent?.name === 'MatrixSelector') {
-    const fn = node.parent.parent?.parent?.getChild('FunctionIdentifier');
-    if (fn && RATE_FUNCTIONS.has(slice(fn))) {
-      add('target-counter-agg-rule', where, `${name} is a gauge; ${slice(fn)}() is for counters`);
-    }
+  if (!cumulative && inRate) {
+    add('target-counter-agg-rule', where, `${name} is a gauge; ${rangeFunction}() is for counters`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { CATALOG, type MetricDefinition, type MetricType } from '../../telemetry/src/catalog';
+import { PLUGIN_BREAKER_METRIC } from '../../contract/pluginMetrics';
 
 /**
  * Every metric a bundled dashboard reads, with its type and labels: the product's own catalog
@@ -33,7 +34,12 @@ export const EXPORTER_METRICS = {
   },
 } as const satisfies Record<string, ReadableMetric>;
 
-export const METRICS = { ...CATALOG, ...EXPORTER_METRICS } as const;
+/** The data source backend's own metrics the dashboards read (served by Grafana at /metrics/plugins/<id>). */
+export const PLUGIN_METRICS = {
+  dataSourceBreakerState: PLUGIN_BREAKER_METRIC,
+} as const satisfies Record<string, ReadableMetric>;
+
+export const METRICS = { ...CATALOG, ...EXPORTER_METRICS, ...PLUGIN_METRICS } as const;
 export type MetricKey = keyof typeof METRICS;
 type Def<K extends MetricKey> = (typeof METRICS)[K];
 /** The labels a metric has (its own plus the scrape target's). */

@@ -5,7 +5,7 @@ import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as logs from '@grafana/grafana-foundation-sdk/logs';
-import { AgentMemoryQuery, BREAKER_PANEL_ID, DATASOURCE, HEATMAP_PANEL_ID } from './common';
+import { AgentMemoryQuery, BREAKER_PANEL_ID, DATASOURCE, HEATMAP_PANEL_ID, thresholds } from './common';
 
 /** Adds the targets with refIds A, B, C… in order, as Grafana names them. */
 function withTargets<P extends { withTarget(target: AgentMemoryQuery): unknown }>(
@@ -37,6 +37,19 @@ export function timeSeriesPanel(title: string, description: string, unit: string
       new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending)
     );
   return withTargets(panel, targets);
+}
+
+/**
+ * A red line across a time series at the value an alert rule fires on; the value comes from
+ * src/thresholds.ts, as the rule's does. The axis reaches at least twice the value, so the line
+ * sits mid-panel when every value is far below it (an error share of 0 would otherwise get an
+ * axis of 0–100 and the line would lie on the floor).
+ */
+export function withAlertLine(panel: timeseries.PanelBuilder, value: number): timeseries.PanelBuilder {
+  return panel
+    .axisSoftMax(2 * value)
+    .thresholds(thresholds('transparent', [[value, 'red']]))
+    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line));
 }
 
 export function statPanel(title: string, description: string, unit: string, ...targets: AgentMemoryQuery[]) {

@@ -23,8 +23,24 @@ export const eq = (value: string) => `=${quote(value)}`;
 export const ne = (value: string) => `!=${quote(value)}`;
 export const re = (value: string) => `=~${quote(value)}`;
 
-/** Grafana's rate window: at least four scrape intervals, whatever the step. */
+/** Grafana's rate window: at least four scrape intervals, whatever the step. Grafana: RATE-INTERVAL */
 export const RATE_INTERVAL = '$__rate_interval';
+/** Grafana's step, which the data source's backend also substitutes for `$__interval`. */
+export const STEP_INTERVAL = '$__interval';
+
+/**
+ * The scrape interval a dashboard assumes: Grafana's default "Scrape interval" of a Prometheus
+ * data source (jsonData.timeInterval, 15 s), which backend/src/query/metrics.ts also uses for
+ * `$__rate_interval`. Prometheus scraping more often (the demo scrapes every 5 s) only adds samples.
+ */
+export const SCRAPE_INTERVAL_SECONDS = 15;
+
+/**
+ * The smallest step at which `increase(…[$__interval])` counts every observation once: windows
+ * one step long tile the time axis without overlap, and each must hold two samples, since
+ * increase() of a window with one sample is nothing (a window of one scrape interval holds one).
+ */
+export const MIN_COUNTING_STEP = `${2 * SCRAPE_INTERVAL_SECONDS}s`;
 
 function selector<K extends MetricKey>(key: K, suffix: string, matchers: Matchers<K>): string {
   const parts = Object.entries(matchers as Record<string, string>).map(([label, op]) => `${label}${op}`);
@@ -95,9 +111,14 @@ export function histogramQuantile<K extends HistogramKey>(
   return `histogram_quantile(${q}, sum by (${['le', ...labels].join(', ')}) (rate(${selector(key, '_bucket', matchers)}[${window}])))`;
 }
 
-/** Observations per bucket and step (cumulative by `le`, as a heatmap reads them). */
+/**
+ * Observations per bucket and step (cumulative by `le`, as a heatmap reads them). The window is
+ * the step itself, not `$__rate_interval`: windows longer than the step overlap, and an
+ * observation would be counted in every cell whose window holds it. The target must set
+ * `minStep: MIN_COUNTING_STEP` so that each window holds two samples.
+ */
 export function histogramBuckets<K extends HistogramKey>(key: K, matchers: Matchers<K> = {}) {
-  return `sum by (le) (increase(${selector(key, '_bucket', matchers)}[${RATE_INTERVAL}]))`;
+  return `sum by (le) (increase(${selector(key, '_bucket', matchers)}[${STEP_INTERVAL}]))`;
 }
 
 /** Mean observed value of a summary over the rate window: rate of _sum over rate of _count. */
@@ -122,12 +143,28 @@ export function gauge<K extends GaugeKey>(
   return `${aggregation}${by(labels)} (${selector(key, '', matchers)})`;
 }
 
-/** The k largest series of a gauge, by its own labels. */
-export function topGauge<K extends GaugeKey>(k: number, key: K, matchers: Matchers<K> = {}) {
-  return `topk(${k}, ${selector(key, '', matchers)})`;
+/**
+ * A gauge by one label, limited to the k label values whose maximum over the whole time range is
+ * largest. They are ranked once, at the range's end (`@ end()` over `$__range`): `topk` alone in a
+ * range query ranks again at every step, so a graph shows every series that was ever in the top k.
+ */
+export function topOverRange<K extends GaugeKey>(k: number, key: K, label: LabelOf<K>, matchers: Matchers<K> = {}) {
+  const ranked = `topk(${k}, max by (${label}) (max_over_time(${selector(key, '', matchers)}[$__range] @ end())))`;
+  return `${gauge('max', key, matchers, [label])} and on (${label}) ${ranked}`;
 }
 
-/** Fraction of CPU time not idle, averaged over the host's CPUs. */
-export function cpuBusy() {
-  return `1 - avg(rate(${selector('nodeCpuSeconds', '', { mode: eq('idle') })}[${RATE_INTERVAL}]))`;
+/**
+ * The steps at which a state gauge, by one label, turned to `value`: it has the value now and did
+ * not one step before (`offset $__interval`), so a state that holds yields one point, where it began.
+ */
+export function gaugeEnters<K extends GaugeKey>(key: K, value: number, label: LabelOf<K>, matchers: Matchers<K> = {}) {
+  const now = gauge('max', key, matchers, [label]);
+  const before = `max by (${label}) (${selector(key, '', matchers)} offset ${STEP_INTERVAL})`;
+  return `(${now} == ${value}) unless (${before} == ${value})`;
+}
+
+/** Fraction of CPU time not idle, averaged over each host's CPUs. */
+export function cpuBusy(matchers: Matchers<'nodeCpuSeconds'> = {}, labels: Array<LabelOf<'nodeCpuSeconds'>> = []) {
+  const idle = selector('nodeCpuSeconds', '', { ...matchers, mode: eq('idle') });
+  return `1 - avg${by(labels)} (rate(${idle}[${RATE_INTERVAL}]))`;
 }

@@ -27,19 +27,26 @@ export interface PluginInclude {
   type: string;
   name: string;
   path?: string;
+  uid?: string;
   addToNav?: boolean;
   defaultNav?: boolean;
   role?: string;
   icon?: string;
 }
 
-/** plugin.json `includes` with one dashboard entry per bundled dashboard, other entries kept in place. */
+/**
+ * plugin.json `includes` with one dashboard entry per bundled dashboard, other entries kept in
+ * place. Each names its dashboard's uid: Grafana links a dashboard include in the app's
+ * navigation (`addToNav`) only through its uid, and drops the link without one.
+ * Grafana: APP-NAV-UID (docs/grafana-behaviour.md)
+ */
 export function withDashboardIncludes(includes: PluginInclude[]): PluginInclude[] {
   const others = includes.filter((i) => i.type !== 'dashboard');
   const dashboards: PluginInclude[] = BUNDLED.map((d) => ({
     type: 'dashboard',
     name: TITLES[d.uid],
     path: dashboardPath(d.uid),
+    uid: d.uid,
     ...(d.main ? { addToNav: true } : {}),
   }));
   return [...others, ...dashboards];

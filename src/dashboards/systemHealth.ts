@@ -1,8 +1,9 @@
-import { DEGRADATION_LEVEL_VALUES } from '../../telemetry/src/catalog';
+import { COMPONENT_HEALTH_VALUES, DEGRADATION_LEVEL_VALUES } from '../../telemetry/src/catalog';
+import { THRESHOLDS } from '../thresholds';
 import { layout, logsAndTracesLink, metricsQuery, stateMappings, thresholds, type DashboardContent } from './common';
-import { statPanel, stateTimelinePanel, timeSeriesPanel } from './panels';
-import { counterRateOrZero, counterShare, cpuBusy, gauge, histogramQuantile, re } from './promql';
-import { degradedServiceVariable } from './variables';
+import { statPanel, stateTimelinePanel, timeSeriesPanel, withAlertLine } from './panels';
+import { counterRate, counterRateOrZero, counterShare, cpuBusy, gauge, histogramQuantile, re } from './promql';
+import { degradedServiceVariable, hostTargetVariables, postgresTargetVariables } from './variables';
 
 export const DEGRADATION_STATES = [
   { value: DEGRADATION_LEVEL_VALUES.normal, text: 'normal', color: 'green' },
@@ -13,9 +14,13 @@ export const DEGRADATION_STATES = [
 ];
 
 const byService = { service_name: re('$service_name') };
+/** The scrape targets picked in the target variables, split by job and instance as the alert rules are. */
+const byHost = { job: re('$job'), instance: re('$instance') };
+const byPostgres = { job: re('$pg_job'), instance: re('$pg_instance') };
+const perTarget: Array<'job' | 'instance'> = ['job', 'instance'];
 
 export function systemHealth(): DashboardContent {
-  const memoryUsed = `1 - ${gauge('sum', 'nodeMemoryAvailable')} / ${gauge('sum', 'nodeMemoryTotal')}`;
+  const memoryUsed = `1 - ${gauge('max', 'nodeMemoryAvailable', byHost, perTarget)} / ${gauge('max', 'nodeMemoryTotal', byHost, perTarget)}`;
   const panels = layout([
     [
       stateTimelinePanel(
@@ -30,7 +35,7 @@ export function systemHealth(): DashboardContent {
     [
       statPanel(
         'Overall health score',
-        'Health score of the memory stack from its component checks (0–100).',
+        `Health score of the memory stack from its component checks (0–100): red below ${THRESHOLDS.healthScoreDegraded}, yellow below ${THRESHOLDS.healthScoreHealthy}.`,
         'none',
         metricsQuery(gauge('max', 'systemHealthScore'), 'score')
       )
@@ -38,8 +43,8 @@ export function systemHealth(): DashboardContent {
         .max(100)
         .thresholds(
           thresholds('red', [
-            [50, 'yellow'],
-            [80, 'green'],
+            [THRESHOLDS.healthScoreDegraded, 'yellow'],
+            [THRESHOLDS.healthScoreHealthy, 'green'],
           ])
         ),
       6,
@@ -48,17 +53,17 @@ export function systemHealth(): DashboardContent {
     [
       statPanel(
         'Component health',
-        'Health of each component the checker probes: 1 healthy, 0 unhealthy.',
+        `Health of each component the checker probes: ${COMPONENT_HEALTH_VALUES.healthy} healthy, ${COMPONENT_HEALTH_VALUES.unhealthy} unhealthy (the lowest of its reporters).`,
         'none',
         metricsQuery(gauge('min', 'componentHealth', {}, ['component']), '{{component}}')
       )
         .mappings(
           stateMappings([
-            { value: 0, text: 'unhealthy', color: 'red' },
-            { value: 1, text: 'healthy', color: 'green' },
+            { value: COMPONENT_HEALTH_VALUES.unhealthy, text: 'unhealthy', color: 'red' },
+            { value: COMPONENT_HEALTH_VALUES.healthy, text: 'healthy', color: 'green' },
           ])
         )
-        .thresholds(thresholds('red', [[1, 'green']])),
+        .thresholds(thresholds('red', [[COMPONENT_HEALTH_VALUES.healthy, 'green']])),
       18,
       6,
     ],
@@ -88,9 +93,9 @@ export function systemHealth(): DashboardContent {
     [
       timeSeriesPanel(
         'CPU busy',
-        'Share of CPU time not idle on the host (node exporter).',
+        'Share of CPU time not idle, by host (node exporter), for the selected host jobs and instances.',
         'percentunit',
-        metricsQuery(cpuBusy(), 'cpu busy')
+        metricsQuery(cpuBusy(byHost, perTarget), '{{instance}}')
       )
         .min(0)
         .max(1),
@@ -98,11 +103,14 @@ export function systemHealth(): DashboardContent {
       7,
     ],
     [
-      timeSeriesPanel(
-        'Memory used',
-        'Share of the host memory in use: 1 − MemAvailable / MemTotal (node exporter).',
-        'percentunit',
-        metricsQuery(memoryUsed, 'memory used')
+      withAlertLine(
+        timeSeriesPanel(
+          'Memory used',
+          `Share of each host's memory in use: 1 − MemAvailable / MemTotal (node exporter). The red line is where HighMemoryUsage fires (${THRESHOLDS.memoryUse * 100} %).`,
+          'percentunit',
+          metricsQuery(memoryUsed, '{{instance}}')
+        ),
+        THRESHOLDS.memoryUse
       )
         .min(0)
         .max(1),
@@ -112,10 +120,13 @@ export function systemHealth(): DashboardContent {
     [
       timeSeriesPanel(
         'PostgreSQL connections',
-        'Open connections against max_connections (postgres exporter).',
+        'Open connections against max_connections of each server (postgres exporter), for the selected PostgreSQL jobs and instances.',
         'short',
-        metricsQuery(gauge('sum', 'pgConnections'), 'connections'),
-        metricsQuery(gauge('max', 'pgMaxConnections'), 'max_connections')
+        metricsQuery(gauge('sum', 'pgConnections', byPostgres, [...perTarget, 'server']), '{{server}} connections'),
+        metricsQuery(
+          gauge('max', 'pgMaxConnections', byPostgres, [...perTarget, 'server']),
+          '{{server}} max_connections'
+        )
       ).min(0),
       12,
       7,
@@ -123,19 +134,34 @@ export function systemHealth(): DashboardContent {
     [
       timeSeriesPanel(
         'PostgreSQL longest transaction',
-        'Age of the oldest open transaction (postgres exporter).',
+        'Age of the oldest open transaction of each server (postgres exporter).',
         's',
-        metricsQuery(gauge('max', 'pgLongestTransaction'), 'longest transaction')
+        metricsQuery(gauge('max', 'pgLongestTransaction', byPostgres, [...perTarget, 'server']), '{{server}}')
       ).min(0),
       12,
       7,
     ],
     [
       timeSeriesPanel(
-        'HTTP error share by endpoint',
-        'Share of HTTP requests answered with a 5xx status, by endpoint.',
-        'percentunit',
-        metricsQuery(counterShare('httpRequests', { status: re('5..') }, {}, ['endpoint']), '{{endpoint}}')
+        'HTTP request rate by endpoint',
+        'HTTP requests per second, by endpoint: the rate of RED.',
+        'reqps',
+        metricsQuery(counterRate('httpRequests', {}, ['endpoint']), '{{endpoint}}')
+      )
+        .min(0)
+        .dataLinks([logsAndTracesLink('endpoint')]),
+      12,
+      7,
+    ],
+    [
+      withAlertLine(
+        timeSeriesPanel(
+          'HTTP error share by endpoint',
+          `Share of HTTP requests answered with a 5xx status, by endpoint. The red line is where HighHttpErrorRate fires (${THRESHOLDS.httpServerErrorShare * 100} %).`,
+          'percentunit',
+          metricsQuery(counterShare('httpRequests', { status: re('5..') }, {}, ['endpoint']), '{{endpoint}}')
+        ),
+        THRESHOLDS.httpServerErrorShare
       )
         .min(0)
         .dataLinks([logsAndTracesLink('endpoint')]),
@@ -164,8 +190,9 @@ export function systemHealth(): DashboardContent {
     ],
   ]);
   return {
-    description: 'Degradation, component health, host and PostgreSQL resources, HTTP errors and latency.',
+    description:
+      'Degradation, component health, host and PostgreSQL resources per scrape target, HTTP rate, errors and latency.',
     panels,
-    variables: [degradedServiceVariable()],
+    variables: [degradedServiceVariable(), ...hostTargetVariables(), ...postgresTargetVariables()],
   };
 }

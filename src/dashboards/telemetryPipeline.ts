@@ -2,13 +2,7 @@ import { defaultBreakerTimelineOptions } from '../panels/breaker-timeline/option
 import { BREAKER_STATES } from './aiAgentOps';
 import { layout, metricsQuery, stateMappings, type DashboardContent } from './common';
 import { breakerTimelinePanel, statPanel, timeSeriesPanel } from './panels';
-import { counterIncrease, counterRate, gauge, re } from './promql';
-
-/**
- * The data source backend names its breakers "<source> <host>" (e.g. "prometheus 127.0.0.1:9090");
- * Grafana exposes them at /metrics/plugins/memstack-agentmemory-datasource when scraped.
- */
-export const DATASOURCE_BREAKERS = '(prometheus|elasticsearch|jaeger) .+';
+import { counterIncrease, counterRate, gauge } from './promql';
 
 export function telemetryPipeline(): DashboardContent {
   const panels = layout([
@@ -47,11 +41,13 @@ export function telemetryPipeline(): DashboardContent {
     [
       breakerTimelinePanel(
         'Data source breakers',
-        "The Agent Memory data source's own breaker per upstream. Needs Grafana's plugin metrics scraped (/metrics/plugins/memstack-agentmemory-datasource).",
+        "The Agent Memory data source's own breaker per upstream source of each data source instance (an opaque instance id: the metric is public, so it names no host). Needs Grafana's plugin metrics scraped (/metrics/plugins/memstack-agentmemory-datasource).",
         defaultBreakerTimelineOptions,
+        // Its own metric name, not the memory service's circuit_breaker_state: the two never mix,
+        // whatever job names the scrapes have (job names are the operator's choice).
         metricsQuery(
-          gauge('max', 'circuitBreakerState', { service_name: re(DATASOURCE_BREAKERS) }, ['service_name']),
-          '{{service_name}}'
+          gauge('max', 'dataSourceBreakerState', {}, ['source', 'instance_id']),
+          '{{source}} {{instance_id}}'
         )
       ).mappings(stateMappings(BREAKER_STATES)),
       12,

@@ -67,3 +67,36 @@ export const traceServiceVariable = () =>
     'Services that sent traces to Jaeger',
     'single'
   );
+
+/**
+ * The scrape targets of the USE panels, as monitoring mixins offer them: a job, then the instances
+ * of the chosen jobs; All is `.+`, since every scraped series carries both labels. The alert rules
+ * split the same metrics by job and instance. Hosts (node exporter) and PostgreSQL servers
+ * (postgres exporter) are different targets, so each has its own pair: one pair for both would
+ * leave the PostgreSQL panels empty whenever a host is picked, and the other way round.
+ */
+function targetVariables(prefix: string, what: string, series: string) {
+  const job = `${prefix}job`;
+  return [
+    queryVariable(
+      job,
+      `${what} job`,
+      { kind: 'prometheus_label_values', label: 'job', match: series },
+      `Scrape jobs of the ${what.toLowerCase()} exporter`,
+      'regex-non-empty'
+    ),
+    queryVariable(
+      `${prefix}instance`,
+      `${what} instance`,
+      { kind: 'prometheus_label_values', label: 'instance', match: `${series}{job=~"$${job}"}` },
+      `Instances of the selected ${what.toLowerCase()} exporter jobs`,
+      'regex-non-empty'
+    ),
+  ];
+}
+
+/** `job` and `instance` of the node exporter (CPU, memory), named as the node mixin names them. */
+export const hostTargetVariables = () => targetVariables('', 'Host', METRICS.nodeCpuSeconds.name);
+
+/** `pg_job` and `pg_instance` of the postgres exporter (connections, transactions). */
+export const postgresTargetVariables = () => targetVariables('pg_', 'PostgreSQL', METRICS.pgMaxConnections.name);
