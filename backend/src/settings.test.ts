@@ -11,7 +11,7 @@ describe('data source settings', () => {
     });
     expect(s.prometheus).toEqual({
       url: 'http://prom:9090',
-      instanceKey: 'x',
+      instanceKey: expect.stringMatching(/^[0-9a-f]{16}$/), // opaque: see breakers.test.ts
       timeoutMs: 5000,
       maxResponseBytes: 64 * 1024 * 1024,
       authorization: 'Bearer t0ken',

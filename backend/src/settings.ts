@@ -13,7 +13,9 @@ import {
   type AgentMemoryJsonData,
   type SourceId,
 } from '../../contract';
+import { createHmac, randomBytes } from 'node:crypto';
 import { trimTrailingSlashes } from './text';
+import { indexPatternProblem } from './sources/elasticsearchDsl';
 
 export interface InstanceSettingsMessage {
   uid?: string;
@@ -22,6 +24,25 @@ export interface InstanceSettingsMessage {
   jsonData?: Buffer | Uint8Array;
   decryptedSecureJsonData?: Record<string, string>;
   lastUpdatedMS?: string | number;
+  /** Not in Grafana's message: copied from the PluginContext by instanceSettingsOf. */
+  orgId?: string;
+}
+
+/**
+ * The instance settings with the organisation they belong to. Data source uids are unique only per
+ * organisation, so the uid alone does not name an instance.
+ * Grafana: DS-UID-PER-ORG, PLUGIN-CONTEXT (docs/grafana-behaviour.md)
+ */
+export function instanceSettingsOf(
+  context:
+    | {
+        orgId?: string | number;
+        dataSourceInstanceSettings?: InstanceSettingsMessage;
+      }
+    | undefined
+): InstanceSettingsMessage | undefined {
+  const instance = context?.dataSourceInstanceSettings;
+  return instance ? { ...instance, orgId: String(context?.orgId ?? '') } : undefined;
 }
 
 export interface TlsSettings {
@@ -42,7 +63,12 @@ export interface SourceSettings {
   /** Custom headers; values may be credentials and are never logged. */
   headers: Record<string, string>;
   tls?: TlsSettings;
-  /** The data source instance this source belongs to: breakers and concurrency are per instance. */
+  /**
+   * Who this source belongs to and how it is reached: a keyed hash of the organisation, the data
+   * source uid, this source's URL, credentials, headers and TLS set-up. Breakers, queues and
+   * connection pools are per key, so two organisations with the same uid never share them, and a
+   * changed URL or password starts afresh. Opaque (never the host or a secret), so it may be a label.
+   */
   instanceKey: string;
 }
 
@@ -166,23 +192,46 @@ function tlsSettings(source: SourceId, json: Record<string, unknown>, secure: Re
   return { skipVerify, ca, cert, key };
 }
 
+/** Per process and never shown: an instance key says nothing about the host or secrets it hashes. */
+const INSTANCE_KEY_SECRET = randomBytes(32);
+
+/** The instance key of one source (see SourceSettings.instanceKey). */
+export function instanceKeyOf(
+  owner: string,
+  source: SourceId,
+  reach: Omit<SourceSettings, 'instanceKey' | 'timeoutMs' | 'maxResponseBytes'>
+): string {
+  const identity = JSON.stringify([
+    owner,
+    source,
+    reach.url,
+    reach.authorization ?? '',
+    reach.headers,
+    reach.tls ?? {},
+  ]);
+  return createHmac('sha256', INSTANCE_KEY_SECRET).update(identity).digest('hex').slice(0, 16);
+}
+
 function sourceSettings(
   source: SourceId,
   url: string,
   json: Record<string, unknown>,
   secure: Record<string, string>,
-  instanceKey: string
+  owner: string
 ): SourceSettings {
   const timeoutSeconds = positiveNumber(json[`${source}TimeoutSeconds`]) ?? positiveNumber(json.timeoutSeconds);
   const maxMiB = positiveNumber(json[`${source}MaxResponseMiB`]) ?? DEFAULTS.maxResponseMiB;
-  return {
+  const reach = {
     url,
-    instanceKey,
-    timeoutMs: Math.min(timeoutSeconds ?? DEFAULTS.timeoutSeconds, DEFAULTS.maxTimeoutSeconds) * 1000,
-    maxResponseBytes: Math.round(Math.min(maxMiB, DEFAULTS.maxResponseMiBLimit) * 1024 * 1024),
     authorization: authorization(source, json, secure),
     headers: customHeaders(source, json, secure),
     tls: tlsSettings(source, json, secure),
+  };
+  return {
+    ...reach,
+    instanceKey: instanceKeyOf(owner, source, reach),
+    timeoutMs: Math.min(timeoutSeconds ?? DEFAULTS.timeoutSeconds, DEFAULTS.maxTimeoutSeconds) * 1000,
+    maxResponseBytes: Math.round(Math.min(maxMiB, DEFAULTS.maxResponseMiBLimit) * 1024 * 1024),
   };
 }
 
@@ -202,13 +251,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function settingsKey(message: InstanceSettingsMessage | undefined): string {
+/** What identifies one instance's settings exactly: equal keys parse to equal settings. */
+export function settingsKey(message: InstanceSettingsMessage | undefined): string {
   if (!message) {
     return '';
   }
   const bytes = message.jsonData;
   const json = bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : '';
-  return JSON.stringify([message.uid, message.name, json, message.decryptedSecureJsonData ?? {}]);
+  return JSON.stringify([message.orgId, message.uid, message.name, json, message.decryptedSecureJsonData ?? {}]);
 }
 
 export function parseSettings(message: InstanceSettingsMessage | undefined): DataSourceSettings {
@@ -239,7 +289,8 @@ export function parseSettings(message: InstanceSettingsMessage | undefined): Dat
 export function parseSettingsAfresh(message: InstanceSettingsMessage | undefined): DataSourceSettings {
   const json = parseJsonData(message?.jsonData) as Record<string, unknown> & AgentMemoryJsonData;
   const secure = message?.decryptedSecureJsonData ?? {};
-  const instanceKey = message?.uid ?? '';
+  // Grafana: DS-UID-PER-ORG (docs/grafana-behaviour.md): the uid names an instance within its organisation.
+  const owner = `${message?.orgId ?? ''}/${message?.uid ?? ''}`;
   const promUrl = normaliseUrl(json.prometheusUrl, 'Prometheus');
   const esUrl = normaliseUrl(json.elasticsearchUrl, 'Elasticsearch');
   const jaegerUrl = normaliseUrl(json.jaegerUrl, 'Jaeger');
@@ -247,10 +298,9 @@ export function parseSettingsAfresh(message: InstanceSettingsMessage | undefined
     typeof json.elasticsearchIndex === 'string' && json.elasticsearchIndex !== ''
       ? json.elasticsearchIndex
       : DEFAULTS.elasticsearchIndex;
-  if (!/^[^\s"*\\<|,>/?#][^\s"\\<|>/?#]*$/.test(index)) {
-    throw new SettingsError(
-      `Elasticsearch index pattern "${index.slice(0, 100)}" is not valid: use e.g. ai-events-* (no spaces, quotes or slashes)`
-    );
+  const indexProblem = indexPatternProblem(index);
+  if (indexProblem) {
+    throw new SettingsError(indexProblem);
   }
   const scrape = parseScrapeInterval(json.timeInterval);
   if ('error' in scrape) {
@@ -260,9 +310,9 @@ export function parseSettingsAfresh(message: InstanceSettingsMessage | undefined
     uid: message?.uid ?? '',
     scrapeIntervalSec: scrape.seconds,
     name: message?.name ?? '',
-    prometheus: promUrl ? sourceSettings('prometheus', promUrl, json, secure, instanceKey) : undefined,
-    elasticsearch: esUrl ? { ...sourceSettings('elasticsearch', esUrl, json, secure, instanceKey), index } : undefined,
+    prometheus: promUrl ? sourceSettings('prometheus', promUrl, json, secure, owner) : undefined,
+    elasticsearch: esUrl ? { ...sourceSettings('elasticsearch', esUrl, json, secure, owner), index } : undefined,
     jaegerService: typeof json.jaegerService === 'string' && json.jaegerService !== '' ? json.jaegerService : undefined,
-    jaeger: jaegerUrl ? sourceSettings('jaeger', jaegerUrl, json, secure, instanceKey) : undefined,
+    jaeger: jaegerUrl ? sourceSettings('jaeger', jaegerUrl, json, secure, owner) : undefined,
   };
 }

@@ -5,6 +5,7 @@
  */
 
 const SLASH = 47;
+const DOT = 46;
 
 /** The text without the slashes at its end ("http://x//" → "http://x"). */
 export function trimTrailingSlashes(text: string): string {
@@ -22,6 +23,20 @@ export function trimSlashes(text: string): string {
     start++;
   }
   return trimTrailingSlashes(text.slice(start));
+}
+
+/**
+ * Whether the text is only dots ("." , "..", "..."): as a URL path segment, WHATWG URL parsing
+ * resolves "." and ".." (see the dot-segment rules of the URL standard), so such a value would
+ * address another path instead of naming something.
+ */
+export function onlyDots(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== DOT) {
+      return false;
+    }
+  }
+  return text.length > 0;
 }
 
 /** Text from elsewhere, cut to `max` characters (with an ellipsis) before it is quoted in a message. */

@@ -74,6 +74,23 @@ describe('Arrow frame encoding', () => {
     expect(table.getChild('s')!.toArray()).toEqual(['a\uFFFD', '\uFFFDb', 'é']);
   });
 
+  it('writes a column of over 1 MiB of text string by string, with the same bytes as a small one', () => {
+    const long = 'x'.repeat(300 * 1024);
+    const values = [long, 'größe', long, 'a\uD83D', '\uDE00b', long, null, '记忆', long];
+    const table = tableFromIPC(encodeFrame({ fields: [{ name: 's', type: 'string', values }] }));
+    expect(table.getChild('s')!.toArray()).toEqual([
+      long,
+      'größe',
+      long,
+      'a\uFFFD',
+      '\uFFFDb',
+      long,
+      null,
+      '记忆',
+      long,
+    ]);
+  });
+
   it('writes a valid empty frame', () => {
     const table = tableFromIPC(encodeFrame({ refId: 'B', fields: [] }));
     expect(table.numRows).toBe(0);

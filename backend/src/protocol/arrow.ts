@@ -82,8 +82,36 @@ function validityOf(values: readonly unknown[]): { nullCount: number; bitmap: Ui
 
 const bytesOf = (array: ArrayBufferView) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 
+/**
+ * Past this many characters a column is written string by string into one buffer of its exact
+ * size, not joined first: the joined text would be one more copy of a large answer in memory.
+ */
+const JOIN_MAX_CHARS = 1024 * 1024;
+
 /** Offsets and UTF-8 bytes of a Utf8 or Binary column, written directly. */
 function variableWidth(texts: string[]): Uint8Array[] {
+  let total = 0;
+  for (let i = 0; i < texts.length && total <= JOIN_MAX_CHARS; i++) {
+    total += texts[i].length;
+  }
+  return total > JOIN_MAX_CHARS ? writtenOneByOne(texts) : joinedThenEncoded(texts);
+}
+
+function writtenOneByOne(texts: string[]): Uint8Array[] {
+  const offsets = new Int32Array(texts.length + 1);
+  let at = 0;
+  for (let i = 0; i < texts.length; i++) {
+    at += Buffer.byteLength(texts[i], 'utf8');
+    offsets[i + 1] = at;
+  }
+  const data = Buffer.allocUnsafe(at);
+  for (let i = 0; i < texts.length; i++) {
+    data.write(texts[i], offsets[i], 'utf8'); // each on its own: a lone surrogate stays U+FFFD
+  }
+  return [bytesOf(offsets), data];
+}
+
+function joinedThenEncoded(texts: string[]): Uint8Array[] {
   const offsets = new Int32Array(texts.length + 1);
   const joined = Buffer.from(texts.join(''), 'utf8');
   let chars = 0;

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { PLUGIN_BREAKER_METRIC } from '../../../contract/pluginMetrics';
 
 /** The backend's own metrics, returned by CollectMetrics (Grafana serves them at /metrics/plugins/<id>). */
 export function createPluginMetrics() {
@@ -32,11 +33,10 @@ export function createPluginMetrics() {
     buckets: phaseBuckets,
     registers: [registry],
   });
-  // The guide's breaker metric, so that the app's own breaker panel can show the data source's upstreams.
   const circuitBreakerState = new Gauge({
-    name: 'circuit_breaker_state',
-    help: 'Circuit breaker state (0=closed, 1=open, 2=half-open)',
-    labelNames: ['service_name'],
+    name: PLUGIN_BREAKER_METRIC.name,
+    help: PLUGIN_BREAKER_METRIC.help,
+    labelNames: [...PLUGIN_BREAKER_METRIC.labelNames],
     registers: [registry],
   });
   return { registry, queries, queryDuration, queryPhases, requestDuration, circuitBreakerState };

@@ -6,9 +6,11 @@ import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { createLogger } from './logger';
 import { createPluginMetrics } from './pluginMetrics';
-import { capResponseSize, createServer } from './server';
+import { createServer, encodeOutcome, ResponseAllowance } from './server';
 import { SERVICES } from './services';
 import { SourceBreakers } from '../sources/breakers';
+import { memoryBudget, poolUsage, Reservation } from '../sources/memoryBudget';
+import type { QueryOutcome } from '../query/execute';
 
 /** The server over a real socket with grpc-js's client: cancellation must reach the upstream. */
 describe('QueryData cancellation', () => {
@@ -68,42 +70,58 @@ describe('QueryData cancellation', () => {
   });
 });
 
-describe('capResponseSize', () => {
-  const result = (bytes: number) => ({
-    frames: [Buffer.alloc(bytes)],
+describe('encodeOutcome', () => {
+  const logger = createLogger(() => undefined);
+  /** A query whose one frame is a string column of `rows` values of 1 KiB each. */
+  const outcome = (refId: string, rows: number): QueryOutcome => ({
+    refId,
+    queryType: 'logs',
     status: 200,
-    error: '',
-    errorSource: '',
-    format: 'ARROW',
+    frames: [
+      {
+        refId,
+        fields: [{ name: 'line', type: 'string', values: Array.from({ length: rows }, () => 'x'.repeat(1024)) }],
+      },
+    ],
   });
 
-  it('replaces the largest results with an error until the response fits, keeping the others', () => {
-    const mib = 1024 * 1024;
-    const responses = new Map([
-      ['SMALL', result(1 * mib)],
-      ['HUGE', result(6 * mib)],
-      ['MEDIUM', result(3 * mib)],
-    ]);
-    capResponseSize(
-      responses,
-      createLogger(() => undefined),
-      5 * mib
+  it('adds results until the response cap, then answers the queries that do not fit with an error', () => {
+    const allowance = new ResponseAllowance(2.5 * 1024 * 1024);
+    const reservation = new Reservation('enc');
+    const results = ['A', 'B', 'C'].map((refId) => encodeOutcome(outcome(refId, 1024), logger, reservation, allowance));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 413]);
+    expect(results[2].frames).toEqual([]);
+    expect(results[2].error).toMatch(
+      /^The result of query C is more than 1 MiB, and one response carries at most 2\.5 MiB with the other queries: narrow its range or lower its limit/
     );
-    expect(responses.get('HUGE')).toMatchObject({ status: 413, frames: [] });
-    expect(responses.get('HUGE')!.error).toBe(
-      'The result of query HUGE is 6.0 MiB, more than one response may carry (5.0 MiB with the other queries): narrow its range or lower its limit'
-    );
-    expect(responses.get('MEDIUM')!.status).toBe(200);
-    expect(responses.get('SMALL')!.status).toBe(200);
+    // A small result still fits next to them.
+    expect(encodeOutcome(outcome('D', 10), logger, reservation, allowance).status).toBe(200);
+    expect(allowance.total).toBeLessThanOrEqual(allowance.limit);
+    reservation.releaseAll();
   });
 
-  it('leaves a response under the limit alone', () => {
-    const responses = new Map([['A', result(10)]]);
-    capResponseSize(
-      responses,
-      createLogger(() => undefined),
-      100
-    );
-    expect(responses.get('A')!.status).toBe(200);
+  it("swaps a query's parsed-answer reservation for its encoded bytes, and refuses what passes the budget", () => {
+    const saved = { ...memoryBudget };
+    memoryBudget.instanceBytes = 3.5 * 1024 * 1024;
+    try {
+      const first = new Reservation('budget');
+      expect(first.take(1024 * 1024)).toBeUndefined(); // the parsed answer
+      const a = encodeOutcome(outcome('A', 1024), logger, first, new ResponseAllowance());
+      expect(a.status).toBe(200);
+      // Twice the ~1 MiB encoded, no longer the parsed answer.
+      expect(first.bytes).toBeGreaterThan(2 * 1024 * 1024);
+      expect(first.bytes).toBeLessThan(2.2 * 1024 * 1024);
+      const second = new Reservation('budget');
+      const b = encodeOutcome(outcome('B', 1024), logger, second, new ResponseAllowance());
+      expect(b).toMatchObject({ status: 413, frames: [] });
+      expect(b.error).toMatch(
+        /^The result of query B is more than 1 MiB, and this data source's answers would pass its memory budget of 3.5 MiB: narrow the time range/
+      );
+      expect(second.bytes).toBe(0);
+      first.releaseAll();
+      expect(poolUsage('budget')).toEqual({ instance: 0, process: 0 });
+    } finally {
+      Object.assign(memoryBudget, saved);
+    }
   });
 });

@@ -5,10 +5,11 @@ import type { PluginMetrics } from './pluginMetrics';
 import { SERVICES } from './services';
 import type { QueryOutcome, TimedOutcome } from '../query/execute';
 import type { DataQueryMessage } from '../query/model';
-import { parseSettings, SettingsError, type InstanceSettingsMessage } from '../settings';
+import { instanceSettingsOf, parseSettings, SettingsError, type InstanceSettingsMessage } from '../settings';
 import { LIMITS } from '../../../contract';
 import { excerpt } from '../text';
 import type { SourceBreakers } from '../sources/breakers';
+import { becameGarbage, budgetSpentText, mib, queryMemory, Reservation } from '../sources/memoryBudget';
 
 // Loaded on first use (see lazy.ts).
 const arrow = lazy(() => require('./arrow') as typeof import('./arrow'));
@@ -34,6 +35,8 @@ export interface EncodedResponse {
 }
 
 interface PluginContextMessage {
+  /** int64, decoded as a string. */
+  orgId?: string;
   dataSourceInstanceSettings?: InstanceSettingsMessage;
   user?: { login?: string };
 }
@@ -53,9 +56,27 @@ export interface ServerHooks {
   onShutdown: () => void;
 }
 
-function toDataResponse(outcome: TimedOutcome, logger: Logger, metrics: PluginMetrics): EncodedResponse {
+/** What the encoded answers of one request add up to, against MAX_RESPONSE_BYTES. */
+export class ResponseAllowance {
+  total = 0;
+  constructor(readonly limit: number = MAX_RESPONSE_BYTES) {}
+}
+
+/**
+ * Encoded frames are held twice until the response is sent: as frames, and as their copy in the
+ * serialized gRPC message.
+ */
+const ENCODED_COPIES = 2;
+
+function toDataResponse(
+  outcome: TimedOutcome,
+  logger: Logger,
+  metrics: PluginMetrics,
+  reservation: Reservation,
+  allowance: ResponseAllowance
+): EncodedResponse {
   const started = performance.now();
-  const response = encodeOutcome(outcome, logger);
+  const response = encodeOutcome(outcome, logger, reservation, allowance);
   const { timings } = outcome;
   const labels = (phase: string) => ({ query_type: outcome.queryType, phase });
   metrics.queryPhases.observe(labels('upstream'), timings.upstreamMs / 1000);
@@ -65,16 +86,43 @@ function toDataResponse(outcome: TimedOutcome, logger: Logger, metrics: PluginMe
   return response;
 }
 
-function encodeOutcome(outcome: QueryOutcome, logger: Logger): EncodedResponse {
-  let frames: Buffer[] = [];
+/**
+ * Encodes a query's frames one at a time, each counted against the request's response size and
+ * the query's memory reservation: the first frame that does not fit makes the query an error and
+ * stops its encoding. Once encoded, the query's parsed answer and frames are garbage, so its
+ * reservation keeps only the encoded bytes (see requestJson for what it held until then).
+ */
+export function encodeOutcome(
+  outcome: QueryOutcome,
+  logger: Logger,
+  reservation: Reservation,
+  allowance: ResponseAllowance
+): EncodedResponse {
+  const frames: Buffer[] = [];
   let { status, error, errorSource } = outcome;
+  const parsed = reservation.bytes;
+  let bytes = 0;
   try {
-    frames = outcome.frames.map((frame) => arrow().encodeFrame(frame, outcome.refId));
+    for (const frame of outcome.frames) {
+      const encoded = arrow().encodeFrame(frame, outcome.refId);
+      bytes += encoded.length;
+      const refusal = refuseEncoded(outcome.refId, bytes, encoded.length, reservation, allowance);
+      if (refusal) {
+        logger.warn('query result dropped: too large', { refId: outcome.refId, bytes, reason: refusal.error });
+        reservation.releaseAll();
+        return refusal;
+      }
+      frames.push(encoded);
+    }
+    allowance.total += bytes;
+    reservation.give(parsed);
+    becameGarbage(parsed); // the parsed answer and the frames
   } catch (encodeError) {
     // One undecodable frame fails Grafana's whole response, so a frame we cannot encode becomes
     // this query's error instead.
     logger.error('frame encoding failed', { refId: outcome.refId, error: encodeError });
-    frames = [];
+    reservation.releaseAll();
+    frames.length = 0;
     status = 500;
     error = `Internal error: the result of query ${outcome.refId} could not be encoded`;
     errorSource = 'plugin';
@@ -86,34 +134,24 @@ function errorResponse(status: number, error: string, errorSource = 'plugin'): E
   return { frames: [], status, error, errorSource, format: 'ARROW' };
 }
 
-/** Replaces the largest results with an error each until the whole response fits MAX_RESPONSE_BYTES. */
-export function capResponseSize(
-  responses: Map<string, EncodedResponse>,
-  logger: Logger,
-  limit: number = MAX_RESPONSE_BYTES
-): void {
-  const sizeOf = (r: EncodedResponse) => r.frames.reduce((sum, f) => sum + f.length, 0);
-  let total = 0;
-  responses.forEach((r) => (total += sizeOf(r)));
-  if (total <= limit) {
-    return;
-  }
-  const bySize = [...responses.entries()].sort((a, b) => sizeOf(b[1]) - sizeOf(a[1]));
-  for (const [refId, response] of bySize) {
-    if (total <= limit) {
-      break;
-    }
-    const size = sizeOf(response);
-    total -= size;
-    logger.warn('query result dropped: response too large', { refId, bytes: size });
-    responses.set(
-      refId,
-      errorResponse(
-        413,
-        `The result of query ${refId} is ${(size / 1024 / 1024).toFixed(1)} MiB, more than one response may carry (${(limit / 1024 / 1024).toFixed(1)} MiB with the other queries): narrow its range or lower its limit`
-      )
+/** Why a query's encoded frames so far (`bytes`) cannot join the response, or nothing. */
+function refuseEncoded(
+  refId: string,
+  bytes: number,
+  frameBytes: number,
+  reservation: Reservation,
+  allowance: ResponseAllowance
+): EncodedResponse | undefined {
+  if (allowance.total + bytes > allowance.limit) {
+    return errorResponse(
+      413,
+      `The result of query ${refId} is more than ${mib(bytes)} MiB, and one response carries at most ${mib(allowance.limit)} MiB with the other queries: narrow its range or lower its limit, or move it to another panel`
     );
   }
+  const short = reservation.take(frameBytes * ENCODED_COPIES);
+  return short
+    ? errorResponse(413, `The result of query ${refId} is more than ${mib(bytes)} MiB, and ${budgetSpentText(short)}`)
+    : undefined;
 }
 
 /** The gRPC response: a real Map, so a refId such as "__proto__" is an entry like any other. */
@@ -130,11 +168,12 @@ async function queryData(request: QueryDataRequestMessage, hooks: ServerHooks, s
 
 async function answerQueries(request: QueryDataRequestMessage, hooks: ServerHooks, signal: AbortSignal) {
   const queries = request.queries ?? [];
+  // Grafana: ALERT-QUERY-CONTEXT (docs/grafana-behaviour.md): alert evaluations send `FromAlert: true`.
   const fromAlert = request.headers?.FromAlert === 'true';
   const responses = new Map<string, EncodedResponse>();
   let settings;
   try {
-    settings = parseSettings(request.pluginContext?.dataSourceInstanceSettings);
+    settings = parseSettings(instanceSettingsOf(request.pluginContext));
   } catch (error) {
     const message = error instanceof SettingsError ? error.message : 'the data source settings could not be read';
     for (const q of queries) {
@@ -152,28 +191,52 @@ async function answerQueries(request: QueryDataRequestMessage, hooks: ServerHook
       )
     );
   }
-  const outcomes = await Promise.all(
-    admitted.map(async (query) => {
-      const outcome = await execute().executeQuery(query, { settings, breakers: hooks.breakers, signal });
-      const status = outcome.cancelled ? 'cancelled' : outcome.error ? 'error' : 'ok';
-      hooks.metrics().queries.inc({ query_type: outcome.queryType, status });
-      hooks.metrics().queryDuration.observe({ query_type: outcome.queryType }, outcome.timings.totalMs / 1000);
-      if (outcome.error && !outcome.cancelled) {
-        hooks.logger.warn('query failed', {
-          refId: excerpt(outcome.refId, LIMITS.maxRefIdLength),
-          queryType: outcome.queryType,
-          error: outcome.error,
-          fromAlert,
-        });
-      }
-      return outcome;
-    })
-  );
-  for (const outcome of outcomes) {
-    responses.set(outcome.refId, toDataResponse(outcome, hooks.logger, hooks.metrics()));
+  // Each query's answers are counted from their first byte to the response being sent, and its
+  // frames are encoded as soon as it finishes, so the response grows towards its cap query by
+  // query instead of holding every query's frames first.
+  const instance = `${request.pluginContext?.orgId ?? ''}/${settings.uid}`;
+  const allowance = new ResponseAllowance();
+  const reservations: Reservation[] = [];
+  try {
+    const encoded = await Promise.all(
+      admitted.map(async (query) => {
+        const reservation = new Reservation(instance);
+        reservations.push(reservation);
+        const outcome = await queryMemory.run(reservation, () =>
+          execute().executeQuery(query, {
+            settings,
+            breakers: hooks.breakers,
+            signal,
+            lane: fromAlert ? 'alert' : 'viewer',
+          })
+        );
+        const status = outcome.cancelled ? 'cancelled' : outcome.error ? 'error' : 'ok';
+        hooks.metrics().queries.inc({ query_type: outcome.queryType, status });
+        hooks.metrics().queryDuration.observe({ query_type: outcome.queryType }, outcome.timings.totalMs / 1000);
+        if (outcome.error && !outcome.cancelled) {
+          hooks.logger.warn('query failed', {
+            refId: excerpt(outcome.refId, LIMITS.maxRefIdLength),
+            queryType: outcome.queryType,
+            error: outcome.error,
+            fromAlert,
+          });
+        }
+        return [outcome.refId, toDataResponse(outcome, hooks.logger, hooks.metrics(), reservation, allowance)] as const;
+      })
+    );
+    for (const [refId, response] of encoded) {
+      responses.set(refId, response);
+    }
+    return toMessage(responses);
+  } finally {
+    // Given back once grpc-js has serialized the message, which it does as soon as this resolves.
+    setImmediate(() =>
+      reservations.forEach((reservation) => {
+        becameGarbage(reservation.bytes);
+        reservation.releaseAll();
+      })
+    );
   }
-  capResponseSize(responses, hooks.logger);
-  return toMessage(responses);
 }
 
 /**
@@ -247,8 +310,11 @@ export function createServer(hooks: ServerHooks): grpc.Server {
   });
 
   server.addService(SERVICES.diagnostics, {
-    CheckHealth: unary('CheckHealth', logger, async (request: { pluginContext?: PluginContextMessage }) => {
-      const result = await health().checkHealth(request.pluginContext?.dataSourceInstanceSettings);
+    CheckHealth: unary('CheckHealth', logger, async (request: { pluginContext?: PluginContextMessage }, signal) => {
+      // Grafana calls CheckHealth with its HTTP request's context, so the signal fires when the
+      // caller goes away or a deadline passes: the probe's upstream requests are then aborted
+      // (see health.ts). Grafana: CHECKHEALTH-REQUEST-CONTEXT (docs/grafana-behaviour.md)
+      const result = await health().checkHealth(instanceSettingsOf(request.pluginContext), signal);
       return {
         status: result.status,
         message: result.message,
@@ -274,7 +340,7 @@ export function createServer(hooks: ServerHooks): grpc.Server {
           path: request.path ?? '',
           method: request.method ?? 'GET',
           url: request.url ?? '',
-          instance: request.pluginContext?.dataSourceInstanceSettings,
+          instance: instanceSettingsOf(request.pluginContext),
           breakers: hooks.breakers,
           signal,
         })

@@ -1,6 +1,6 @@
 import type { Frame } from '../protocol/frame';
 import type { DataSourceSettings, SourceSettings } from '../settings';
-import type { SourceBreakers } from '../sources/breakers';
+import type { Lane, SourceBreakers } from '../sources/breakers';
 import { ElasticsearchClient, ELASTICSEARCH } from '../sources/elasticsearch';
 import { countSearchBody, errorsByOperationBody, logsSearchBody } from '../sources/elasticsearchDsl';
 import { JaegerClient, JAEGER } from '../sources/jaeger';
@@ -23,7 +23,7 @@ import {
   type TracesQuery,
 } from './model';
 import { QueryTimings } from './timings';
-import { traceFrame, traceTableFrame } from './traceFrames';
+import { spanExtent, traceFrame, traceTableFrame } from './traceFrames';
 
 /** The outcome of one query, before wire encoding: frames, or an error that says who failed. */
 export interface QueryOutcome {
@@ -45,6 +45,8 @@ export interface ExecuteContext {
   settings: DataSourceSettings;
   breakers: SourceBreakers;
   signal?: AbortSignal;
+  /** Whose queue the query's upstream calls wait in: alert evaluations have their own. */
+  lane?: Lane;
   /** This query's own: its clients add their upstream wait and parse time. */
   timings?: QueryTimings;
 }
@@ -63,7 +65,7 @@ function upstream<S extends SourceSettings, C>(
   const configured = configuredSource(settings, name);
   return {
     client: new Client(configured, ctx.timings),
-    guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(name, configured, fn, ctx.signal),
+    guard: <T>(fn: () => Promise<T>) => ctx.breakers.call(name, configured, fn, ctx.signal, ctx.lane),
   };
 }
 
@@ -208,7 +210,7 @@ async function runCorrelate(query: CorrelateQuery, ctx: ExecuteContext): Promise
           )
         );
         const slowest = traces
-          .map((t) => ({ id: t.traceID, duration: Math.max(...t.spans.map((s) => s.duration)) }))
+          .map((t) => ({ id: t.traceID, duration: spanExtent(t.spans).longest }))
           .sort((a, b) => b.duration - a.duration)
           .slice(0, 3)
           .map((t) => t.id);

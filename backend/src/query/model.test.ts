@@ -174,4 +174,20 @@ describe('logs, traces and correlate models', () => {
       service: 'memory-api',
     });
   });
+
+  it.each([
+    [{ queryType: 'traces', service: '..' }, 'the Jaeger service ".." is only dots'],
+    [{ queryType: 'traces', service: '.' }, 'the Jaeger service "." is only dots'],
+    [{ queryType: 'traces', service: 'memory-api', operation: '..' }, 'the Jaeger operation ".." is only dots'],
+    [{ queryType: 'correlate', service: '...' }, 'the Jaeger service "..." is only dots'],
+  ])('refuses %p: a dot-only name would be resolved away in a Jaeger API path', (json, message) => {
+    expect(() => parseQuery(withJson(json))).toThrow(QueryModelError);
+    expect(() => parseQuery(withJson(json))).toThrow(message);
+  });
+
+  it('keeps names that merely contain dots', () => {
+    expect(
+      parseQuery(withJson({ queryType: 'traces', service: '..memory.api', operation: 'ai.memory.search' }))
+    ).toMatchObject({ service: '..memory.api', operation: 'ai.memory.search' });
+  });
 });

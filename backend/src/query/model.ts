@@ -13,6 +13,7 @@ import {
   type EventFilterField,
   type EventFilters,
 } from '../../../contract';
+import { jaegerNameProblem } from '../sources/jaeger';
 
 export { QUERY_TYPES, parseDurationSeconds, type QueryType } from '../../../contract';
 
@@ -143,6 +144,16 @@ function optionalString(model: RawModel, key: keyof RawModel, max: number): stri
     throw tooLong(key, value.length, max);
   }
   return value;
+}
+
+/** A Jaeger service or operation name: capped, and never one Jaeger's API path would resolve away. */
+function jaegerName(model: RawModel, key: 'service' | 'operation', max: number): string | undefined {
+  const name = optionalString(model, key, max);
+  const problem = name === undefined ? undefined : jaegerNameProblem(key, name);
+  if (problem) {
+    throw new QueryModelError(problem);
+  }
+  return name;
 }
 
 function parseFilters(raw: unknown): EventFilters {
@@ -286,7 +297,7 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
       if (traceId !== undefined && !/^[0-9a-fA-F]{1,32}$/.test(traceId)) {
         throw new QueryModelError(`traceId "${traceId.slice(0, 40)}" is not a trace id (1 to 32 hex digits)`);
       }
-      const service = optionalString(model, 'service', LIMITS.maxServiceLength);
+      const service = jaegerName(model, 'service', LIMITS.maxServiceLength);
       if (traceId === undefined && service === undefined) {
         throw new QueryModelError('a traces query needs a traceId, or a service to search');
       }
@@ -302,7 +313,7 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
         queryType,
         traceId,
         service,
-        operation: optionalString(model, 'operation', LIMITS.maxOperationLength),
+        operation: jaegerName(model, 'operation', LIMITS.maxOperationLength),
         tags,
         minDuration: optionalString(model, 'minDuration', LIMITS.maxDurationLength),
         maxDuration: optionalString(model, 'maxDuration', LIMITS.maxDurationLength),
@@ -314,7 +325,7 @@ export function parseQuery(message: DataQueryMessage): ParsedQuery {
       return {
         ...common,
         queryType,
-        service: optionalString(model, 'service', LIMITS.maxServiceLength),
+        service: jaegerName(model, 'service', LIMITS.maxServiceLength),
         range: searchRange(common.range, common.notices),
       };
     default:

@@ -1,6 +1,7 @@
 import { ConcurrencyLimit, SourceBreakers } from './breakers';
 import { CancelledError, SourceError } from './sourceError';
-import type { SourceSettings } from '../settings';
+import { parseSettingsAfresh, type SourceSettings } from '../settings';
+import { createPluginMetrics } from '../protocol/pluginMetrics';
 
 const source = (instanceKey: string): SourceSettings => ({
   url: 'http://prometheus:9090',
@@ -36,9 +37,90 @@ describe('SourceBreakers', () => {
     await expect(breakers.call('Prometheus', source('a'), async () => 'still closed')).resolves.toBe('still closed');
   });
 
+  it('never opens on timeouts: the caller shaped the query, and any viewer could send five', async () => {
+    await failTimes(breakers, source('a'), new SourceError('Prometheus', 'timeout', 'did not answer within 30 s'), 10);
+    // Prometheus's own query timeout is a 503 with errorType "timeout", read as kind timeout.
+    await failTimes(breakers, source('a'), new SourceError('Prometheus', 'timeout', 'query timed out', 503), 10);
+    await expect(breakers.call('Prometheus', source('a'), async () => 'still closed')).resolves.toBe('still closed');
+  });
+
   it('counts 5xx answers as upstream faults', async () => {
     await failTimes(breakers, source('a'), new SourceError('Prometheus', 'http', 'HTTP 503', 503), 6);
     await expect(breakers.call('Prometheus', source('a'), async () => 1)).rejects.toThrow(/circuit open/);
+  });
+});
+
+/** The settings Grafana would send for a data source of an organisation. */
+function instance(orgId: string, uid: string, url: string, password = 'secret') {
+  const settings = parseSettingsAfresh({
+    orgId,
+    uid,
+    name: 'Agent Memory',
+    jsonData: Buffer.from(JSON.stringify({ prometheusUrl: url, prometheusBasicAuthUser: 'grafana' })),
+    decryptedSecureJsonData: { prometheusBasicAuthPassword: password },
+  });
+  return settings.prometheus!;
+}
+
+describe('SourceBreakers across organisations and instances', () => {
+  let breakers: SourceBreakers;
+  beforeEach(() => (breakers = new SourceBreakers(undefined, 60_000)));
+  afterEach(() => breakers.shutdown());
+  const down = new SourceError('Prometheus', 'unreachable', 'down');
+
+  it('keeps apart two organisations whose data sources have the same uid and URL', async () => {
+    const org1 = instance('1', 'agentmemory', 'http://prometheus:9090');
+    const org2 = instance('2', 'agentmemory', 'http://prometheus:9090');
+    await failTimes(breakers, org1, down, 6);
+    await expect(breakers.call('Prometheus', org1, async () => 1)).rejects.toThrow(/circuit open/);
+    await expect(breakers.call('Prometheus', org2, async () => 2)).resolves.toBe(2);
+  });
+
+  it('starts a fresh breaker when the URL or the password changes, not when the name does', async () => {
+    const before = instance('1', 'agentmemory', 'http://prometheus:9090');
+    await failTimes(breakers, before, down, 6);
+    await expect(
+      breakers.call('Prometheus', instance('1', 'agentmemory', 'http://prometheus-2:9090'), async () => 'url')
+    ).resolves.toBe('url');
+    await expect(
+      breakers.call('Prometheus', instance('1', 'agentmemory', 'http://prometheus:9090', 'new'), async () => 'password')
+    ).resolves.toBe('password');
+    await expect(
+      breakers.call('Prometheus', instance('1', 'agentmemory', 'http://prometheus:9090'), async () => 1)
+    ).rejects.toThrow(/circuit open/);
+  });
+
+  it('gives alert evaluations their own queue, which viewers cannot fill', async () => {
+    const limited = new SourceBreakers(undefined, 60_000, 2);
+    const settings = instance('1', 'agentmemory', 'http://prometheus:9090');
+    const releases: Array<() => void> = [];
+    const slow = () => new Promise<void>((resolve) => releases.push(resolve));
+    const viewers = Array.from({ length: 6 }, () => limited.call('Prometheus', settings, slow));
+    await new Promise((r) => setImmediate(r));
+    expect(limited.active('Prometheus', settings, 'viewer')).toBe(2);
+    const alert = limited.call('Prometheus', settings, async () => 'evaluated', undefined, 'alert');
+    const first = await Promise.race([alert, new Promise((r) => setTimeout(() => r('still queued'), 100))]);
+    expect(first).toBe('evaluated');
+    while (releases.length > 0 || limited.active('Prometheus', settings, 'viewer') > 0) {
+      releases.splice(0).forEach((release) => release());
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(viewers);
+    limited.shutdown();
+  });
+
+  it('labels its metric by source and an opaque instance key, never the upstream host', async () => {
+    const metrics = createPluginMetrics();
+    const labelled = new SourceBreakers(() => metrics.circuitBreakerState, 60_000);
+    const settings = instance('1', 'agentmemory', 'http://upstream-host.internal:9090');
+    await failTimes(labelled, settings, down, 6);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain(
+      `agentmemory_backend_circuit_breaker_state{source="prometheus",instance_id="${settings.instanceKey}"} 1`
+    );
+    expect(text).not.toMatch(/upstream-host|9090|agentmemory"|secret/);
+    expect(text).not.toMatch(/^circuit_breaker_state/m);
+    labelled.shutdown();
   });
 });
 

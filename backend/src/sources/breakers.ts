@@ -60,20 +60,34 @@ export class ConcurrencyLimit {
   }
 }
 
+/**
+ * Who waits for a slot. Alert evaluations have their own queue: viewers' queries, however slow
+ * and many, never stand between an alert rule and its source.
+ */
+export type Lane = 'viewer' | 'alert';
+
 interface Guard {
   breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
-  limit: ConcurrencyLimit;
+  lanes: Record<Lane, ConcurrencyLimit>;
+  /** The metric's labels: the source and the opaque instance key, never a host. */
+  labels: { source: string; instance_id: string };
 }
 
 const MAX_GUARDS = 1000;
 
+const guardName = (source: string, settings: SourceSettings) => `${source.toLowerCase()} ${settings.instanceKey}`;
+
+const idle = (guard: Guard) => guard.lanes.viewer.active === 0 && guard.lanes.alert.active === 0;
+
 /**
- * One circuit breaker and one concurrency limit per data source instance and upstream: one
- * instance's broken Prometheus never pauses another's, and one viewer's burst cannot hold every
- * socket to a source. A breaker opens on repeated upstream faults only (transport failures,
- * timeouts, 5xx; see SourceError.upstreamFault), never on the user's own bad query or a
- * cancellation; it is tried again after a few seconds. States go to
- * `circuit_breaker_state{service_name}` (closed 0, open 1, half-open 2) on CollectMetrics.
+ * One circuit breaker and two concurrency limits (viewers, alert evaluations) per source of each
+ * data source instance, keyed by SourceSettings.instanceKey: organisation, uid, URL and
+ * credentials. One instance's broken Prometheus never pauses another's, two organisations with
+ * the same uid share nothing, and one viewer's burst can hold neither every socket to a source
+ * nor the alert rules' turn. A breaker opens on repeated upstream faults only (transport
+ * failures, 5xx; see SourceError.upstreamFault), never on a timeout of a query the caller shaped,
+ * the user's own bad query or a cancellation; it is tried again after a few seconds. States go to
+ * the plugin's own breaker gauge (closed 0, open 1, half-open 2) on CollectMetrics.
  */
 export class SourceBreakers {
   private readonly guards = new Map<string, Guard>();
@@ -85,18 +99,12 @@ export class SourceBreakers {
   ) {}
 
   private guard(source: string, settings: SourceSettings): Guard {
-    const name = `${source.toLowerCase()} ${new URL(settings.url).host}${settings.instanceKey ? ` (${settings.instanceKey})` : ''}`;
+    const name = guardName(source, settings);
     let guard = this.guards.get(name);
     if (guard) {
       return guard;
     }
-    if (this.guards.size >= MAX_GUARDS) {
-      // Instances come from Grafana's configuration; this bound only matters if they churn.
-      const [oldestName, oldest] = this.guards.entries().next().value as [string, Guard];
-      oldest.breaker.shutdown();
-      this.state?.().remove({ service_name: oldestName });
-      this.guards.delete(oldestName);
-    }
+    this.evictIfFull();
     const breaker = new CircuitBreaker((fn: () => Promise<unknown>) => fn(), {
       name,
       timeout: false, // each source has its own request timeout
@@ -107,19 +115,49 @@ export class SourceBreakers {
       // True means "not a failure": only upstream faults count.
       errorFilter: (error: unknown) => !(error instanceof SourceError && error.upstreamFault),
     });
-    const set = (value: number) => this.state?.().set({ service_name: name }, value);
+    const labels = { source: source.toLowerCase(), instance_id: settings.instanceKey };
+    const set = (value: number) => this.state?.().set(labels, value);
     breaker.on('open', () => set(1));
     breaker.on('halfOpen', () => set(2));
     breaker.on('close', () => set(0));
     set(0);
-    guard = { breaker, limit: new ConcurrencyLimit(this.concurrency) };
+    guard = {
+      breaker,
+      labels,
+      lanes: { viewer: new ConcurrencyLimit(this.concurrency), alert: new ConcurrencyLimit(this.concurrency) },
+    };
     this.guards.set(name, guard);
     return guard;
   }
 
-  async call<T>(source: string, settings: SourceSettings, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const { breaker, limit } = this.guard(source, settings);
-    return limit.run(async () => {
+  /**
+   * Instances come from Grafana's configuration; this bound only matters if they churn (every
+   * saved URL or password is a new key). The oldest guard with nothing running goes: one with
+   * calls in flight keeps counting them.
+   */
+  private evictIfFull(): void {
+    if (this.guards.size < MAX_GUARDS) {
+      return;
+    }
+    for (const [name, guard] of this.guards) {
+      if (idle(guard)) {
+        guard.breaker.shutdown();
+        this.state?.().remove(guard.labels);
+        this.guards.delete(name);
+        return;
+      }
+    }
+  }
+
+  async call<T>(
+    source: string,
+    settings: SourceSettings,
+    fn: () => Promise<T>,
+    signal?: AbortSignal,
+    lane: Lane = 'viewer'
+  ): Promise<T> {
+    const { breaker, lanes } = this.guard(source, settings);
+    return lanes[lane].run(async () => {
       try {
         return (await breaker.fire(fn)) as T;
       } catch (error) {
@@ -136,6 +174,11 @@ export class SourceBreakers {
         throw error;
       }
     }, signal);
+  }
+
+  /** How many calls of a lane run now for a source of an instance (for tests and diagnostics). */
+  active(source: string, settings: SourceSettings, lane: Lane): number {
+    return this.guards.get(guardName(source, settings))?.lanes[lane].active ?? 0;
   }
 
   shutdown(): void {

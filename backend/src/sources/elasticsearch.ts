@@ -4,6 +4,7 @@ import type { QueryTimings } from '../query/timings';
 import { SourceError } from './sourceError';
 import { LIMITS } from '../../../contract';
 import { excerpt } from '../text';
+import { indexPatternProblem } from './elasticsearchDsl';
 
 export const ELASTICSEARCH = 'Elasticsearch';
 
@@ -43,6 +44,12 @@ export class ElasticsearchClient {
   ) {}
 
   async search(body: unknown, signal?: AbortSignal): Promise<SearchResponse> {
+    // Checked here too, not only when the settings are read: whatever builds this client, a
+    // pattern such as "..", "_all" or ".security" never reaches the URL.
+    const problem = indexPatternProblem(this.settings.index);
+    if (problem) {
+      throw new SourceError(ELASTICSEARCH, 'not_configured', problem);
+    }
     const path = `/${encodeURIComponent(this.settings.index).replace(/%2A/g, '*').replace(/%2C/g, ',')}/_search?ignore_unavailable=true&allow_no_indices=true`;
     const { status, json } = await requestJson(ELASTICSEARCH, this.settings, path, {
       method: 'POST',

@@ -1,4 +1,4 @@
-import { countSearchBody, eventsFilter, logsSearchBody } from './elasticsearchDsl';
+import { countSearchBody, eventsFilter, indexPatternProblem, logsSearchBody } from './elasticsearchDsl';
 
 const range = { from: 1000, to: 2000 };
 
@@ -38,5 +38,48 @@ describe('Elasticsearch DSL for AI events', () => {
     expect(
       (countSearchBody(range, undefined, {}, undefined, 10) as any).aggs.over_time.date_histogram.fixed_interval
     ).toBe('1000ms');
+  });
+});
+
+describe('Elasticsearch index patterns', () => {
+  it.each([
+    'ai-events-*',
+    'ai-events-2026.01.*',
+    'ai-*,logs-agent',
+    'ai-*,-ai-secret-*',
+    'remote:ai-events-*',
+    'Alias',
+  ])('accepts %p', (pattern) => {
+    expect(indexPatternProblem(pattern)).toBeUndefined();
+  });
+
+  it.each([
+    ['.security', 'starting with "."'],
+    ['ai-*,.kibana', 'the part ".kibana" starting with "."'],
+    ['.*', 'starting with "."'],
+    ['_all', 'names _all'],
+    ['ai-*,_all', 'names _all'],
+    ['_cluster', 'starting with "_"'],
+    ['..', 'the part "..", which is a path segment'],
+    ['.', 'the part ".", which is a path segment'],
+    ['ai-*,..', 'the part "..", which is a path segment'],
+    ['remote:.security', 'starting with "."'],
+    ['remote:_all', 'names _all'],
+    ['*', 'starting with "*"'],
+    ['-ai', 'starting with "-"'],
+    ['ai-*,--ai', 'starting with "-"'],
+    ['+ai', 'starting with "+"'],
+    ['ai-*,', 'an empty part'],
+    ['ai-*,,b', 'an empty part'],
+    ['remote:', 'an empty part'],
+    ['ai events', 'a space or control character'],
+    ['ai\tevents', 'a space or control character'],
+    ['ai/../_search', 'contains "/"'],
+    ['ai?', 'contains "?"'],
+    ['ai#x', 'contains "#"'],
+  ])('refuses %p, saying why', (pattern, why) => {
+    const problem = indexPatternProblem(pattern);
+    expect(problem).toContain(`Elasticsearch index pattern "${pattern}" is not valid`);
+    expect(problem).toContain(why);
   });
 });

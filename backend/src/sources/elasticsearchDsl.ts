@@ -5,6 +5,7 @@
  */
 
 import { EVENT_FILTER_FIELDS, type EventFilterField, type EventFilters } from '../../../contract';
+import { onlyDots } from '../text';
 
 export interface TimeRangeMs {
   from: number;
@@ -103,4 +104,69 @@ export function fieldValuesBody(field: EventFilterField, range: TimeRangeMs, que
     query: eventsFilter(range, queryText, undefined),
     aggs: { values: { terms: { field, size: 200 } } },
   };
+}
+
+/**
+ * Characters Elasticsearch forbids in index names (its create-index naming rules), plus the
+ * control characters; `*` and `,` are pattern syntax and handled apart.
+ */
+const FORBIDDEN_INDEX_CHARACTERS = new Set(['\\', '/', '?', '"', '<', '>', '|', '#', ' ']);
+/**
+ * First characters a part may not have: Elasticsearch forbids `-`, `_` and `+`; `.` starts the
+ * system and hidden indices (`.security`, `.kibana`…) and `_` its APIs (`_all`, `_cluster`…),
+ * which this data source must never read; a leading `*` would match every index.
+ */
+const FORBIDDEN_INDEX_STARTS = new Set(['.', '_', '-', '+', '*']);
+
+function isSpaceOrControl(character: string): boolean {
+  const code = character.codePointAt(0)!;
+  return code < 0x20 || code === 0x7f || character.trim() === '';
+}
+
+/**
+ * Why one comma-separated part (an index name, alias or `*` pattern, optionally behind a
+ * `cluster:` prefix for cross-cluster search) is refused, if it is.
+ */
+function indexPartProblem(part: string): string | undefined {
+  for (const character of part) {
+    if (isSpaceOrControl(character)) {
+      return 'contains a space or control character';
+    }
+    if (FORBIDDEN_INDEX_CHARACTERS.has(character)) {
+      return `contains "${character}", which Elasticsearch does not allow in index names`;
+    }
+  }
+  // Cluster aliases and index names cannot contain ":", so the index is what follows the last one.
+  const name = part.slice(part.lastIndexOf(':') + 1);
+  if (name === '') {
+    return 'has an empty part (two commas in a row, a comma at an end, or nothing after "cluster:")';
+  }
+  if (name === '_all') {
+    return 'names _all, which means every index of the cluster, system indices included';
+  }
+  if (onlyDots(name)) {
+    return `has the part "${name}", which is a path segment, not an index`;
+  }
+  if (FORBIDDEN_INDEX_STARTS.has(name[0])) {
+    return `has the part "${name.slice(0, 60)}" starting with "${name[0]}": names starting with "." or "_" are system indices or APIs, and no index name starts with "-", "+" or "*"`;
+  }
+  return undefined;
+}
+
+/**
+ * Why an index pattern may not be searched, or undefined when it may. A comma-separated list of
+ * index names, aliases and `*` patterns, each part checked; a later part may start with `-` to
+ * exclude indices (Elasticsearch's multi-target syntax). Loops, no regex: the pattern is text an
+ * admin typed.
+ */
+export function indexPatternProblem(pattern: string): string | undefined {
+  const parts = pattern.split(',');
+  for (let i = 0; i < parts.length; i++) {
+    const part = i > 0 && parts[i].startsWith('-') ? parts[i].slice(1) : parts[i];
+    const problem = indexPartProblem(part);
+    if (problem) {
+      return `Elasticsearch index pattern "${pattern.slice(0, 100)}" is not valid: it ${problem}. Use e.g. ai-events-*`;
+    }
+  }
+  return undefined;
 }

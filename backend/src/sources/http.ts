@@ -5,6 +5,7 @@ import type { SourceSettings } from '../settings';
 import type { QueryTimings } from '../query/timings';
 import { LIMITS } from '../../../contract';
 import { excerpt, trimTrailingSlashes } from '../text';
+import { becameGarbage, budgetSpentText, mib, queryMemory, Reservation, type MemoryPool } from './memoryBudget';
 
 /** The URL as it may appear in messages: credentials in it are removed. */
 export function displayUrl(url: string): string {
@@ -19,25 +20,44 @@ export function displayUrl(url: string): string {
 }
 
 /**
- * One keep-alive agent per distinct TLS set-up: connections are reused across queries, and a CA
- * or client certificate of one data source never serves another.
+ * One keep-alive agent per source of each data source instance (SourceSettings.instanceKey, which
+ * covers the organisation, URL, credentials and TLS set-up): connections are reused across that
+ * instance's queries, one tenant's queries never wait for another's sockets, and a CA or client
+ * certificate of one data source never serves another.
  */
 const agents = new Map<string, http.Agent>();
-const MAX_AGENTS = 256;
+/** Past this many agents the least recently used idle one is closed (exported for tests). */
+export const agentPool = { maxAgents: 256 };
+
+const busy = (agent: http.Agent) => Object.keys(agent.sockets).length > 0 || Object.keys(agent.requests).length > 0;
+
+/**
+ * Closes least recently used agents with no request running until the pool is under its bound.
+ * An agent with sockets in use stays, so no running request is cut; the pool may pass its bound
+ * by as many agents as are busy, which the per-source queues bound.
+ */
+function evictIdleAgents(): void {
+  for (const [key, agent] of agents) {
+    if (agents.size < agentPool.maxAgents) {
+      return;
+    }
+    if (!busy(agent)) {
+      agent.destroy(); // only free keep-alive sockets are left to close
+      agents.delete(key);
+    }
+  }
+}
 
 function agentFor(settings: SourceSettings): http.Agent {
-  const tls = settings.tls;
-  const secure = settings.url.startsWith('https:');
-  const key = `${secure}|${tls?.skipVerify ?? false}|${tls?.ca ?? ''}|${tls?.cert ?? ''}|${tls?.key ?? ''}`;
+  const key = settings.instanceKey;
   let agent = agents.get(key);
-  if (!agent) {
-    if (agents.size >= MAX_AGENTS) {
-      const [oldestKey, oldest] = agents.entries().next().value as [string, http.Agent];
-      oldest.destroy();
-      agents.delete(oldestKey);
-    }
+  if (agent) {
+    agents.delete(key); // re-inserted last: the map's order is least recently used first
+  } else {
+    evictIdleAgents();
+    const tls = settings.tls;
     const common = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo' as const };
-    agent = secure
+    agent = settings.url.startsWith('https:')
       ? new https.Agent({
           ...common,
           ca: tls?.ca,
@@ -46,8 +66,8 @@ function agentFor(settings: SourceSettings): http.Agent {
           rejectUnauthorized: !(tls?.skipVerify ?? false),
         })
       : new http.Agent(common);
-    agents.set(key, agent);
   }
+  agents.set(key, agent);
   return agent;
 }
 
@@ -77,12 +97,28 @@ function transportHint(code: string | undefined): string {
 }
 
 /**
- * Bytes of upstream answers held in memory at once by the whole process, over every data source
- * instance and source: past it, the answer that would exceed it fails (the per-source cap bounds
- * one answer; this bounds their sum, whatever the concurrency).
+ * An answer's memory is estimated as it arrives: its bytes, once as read and once as the text
+ * they are decoded to, plus its parsed form, which is the text's characters again and an object
+ * or array slot per element (per comma). 48 bytes per element: a Prometheus matrix point
+ * `[1700000000.000,"0.5"]` (two commas) parses to about 100 bytes of V8 heap, measured with
+ * JSON.parse on Node 24.
  */
-export const bufferBudget = { maxBytes: 512 * 1024 * 1024 };
-let bufferedBytes = 0;
+const COPIES_OF_THE_TEXT = 3;
+const BYTES_PER_ELEMENT = 48;
+const COMMA = 0x2c;
+
+function commasIn(chunk: Buffer): number {
+  let count = 0;
+  for (let i = 0; i < chunk.length; i++) {
+    if (chunk[i] === COMMA) {
+      count++;
+    }
+  }
+  return count;
+}
+
+/** The estimated memory of a parsed answer, held until its query's frames are encoded. */
+const parsedBytes = (received: number, commas: number) => received + commas * BYTES_PER_ELEMENT;
 
 export interface RequestInit {
   method?: 'GET' | 'POST';
@@ -130,7 +166,14 @@ export function requestJson(
   }
   const url = new URL(`${settings.url}${path}`);
   const transport = url.protocol === 'https:' ? https : http;
-  const maxBytes = settings.maxResponseBytes;
+  // A query's answers count against its reservation until its response is encoded (see the
+  // QueryData handler); a health or resource call gets its own until its answer is parsed.
+  const queryReservation = queryMemory.getStore();
+  const reservation = queryReservation ?? new Reservation(settings.instanceKey);
+  // The per-source cap may not pass the instance's memory budget: an admin's 1024 MiB cannot
+  // take the memory of the other data sources.
+  const maxBytes = Math.min(settings.maxResponseBytes, Math.floor(reservation.ceiling / COPIES_OF_THE_TEXT));
+  const clamped = maxBytes < settings.maxResponseBytes;
 
   return new Promise((resolve, reject) => {
     const sentAt = performance.now();
@@ -155,15 +198,20 @@ export function requestJson(
       (response) => {
         const status = response.statusCode ?? 0;
         const declared = Number(response.headers['content-length']);
+        const over = () => tooLarge(sourceName, where, maxBytes, status, clamped ? settings.maxResponseBytes : 0);
         if (Number.isFinite(declared) && declared > maxBytes) {
-          finish(tooLarge(sourceName, where, maxBytes, status));
+          finish(over());
           return;
         }
         const chunks: Buffer[] = [];
         let received = 0;
+        let commas = 0;
+        /** What this answer holds of the reservation: its estimated memory as read so far. */
+        let charged = 0;
         const release = () => {
-          bufferedBytes -= received;
-          received = 0;
+          reservation.give(charged);
+          becameGarbage(charged);
+          charged = 0;
           chunks.length = 0; // the chunks become garbage now, not when the request object does
         };
         response.on('data', (chunk: Buffer) => {
@@ -171,27 +219,20 @@ export function requestJson(
             return;
           }
           received += chunk.length;
-          bufferedBytes += chunk.length;
-          const over =
-            received > maxBytes
-              ? tooLarge(sourceName, where, maxBytes, status)
-              : bufferedBytes > bufferBudget.maxBytes
-                ? new SourceError(
-                    sourceName,
-                    'too_large',
-                    `${where} is answering while the data source already holds ${(bufferBudget.maxBytes / 1024 / 1024).toFixed(0)} MiB of upstream answers: try again in a moment`
-                  )
-                : undefined;
-          if (over) {
+          commas += commasIn(chunk);
+          const estimate = COPIES_OF_THE_TEXT * received + commas * BYTES_PER_ELEMENT;
+          const short = received > maxBytes ? undefined : reservation.take(estimate - charged);
+          if (received > maxBytes || short) {
             release();
             response.destroy();
-            finish(over);
+            finish(short ? budgetSpent(sourceName, where, estimate, short, status) : over());
             return;
           }
+          charged = estimate;
           chunks.push(chunk);
         });
         response.on('close', () => {
-          if (received > 0 && settled) {
+          if (charged > 0 && settled) {
             release(); // cancelled or timed out while reading
           }
         });
@@ -203,12 +244,19 @@ export function requestJson(
             return;
           }
           const body = Buffer.concat(chunks, received);
-          release();
+          chunks.length = 0;
           const receivedAt = performance.now();
           try {
             const json = parseBody(sourceName, where, status, body);
+            // The text and the chunks are garbage now; the parsed form stays the query's until
+            // its frames are encoded.
+            const kept = queryReservation ? Math.min(charged, parsedBytes(received, commas)) : 0;
+            reservation.give(charged - kept);
+            becameGarbage(charged - kept); // the chunks and the text
+            charged = 0;
             finish(undefined, { status, json });
           } catch (error) {
+            release();
             finish(error as Error);
           }
           if (init.timings) {
@@ -239,12 +287,29 @@ export function requestJson(
   });
 }
 
-function tooLarge(sourceName: string, where: string, maxBytes: number, status: number): SourceError {
-  const mib = Math.round((maxBytes / 1024 / 1024) * 10) / 10;
+function tooLarge(sourceName: string, where: string, maxBytes: number, status: number, setting: number): SourceError {
+  const why = setting
+    ? `, the cap for this source (its "max response size" of ${mib(setting)} MiB is clamped to a third of the data source's memory budget): narrow the query (shorter range, lower limit)`
+    : `, the cap for this source: narrow the query (shorter range, lower limit) or raise "max response size" in the data source settings`;
   return new SourceError(
     sourceName,
     'too_large',
-    `${where} sent a response larger than ${mib} MiB, the cap for this source: narrow the query (shorter range, lower limit) or raise "max response size" in the data source settings`,
+    `${where} sent a response larger than ${mib(maxBytes)} MiB${why}`,
+    status
+  );
+}
+
+function budgetSpent(
+  sourceName: string,
+  where: string,
+  estimate: number,
+  pool: MemoryPool,
+  status: number
+): SourceError {
+  return new SourceError(
+    sourceName,
+    'too_large',
+    `${where} is sending an answer that needs about ${mib(estimate)} MiB of memory once parsed, and ${budgetSpentText(pool)}`,
     status
   );
 }

@@ -3,7 +3,7 @@ import { requestJson } from './http';
 import type { QueryTimings } from '../query/timings';
 import { SourceError } from './sourceError';
 import { LIMITS } from '../../../contract';
-import { excerpt } from '../text';
+import { excerpt, onlyDots } from '../text';
 
 export const JAEGER = 'Jaeger';
 
@@ -82,6 +82,23 @@ function checkTraces(raw: unknown): JaegerTrace[] {
   return raw as JaegerTrace[];
 }
 
+/**
+ * Why a service or operation name may not be sent to Jaeger, if it may not. The service becomes
+ * a path segment (/api/services/<service>/operations): encodeURIComponent leaves dots alone, and
+ * URL parsing then resolves "." and ".." as dot segments, so service ".." would call
+ * /api/operations instead. No Jaeger service or operation is named only with dots, so operations
+ * (sent as a query parameter) are held to the same rule. Empty names address nothing.
+ */
+export function jaegerNameProblem(what: 'service' | 'operation', name: string): string | undefined {
+  if (name === '') {
+    return `the Jaeger ${what} name is empty`;
+  }
+  if (onlyDots(name)) {
+    return `the Jaeger ${what} "${name.slice(0, 40)}" is only dots, which is not a ${what} name`;
+  }
+  return undefined;
+}
+
 /** Jaeger's HTTP query API (the one Grafana's Jaeger data source calls). */
 export class JaegerClient {
   constructor(
@@ -116,13 +133,24 @@ export class JaegerClient {
     return this.data<unknown>('/api/services', signal).then((s) => stringList(s, 'services'));
   }
 
-  operations(service: string, signal?: AbortSignal): Promise<string[]> {
-    return this.data<unknown>(`/api/services/${encodeURIComponent(service)}/operations`, signal).then((s) =>
-      stringList(s, 'operations')
+  async operations(service: string, signal?: AbortSignal): Promise<string[]> {
+    const problem = jaegerNameProblem('service', service);
+    if (problem) {
+      throw new SourceError(JAEGER, 'bad_query', problem);
+    }
+    return stringList(
+      await this.data<unknown>(`/api/services/${encodeURIComponent(service)}/operations`, signal),
+      'operations'
     );
   }
 
   async search(search: TraceSearch, signal?: AbortSignal): Promise<JaegerTrace[]> {
+    const problem =
+      jaegerNameProblem('service', search.service) ??
+      (search.operation === undefined ? undefined : jaegerNameProblem('operation', search.operation));
+    if (problem) {
+      throw new SourceError(JAEGER, 'bad_query', problem);
+    }
     const params = new URLSearchParams({
       service: search.service,
       limit: String(search.limit),
@@ -146,6 +174,7 @@ export class JaegerClient {
   }
 
   async trace(traceId: string, signal?: AbortSignal): Promise<JaegerTrace> {
+    // Hex digits only, so never a dot segment and nothing to encode.
     if (!/^[0-9a-fA-F]{1,32}$/.test(traceId)) {
       throw new SourceError(JAEGER, 'bad_query', `"${traceId.slice(0, 40)}" is not a trace id (1 to 32 hex digits)`);
     }

@@ -94,7 +94,9 @@ function toSeries(resultType: string, result: unknown): PromSeries[] {
 function unwrap(status: number, json: unknown): PromResult {
   const body = (json ?? {}) as PromEnvelope;
   if (body.status === 'error') {
-    const kind = body.errorType === 'bad_data' ? 'bad_query' : 'http';
+    // Prometheus answers 503 with errorType "timeout" when the query ran past its -query.timeout:
+    // the query's cost, not the server's health (the breaker must not count it).
+    const kind = body.errorType === 'bad_data' ? 'bad_query' : body.errorType === 'timeout' ? 'timeout' : 'http';
     throw new SourceError(
       PROMETHEUS,
       kind,

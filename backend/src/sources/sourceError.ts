@@ -29,14 +29,15 @@ export class SourceError extends Error {
 
   /**
    * Whether this failure says the upstream is unhealthy, so its circuit breaker counts it: the
-   * transport failed, it timed out, or it answered 5xx. A query the user got wrong, a response
-   * over the size cap or an odd body says nothing about whether the next query will work.
+   * transport failed or it answered 5xx. A timeout does not: the caller shaped the query (a
+   * 31-day regex, a heavy PromQL), and counting it would let any viewer open the breaker for
+   * every user of the instance, alert rules included. Nor does a query the user got wrong, a
+   * response over the size cap or an odd body.
    */
   get upstreamFault(): boolean {
     return (
       this.kind === 'unreachable' ||
-      this.kind === 'timeout' ||
-      (this.status !== undefined && this.status >= 500 && this.kind !== 'bad_query')
+      (this.status !== undefined && this.status >= 500 && this.kind !== 'bad_query' && this.kind !== 'timeout')
     );
   }
 }
