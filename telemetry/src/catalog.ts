@@ -209,6 +209,9 @@ export const FORBIDDEN_METRIC_LABELS: readonly string[] = ['user_id'];
 /** Circuit breaker states as the guide encodes them; anything else is -1. */
 export const BREAKER_STATE_VALUES = { closed: 0, open: 1, half_open: 2 } as const;
 
+/** `ai_component_health` of a component, as the guide sets it. */
+export const COMPONENT_HEALTH_VALUES = { healthy: 100, unhealthy: 0 } as const;
+
 /** Degradation levels as the guide encodes them; anything else is -1. */
 export const DEGRADATION_LEVEL_VALUES = {
   normal: 0,

@@ -3,6 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import { dailyIndex, enrichEvent, type AiEvent, type EnrichedEvent } from './enrich.js';
 import { installAiEventsTemplate, type EsClientLike, type TemplateOptions } from './indexTemplate.js';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
+import { errorMessage } from './safeText.js';
 import { protect, protectAgentId, resolvePrivacy, type PrivacyOptions, type ResolvedPrivacy } from './privacy.js';
 
 export interface AiEventLoggerOptions extends TemplateOptions {
@@ -131,8 +132,13 @@ export class AiEventLogger {
         setImmediate(() => void this.flush());
       }
     } catch (error) {
-      this.drop('invalid', 1);
-      this.warn(`telemetry: an AI event could not be queued: ${(error as Error).message}`);
+      // The event, a redaction hook or the logger is the host's: none of them may throw back.
+      try {
+        this.drop('invalid', 1);
+        this.warn(`telemetry: an AI event could not be queued: ${errorMessage(error)}`);
+      } catch {
+        // nothing left to tell
+      }
     }
   }
 

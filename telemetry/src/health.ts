@@ -1,5 +1,8 @@
+import { Socket } from 'node:net';
 import { Pushgateway } from 'prom-client';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
+import { COMPONENT_HEALTH_VALUES } from './catalog.js';
+import { errorMessage } from './safeText.js';
 
 /** The outcome of one component check. */
 export interface ComponentHealth {
@@ -8,6 +11,10 @@ export interface ComponentHealth {
   [detail: string]: unknown;
 }
 
+/**
+ * One component check. It must honour `signal`: when the check times out the signal aborts, and
+ * the check must then close whatever it opened (a hanging server must not cost a client per run).
+ */
 export type HealthCheck = (signal: AbortSignal) => Promise<ComponentHealth>;
 
 export interface HealthReport {
@@ -41,7 +48,10 @@ async function withTimeout(check: HealthCheck, timeoutMs: number): Promise<Compo
   });
   try {
     return await Promise.race([
-      check(controller.signal).catch((error: Error) => ({ healthy: false, error: error?.message ?? String(error) })),
+      // then(): a check that throws synchronously is a failed check, not a failed run.
+      Promise.resolve()
+        .then(() => check(controller.signal))
+        .catch((error: unknown) => ({ healthy: false, error: errorMessage(error) })),
       timeout,
     ]);
   } finally {
@@ -82,7 +92,10 @@ export class HealthChecker {
     const { metrics } = this.options.telemetry;
     try {
       for (const name of names) {
-        metrics.componentHealth.set({ component: name }, components[name].healthy ? 100 : 0);
+        metrics.componentHealth.set(
+          { component: name },
+          components[name].healthy ? COMPONENT_HEALTH_VALUES.healthy : COMPONENT_HEALTH_VALUES.unhealthy
+        );
       }
       metrics.systemHealthScore.set(score);
       metrics.healthCheckDuration.set(duration);
@@ -130,51 +143,96 @@ export function httpCheck(url: string): HealthCheck {
   };
 }
 
+/**
+ * Runs `use` with `release` called the moment `signal` aborts, so that a client waiting on a
+ * server that never answers is destroyed at the check's timeout instead of living on.
+ */
+async function releasedOnAbort<T>(signal: AbortSignal, release: () => void, use: () => Promise<T>): Promise<T> {
+  signal.throwIfAborted();
+  const onAbort = () => {
+    try {
+      release();
+    } catch {
+      // already closed
+    }
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await use();
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /** PostgreSQL answers, and whether the pgvector extension is installed. Needs the `pg` package. */
 export function postgresCheck(connectionString: string): HealthCheck {
-  return async () => {
+  return async (signal) => {
     const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000 });
-    await client.connect();
-    try {
-      const result = await client.query("SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'vector'");
-      return { healthy: true, vector_extension: result.rows[0].n > 0 };
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    let socket: Socket | undefined;
+    const client = new pg.Client({
+      connectionString,
+      connectionTimeoutMillis: 5000,
+      // Our own socket (pg's documented `stream` option), so that an abort can destroy it:
+      // `client.end()` only asks the server to close, and a hanging server never does.
+      stream: () => (socket = new Socket()),
+    });
+    client.on('error', () => undefined);
+    return releasedOnAbort(signal, () => socket?.destroy(), async () => {
+      await client.connect();
+      try {
+        const result = await client.query("SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'vector'");
+        return { healthy: true, vector_extension: result.rows[0].n > 0 };
+      } finally {
+        if (!signal.aborted) {
+          await client.end().catch(() => undefined);
+        }
+      }
+    });
   };
 }
 
 /** Neo4j accepts a Bolt session and answers a query. Needs the `neo4j-driver` package. */
 export function neo4jCheck(url: string, auth?: { user: string; password: string }): HealthCheck {
-  return async () => {
+  return async (signal) => {
     const neo4j = await import('neo4j-driver');
     const driver = neo4j.default.driver(url, auth ? neo4j.default.auth.basic(auth.user, auth.password) : undefined, {
       connectionTimeout: 5000,
       maxConnectionPoolSize: 1,
     });
-    try {
-      const info = await driver.getServerInfo();
-      return { healthy: true, server: info.agent ?? 'neo4j' };
-    } finally {
-      await driver.close().catch(() => undefined);
-    }
+    const close = () => driver.close().catch(() => undefined);
+    return releasedOnAbort(signal, () => void close(), async () => {
+      try {
+        const info = await driver.getServerInfo();
+        return { healthy: true, server: info.agent ?? 'neo4j' };
+      } finally {
+        await close();
+      }
+    });
   };
 }
 
 /** Redis answers PING. Needs the `redis` package. */
 export function redisCheck(url: string): HealthCheck {
-  return async () => {
+  return async (signal) => {
     const { createClient } = await import('redis');
     const client = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: false } });
     client.on('error', () => undefined);
-    await client.connect();
-    try {
-      const pong = await client.ping();
-      return { healthy: pong === 'PONG' };
-    } finally {
-      await client.quit().catch(() => undefined);
-    }
+    // disconnect() closes the socket at once; quit() waits for an answer that may never come.
+    const disconnect = () => void Promise.resolve().then(() => client.disconnect()).catch(() => undefined);
+    // An abort while the socket is still being created finds nothing to close yet (redis 4 then
+    // fails inside disconnect()): close it as soon as it connects.
+    client.on('connect', () => signal.aborted && disconnect());
+    return releasedOnAbort(signal, disconnect, async () => {
+      await client.connect();
+      try {
+        const pong = await client.ping();
+        return { healthy: pong === 'PONG' };
+      } finally {
+        if (!signal.aborted) {
+          await client.quit().catch(() => undefined);
+        }
+      }
+    });
   };
 }
 

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
@@ -117,5 +118,35 @@ describe('HTTP metrics', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('node:http: a routeOf callback that throws, or hostile request fields, never throw from the response events', async () => {
+    const logs: string[] = [];
+    const telemetry = new MemoryTelemetry({ logger: (m) => logs.push(m) });
+    const handler = instrumentHttpHandler(telemetry, () => undefined, {
+      routeOf: () => {
+        throw Object.create(null);
+      },
+    });
+    const req = Object.assign(new EventEmitter(), { url: '/memories/1', method: Object.create(null) });
+    const res = Object.assign(new EventEmitter(), { statusCode: 200 });
+    handler(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+    expect(() => res.emit('finish')).not.toThrow();
+    const body = await text(telemetry);
+    expect(body).toContain('http_requests_total{method="GET",endpoint="unmatched",status="200"} 1');
+    expect(logs).toEqual(['telemetry: the route of a request could not be read: unprintable error']);
+  });
+
+  it('bounds the series of http_requests_total per metric', async () => {
+    const telemetry = new MemoryTelemetry({ seriesCap: 3 });
+    const handler = instrumentHttpHandler(telemetry, () => undefined, { routeOf: (req) => req.url });
+    for (const url of ['/a', '/b', '/c', '/d', '/e']) {
+      const res = Object.assign(new EventEmitter(), { statusCode: 200 });
+      handler(Object.assign(new EventEmitter(), { url, method: 'GET' }) as never, res as never);
+      res.emit('finish');
+    }
+    const body = await text(telemetry);
+    expect(body).toContain('http_requests_total{method="__other__",endpoint="__other__",status="__other__"} 2');
+    expect(body).toContain('ai_telemetry_label_values_folded_total{metric="http_requests_total",label="__series__"} 2');
   });
 });

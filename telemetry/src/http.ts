@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
+import { errorMessage, safeString } from './safeText.js';
 
 /**
  * HTTP server metrics (`http_requests_total`, `http_request_duration_seconds`,
@@ -21,7 +22,7 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 
 /** The method label: one of HTTP's methods, or OTHER. */
 export function methodLabel(method: string | undefined): string {
-  const upper = (method ?? 'GET').toUpperCase();
+  const upper = typeof method === 'string' ? method.toUpperCase() : 'GET';
   return METHODS.has(upper) ? upper : 'OTHER';
 }
 
@@ -44,8 +45,29 @@ export function matchRoute(templates: readonly string[], url: string | undefined
 
 const UNMATCHED = 'unmatched';
 
+/** An HTTP status code 100–599 as text; anything else a host set becomes "unknown". */
+function statusLabel(status: unknown): string {
+  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599
+    ? String(status)
+    : 'unknown';
+}
+
 function pathOf(url: string | undefined): string {
-  return (url ?? '/').split('?')[0] || '/';
+  return (typeof url === 'string' ? url : '/').split('?')[0] || '/';
+}
+
+/**
+ * The endpoint label of a finished request from the host's router (a callback, Express' or
+ * Fastify's route objects): whatever it throws or returns, a string or `unmatched`.
+ */
+function templateOf(telemetry: MemoryTelemetry, find: () => unknown): string {
+  try {
+    const template = find();
+    return typeof template === 'string' && template !== '' ? template : UNMATCHED;
+  } catch (error) {
+    telemetry.reportOnce('http:route', `telemetry: the route of a request could not be read: ${errorMessage(error)}`);
+    return UNMATCHED;
+  }
 }
 
 /** Starts timing one request; the returned function records it once, whichever event comes first. */
@@ -66,10 +88,15 @@ function startRequest(telemetry: MemoryTelemetry, rawMethod: string | undefined)
     try {
       telemetry.metrics.httpConcurrentRequests.dec();
       const label = telemetry.label('endpoint', endpoint);
-      telemetry.metrics.httpRequests.inc({ method, endpoint: label, status: String(status) });
-      telemetry.metrics.httpRequestDuration.observe({ method, endpoint: label }, (performance.now() - started) / 1000);
+      telemetry.metrics.httpRequests.inc(
+        telemetry.guardSeries('httpRequests', { method, endpoint: label, status: statusLabel(status) })
+      );
+      telemetry.metrics.httpRequestDuration.observe(
+        telemetry.guardSeries('httpRequestDuration', { method, endpoint: label }),
+        (performance.now() - started) / 1000
+      );
     } catch (error) {
-      telemetry.reportOnce('http', `telemetry: could not record an HTTP request: ${(error as Error).message}`);
+      telemetry.reportOnce('http', `telemetry: could not record an HTTP request: ${errorMessage(error)}`);
     }
   };
 }
@@ -86,9 +113,12 @@ export function instrumentHttpHandler<Req extends IncomingMessage, Res extends S
       return handler(req, res);
     }
     const finish = startRequest(telemetry, req.method);
+    // Runs from the response's events: a throw here would be an uncaught exception in the host.
     const record = () =>
       finish(
-        options.routeOf ? (options.routeOf(req) ?? UNMATCHED) : matchRoute(options.routes ?? [], req.url),
+        templateOf(telemetry, () =>
+          options.routeOf ? options.routeOf(req) : matchRoute(options.routes ?? [], req.url)
+        ),
         res.statusCode
       );
     res.once('finish', record);
@@ -112,7 +142,9 @@ export function expressHttpMetrics(telemetry: MemoryTelemetry, options: HttpMetr
     }
     const finish = startRequest(telemetry, req.method);
     const record = () => {
-      const template = req.route?.path !== undefined ? `${req.baseUrl ?? ''}${String(req.route.path)}` : UNMATCHED;
+      const template = templateOf(telemetry, () =>
+        req.route?.path !== undefined ? `${req.baseUrl ?? ''}${safeString(req.route.path)}` : UNMATCHED
+      );
       finish(template, res.statusCode);
     };
     res.once('finish', record);
@@ -142,7 +174,10 @@ export function fastifyHttpMetrics(
   });
   app.addHook('onResponse', (request, reply, done) => {
     const finish = request[FASTIFY_FINISH] as ((endpoint: string, status: number) => void) | undefined;
-    finish?.(request.routeOptions?.url ?? UNMATCHED, reply.statusCode);
+    finish?.(
+      templateOf(telemetry, () => request.routeOptions?.url),
+      reply.statusCode
+    );
     done();
   });
 }
@@ -155,9 +190,9 @@ export function metricsHandler(telemetry: MemoryTelemetry) {
         res.writeHead(200, { 'Content-Type': contentType });
         res.end(body);
       },
-      (error: Error) => {
+      (error: unknown) => {
         res.writeHead(500, { 'Content-Type': 'text/plain' });
-        res.end(`could not collect metrics: ${error.message}\n`);
+        res.end(`could not collect metrics: ${errorMessage(error)}\n`);
       }
     );
   };

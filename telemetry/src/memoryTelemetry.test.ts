@@ -1,7 +1,7 @@
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { Registry } from 'prom-client';
-import { MemoryTelemetry } from './memoryTelemetry.js';
+import { MAX_REPORT_KINDS, MemoryTelemetry } from './memoryTelemetry.js';
 
 describe('MemoryTelemetry helpers', () => {
   it('encodes breaker states and degradation levels as the guide does, unknown as -1', async () => {
@@ -103,5 +103,75 @@ describe('label guard on every caller-supplied label', () => {
     expect(text).toContain('ai_memory_operations_total{operation="__other__",agent_type="coding",status="success"} 2');
     expect(text).not.toContain('attacker');
     expect(text).toContain('ai_telemetry_label_values_folded_total{metric="all",label="operation"} 2');
+  });
+});
+
+describe('series cap per metric', () => {
+  it('bounds the label sets of a metric, not only the values of each label, and counts the folds', async () => {
+    // 40 operations × 40 agent types: every value within the label cap of 100, 1,600 label sets.
+    const telemetry = new MemoryTelemetry();
+    for (let op = 0; op < 40; op++) {
+      for (let type = 0; type < 40; type++) {
+        telemetry.recordOperation(`op-${op}`, `type-${type}`, 'success', 0.01);
+      }
+    }
+    const text = (await telemetry.exposition()).body;
+    const series = text.split('\n').filter((line) => line.startsWith('ai_memory_operations_total{'));
+    expect(series.length).toBe(1001);
+    expect(text).toContain(
+      'ai_memory_operations_total{operation="__other__",agent_type="__other__",status="__other__"} 600'
+    );
+    expect(text).toContain(
+      'ai_telemetry_label_values_folded_total{metric="ai_memory_operations_total",label="__series__"} 600'
+    );
+  });
+
+  it('takes its cap from seriesCap, per metric', async () => {
+    const telemetry = new MemoryTelemetry({ seriesCap: 2 });
+    for (const layer of ['redis', 'vector', 'graph']) {
+      telemetry.trackCacheHit(layer, 'search', true);
+      telemetry.setActiveSessions(layer, 1);
+    }
+    const text = (await telemetry.exposition()).body;
+    expect(text).toContain('ai_cache_hit_ratio_count{cache_layer="__other__",operation="__other__"} 1');
+    expect(text).not.toContain('cache_layer="graph"');
+    expect(text).toContain('ai_agent_active_sessions{agent_type="__other__"} 1');
+  });
+
+  it('records a status other than success or error as error, and says so once', async () => {
+    const logs: string[] = [];
+    const telemetry = new MemoryTelemetry({ logger: (m) => logs.push(m) });
+    for (const status of ['timeout', 'failed', 'ok', 'timeout']) {
+      telemetry.recordOperation('search', 'coding', status as 'error', 0.01);
+    }
+    const text = (await telemetry.exposition()).body;
+    expect(text).toContain('ai_memory_operations_total{operation="search",agent_type="coding",status="error"} 4');
+    expect(text).not.toMatch(/status="(timeout|failed|ok)"/);
+    expect(logs).toEqual(['telemetry: an operation status other than "success" or "error" was recorded as "error"']);
+  });
+});
+
+describe('misuse reports', () => {
+  it('are keyed by kind, not by value: 10,000 distinct bad values give one report each kind', () => {
+    const logs: string[] = [];
+    const telemetry = new MemoryTelemetry({ logger: (m) => logs.push(m) });
+    for (let i = 0; i < 10_000; i++) {
+      telemetry.setContextSize('coding:a', 'coding', `bad-${i}` as unknown as number);
+      telemetry.recordOperation('search', 'coding', 'success', -i - 1);
+    }
+    expect(logs).toEqual([
+      'telemetry: could not record a metric: invalid context size bad-0',
+      'telemetry: ignored an invalid duration (-1 s) of search',
+    ]);
+  });
+
+  it('remember a bounded number of kinds, whatever keys callers pass', () => {
+    const logs: string[] = [];
+    const telemetry = new MemoryTelemetry({ logger: (m) => logs.push(m) });
+    for (let i = 0; i < 10_000; i++) {
+      telemetry.reportOnce(`key-${i}`, `message ${i}`);
+    }
+    expect(logs.length).toBe(MAX_REPORT_KINDS);
+    expect(logs.at(-1)).toContain('further distinct reports are suppressed');
   });
 });

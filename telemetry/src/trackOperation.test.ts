@@ -69,4 +69,16 @@ describe('trackedOperation (TC39 method decorator)', () => {
     expect(await count(registry, 'success')).toBe(1);
     expect(await count(registry, 'error')).toBe(1);
   });
+
+  it('runs the method untracked when the telemetry source throws', async () => {
+    class Service {
+      @trackedOperation(() => {
+        throw new Error('no telemetry here');
+      }, 'search', 'research')
+      async search(q: string) {
+        return `found ${q}`;
+      }
+    }
+    await expect(new Service().search('x')).resolves.toBe('found x');
+  });
 });

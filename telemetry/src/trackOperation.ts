@@ -33,6 +33,15 @@ export function wrapOperation<A extends unknown[], R>(
   };
 }
 
+/** The telemetry of a decorated call; a source function that throws leaves the call untracked, never failed. */
+function telemetryOf(source: TelemetrySource, self: unknown): MemoryTelemetry | undefined {
+  try {
+    return typeof source === 'function' ? source(self) : source;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where a decorated method finds its telemetry: an instance, or a function of `this`. */
 export type TelemetrySource = MemoryTelemetry | ((self: any) => MemoryTelemetry | undefined);
 
@@ -55,7 +64,7 @@ export function trackedOperation(source: TelemetrySource, operation: string, age
       throw new Error('trackedOperation decorates methods only');
     }
     return function (this: This, ...args: A): Promise<R> {
-      const telemetry = typeof source === 'function' ? source(this) : source;
+      const telemetry = telemetryOf(source, this);
       if (!telemetry) {
         return Promise.resolve().then(() => method.apply(this, args));
       }
