@@ -44,8 +44,12 @@ JAEGER_OTLP_HTTP_URL="http://127.0.0.1:${JAEGER_OTLP_HTTP_PORT}"
 DEMO_URL="http://127.0.0.1:${DEMO_PORT}"
 NEO4J_URL="bolt://127.0.0.1:${NEO4J_BOLT_PORT}"
 REDIS_URL="redis://127.0.0.1:${REDIS_PORT}"
-POSTGRES_URL="postgresql://postgres@127.0.0.1:${POSTGRES_PORT}/mem0"
-export PROMETHEUS_URL ALERTMANAGER_URL ES_URL ES8_URL ES_SECURE_URL JAEGER_URL JAEGER_OTLP_HTTP_URL DEMO_URL NEO4J_URL REDIS_URL POSTGRES_URL
+export PROMETHEUS_URL ALERTMANAGER_URL ES_URL ES8_URL ES_SECURE_URL JAEGER_URL JAEGER_OTLP_HTTP_URL DEMO_URL NEO4J_URL REDIS_URL
+# PostgreSQL's superuser password: generated once (stack.sh), kept only in the private state
+# directory. Its URL is not exported here, so the servers this script starts do not inherit it;
+# `stack.sh env` prints it for the shell that asks.
+POSTGRES_PASSWORD_FILE="$STATE_DIR/postgres/password"
+postgres_url() { printf 'postgresql://postgres:%s@127.0.0.1:%s/mem0' "$(<"$POSTGRES_PASSWORD_FILE")" "$POSTGRES_PORT"; }
 
 # Creates the private state directory, or checks that an existing one is ours and closed to others.
 ensure_private_dir() {
@@ -56,6 +60,23 @@ ensure_private_dir() {
   [ -d "$dir" ] && [ ! -L "$dir" ] || fail "$dir is not a directory: remove it or set MEMSTACK_STATE_DIR"
   [ -O "$dir" ] || fail "$dir belongs to another user: the stack will not trust PID files there; remove it or set MEMSTACK_STATE_DIR"
   chmod 0700 "$dir"
+}
+
+# The download cache holds programs that run (as root or the service user): it must be ours and
+# writable by nobody else, and so must each entry in it, or a planted binary would be run.
+ensure_trusted_cache() {
+  local entry
+  if [ ! -e "$MEMSTACK_CACHE" ]; then
+    install -d -m 0755 "$MEMSTACK_CACHE"
+  fi
+  for entry in "$MEMSTACK_CACHE" "$MEMSTACK_CACHE"/*; do
+    [ -e "$entry" ] || [ -L "$entry" ] || continue
+    [ ! -L "$entry" ] || fail "$entry is a symbolic link: the cache ($MEMSTACK_CACHE) must hold only what the stack put there; remove it"
+    [ -O "$entry" ] || fail "$entry belongs to another user: the stack will not run programs from it; remove it or set MEMSTACK_CACHE"
+    if [ -n "$(find "$entry" -maxdepth 0 -perm /022)" ]; then
+      fail "$entry is writable by group or others (mode $(stat -c %a "$entry")): the stack will not run programs from it; remove it or set MEMSTACK_CACHE"
+    fi
+  done
 }
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

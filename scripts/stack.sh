@@ -5,9 +5,12 @@
 #   scripts/stack.sh up [component...]  install, start and wait until each answers its health endpoint
 #   scripts/stack.sh down [component...] stop only the processes this script started (by PID)
 #   scripts/stack.sh status             what runs, with URLs
+#   scripts/stack.sh env                its URLs as shell-quoted exports (eval "$(scripts/stack.sh env)")
 #
 # Components: postgres redis neo4j elasticsearch elasticsearch8 elasticsearch-secure jaeger node-exporter postgres-exporter alertmanager
 # prometheus demo. Idempotent: a second `up` finds everything running or cached and takes seconds.
+# As root, every server runs as the service user ($MEMSTACK_SERVICE_USER, memstack); PostgreSQL and
+# the secured Elasticsearch have generated passwords, kept in the private state directory only.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -39,6 +42,21 @@ install_apt() {
 
 es_home() { echo "$MEMSTACK_CACHE/elasticsearch-$1"; }
 
+# The SHA-256 pinned for a file name in a sums file (sha256sum's format); fails when none is.
+pinned_sha256() {
+  local sums="$1" name="$2" sum file
+  while read -r sum file; do
+    [ "$file" = "$name" ] && { echo "$sum"; return; }
+  done <"$sums"
+  fail "no SHA-256 is pinned for $name in $sums: add the sum of a download you have checked"
+}
+
+# True when the file's SHA-256 is the expected one.
+verify_sha256() {
+  local actual; actual="$(sha256sum "$1")"
+  [ "${actual%% *}" = "$2" ]
+}
+
 es_java_home() {
   local major="${1%%.*}"
   if [ "$major" -ge 9 ]; then
@@ -65,6 +83,9 @@ install_elasticsearch() {
     >"$LOGS/es-download.log" 2>&1 || fail "could not fetch Elasticsearch $version from Maven Central; see $LOGS/es-download.log"
   local zip="$repo/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$version/elasticsearch-$version.zip"
   [ -f "$zip" ] || fail "Maven reported success but $zip is missing"
+  # Central publishes neither a checksum nor a signature for this zip: the pinned sum is the check.
+  verify_sha256 "$zip" "$(pinned_sha256 "$REPO_DIR/scripts/config/elasticsearch.sha256" "elasticsearch-$version.zip")" \
+    || { rm -rf "$repo/org/elasticsearch"; fail "elasticsearch-$version.zip from Maven Central does not match its pinned SHA-256 (scripts/config/elasticsearch.sha256): not installed"; }
   local tmp; tmp="$(mktemp -d "$MEMSTACK_CACHE/es-unzip.XXXX")"
   unzip -q "$zip" -d "$tmp"
   mv "$tmp/elasticsearch-$version" "$home"
@@ -106,12 +127,26 @@ install_neo4j() {
   fi
   step "Installing Neo4j 5.26 (Maven Central neo4j-harness, about 50 MB of jars, once)"
   mkdir -p "$dir/classes"
-  mvn -q -f "$REPO_DIR/scripts/neo4j/pom.xml" dependency:build-classpath -Dmaven.repo.local="$dir/m2" \
+  mvn -q -C -f "$REPO_DIR/scripts/neo4j/pom.xml" dependency:build-classpath -Dmaven.repo.local="$dir/m2" \
     -Dmdep.outputFile="$dir/classpath.txt" >"$LOGS/neo4j-download.log" 2>&1 \
     || fail "could not fetch neo4j-harness from Maven Central; see $LOGS/neo4j-download.log"
+  verify_neo4j_jars "$dir" || { rm -f "$dir/classpath.txt"; fail "the neo4j-harness jars do not match their pinned SHA-256 sums (scripts/config/neo4j-harness-5.26.0.sha256); see $LOGS/neo4j-download.log"; }
   javac -d "$dir/classes" -cp "$(cat "$dir/classpath.txt")" "$REPO_DIR/scripts/neo4j/Neo4jServer.java" >>"$LOGS/neo4j-download.log" 2>&1 \
     || fail "compiling the Neo4j launcher failed; see $LOGS/neo4j-download.log"
   chmod -R a+rX "$dir"
+}
+
+# Every file on the harness classpath is pinned (scripts/config/neo4j-harness-5.26.0.sha256), and
+# nothing else is on it.
+verify_neo4j_jars() {
+  local dir="$1" sums="$REPO_DIR/scripts/config/neo4j-harness-5.26.0.sha256" listed on_classpath
+  listed="$(sed 's/^[0-9a-f]*  //' "$sums" | LC_ALL=C sort)"
+  on_classpath="$(tr ':' '\n' <"$dir/classpath.txt" | sed "s#^$dir/m2/##" | LC_ALL=C sort)"
+  if [ "$listed" != "$on_classpath" ]; then
+    diff <(echo "$listed") <(echo "$on_classpath") >>"$LOGS/neo4j-download.log" || true
+    return 1
+  fi
+  (cd "$dir/m2" && sha256sum --quiet --strict -c "$sums") >>"$LOGS/neo4j-download.log" 2>&1
 }
 
 ensure_service_user() {
@@ -123,7 +158,8 @@ ensure_service_user() {
 prepare_state_dirs() {
   mkdir -p "$(dirname "$STATE_DIR")"
   ensure_private_dir "$STATE_DIR"
-  mkdir -p "$PIDS" "$LOGS" "$MEMSTACK_CACHE"
+  mkdir -p "$PIDS" "$LOGS"
+  ensure_trusted_cache
 }
 
 # The service user's own 0700 directory for the servers that run as it.
@@ -150,23 +186,83 @@ cmd_install() {
 # A PID file is trusted only when we wrote it: in our private directory and owned by us.
 pid_of() { local f="$PIDS/$1.pid"; [ -f "$f" ] && [ -O "$f" ] && [ -O "$PIDS" ] && cat "$f"; }
 
-running() {
-  local pid; pid="$(pid_of "$1" || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+# What each server's command line looks like (a glob over its arguments joined by spaces): a PID
+# is acted on only while it still runs that program, not whatever process reused the number.
+expected_cmdline() {
+  case "$1" in
+    postgres) echo "*/bin/postgres -D $SERVICE_STATE_DIR/postgres *" ;;
+    redis) echo "redis-server *" ;;
+    neo4j) echo "java * Neo4jServer *" ;;
+    elasticsearch*) echo "*/bin/java * -Des.path.home=$MEMSTACK_CACHE/elasticsearch-* -Epath.data=$SERVICE_STATE_DIR/$1/data *" ;;
+    jaeger) echo "$MEMSTACK_CACHE/bin/jaeger-v* --config *" ;;
+    node-exporter) echo "prometheus-node-exporter *" ;;
+    postgres-exporter) echo "prometheus-postgres-exporter *" ;;
+    alertmanager) echo "prometheus-alertmanager *" ;;
+    prometheus) echo "prometheus --config.file=*" ;;
+    demo) echo "node --import tsx src/main.ts*" ;;
+  esac
 }
 
-# Runs a server in the background as the current user (or the service user with "as-user"),
-# logging to $LOGS/<name>.log and remembering its PID. exec keeps the PID the server's own.
+# The kernel's start time of a process (field 22 of /proc/<pid>/stat, after the command name
+# in parentheses, which may itself hold spaces).
+start_time_of() {
+  local stat fields
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  read -r -a fields <<<"${stat##*) }"
+  echo "${fields[19]}"
+}
+
+# True when the PID is still the server we started: its command line is that server's and, when
+# launch recorded it, its start time is the one it had then.
+is_ours() {
+  local name="$1" pid="$2" cmdline recorded
+  cmdline="$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" || return 1
+  # shellcheck disable=SC2053 # the expected command line is a glob on purpose
+  [[ "$cmdline" == $(expected_cmdline "$name") ]] || return 1
+  recorded="$(cat "$PIDS/$name.start" 2>/dev/null || true)"
+  [ -z "$recorded" ] || [ "$recorded" = "$(start_time_of "$pid")" ]
+}
+
+running() {
+  local pid; pid="$(pid_of "$1" || true)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && is_ours "$1" "$pid"
+}
+
+# While a server starts, its PID may still be a wrapper that has not exec'ed the server yet
+# (Elasticsearch's start script): the start time launch recorded is what identifies it then.
+still_starting() {
+  local pid; pid="$(pid_of "$1" || true)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$(cat "$PIDS/$1.start" 2>/dev/null)" = "$(start_time_of "$pid")" ]
+}
+
+# The prefix that runs a command as the service user when we are root (as ourselves otherwise),
+# with HOME in the service user's own directory; it execs, so a PID stays the command's own.
+if [ "$(id -u)" = 0 ]; then
+  AS_SERVICE=(setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups env HOME="$SERVICE_STATE_DIR")
+else
+  AS_SERVICE=(env)
+fi
+run_as_service() { "${AS_SERVICE[@]}" "$@"; }
+
+# A directory of a server's own state, made by the service user inside its 0700 directory (so root
+# never follows a link planted there).
+service_dir() {
+  run_as_service mkdir -p "$SERVICE_STATE_DIR/$1"
+  echo "$SERVICE_STATE_DIR/$1"
+}
+
+# Writes stdin to a file in the service user's directory, as that user (same reason).
+write_service_file() { run_as_service tee "$1" >/dev/null; }
+
+# Runs a server in the background as the service user, logging to $LOGS/<name>.log (opened by
+# us, so the server cannot touch the other logs) and remembering its PID and start time. setsid
+# and setpriv exec, so the PID is the server's own.
 launch() {
   local name="$1"; shift
-  local as_user=""
-  if [ "$1" = "as-user" ]; then as_user=1; shift; fi
-  if [ -n "$as_user" ] && [ "$(id -u)" = 0 ]; then
-    setsid setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
-  else
-    setsid "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
-  fi
-  echo $! >"$PIDS/$name.pid"
+  setsid "${AS_SERVICE[@]}" "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
+  local pid=$!
+  echo "$pid" >"$PIDS/$name.pid"
+  start_time_of "$pid" >"$PIDS/$name.start" || true
 }
 
 # Refuses to start when a port is taken by something this script did not start.
@@ -184,7 +280,7 @@ await() {
   local name="$1" timeout="$2"; shift 2
   local waited=0
   until "$@" >/dev/null 2>&1; do
-    if ! running "$name"; then
+    if ! still_starting "$name"; then
       tail -n 20 "$LOGS/$name.log" >&2 || true
       fail "$name exited during start-up; its log is $LOGS/$name.log"
     fi
@@ -199,66 +295,103 @@ await() {
 
 # ---------------------------------------------------------------- servers
 
+# PostgreSQL's password: generated once into the private state directory, with a pgpass file for
+# this script's own psql (so the password is never an argument).
+ensure_postgres_password() {
+  local dir; dir="$(dirname "$POSTGRES_PASSWORD_FILE")"
+  mkdir -p "$dir" && chmod 0700 "$dir"
+  [ -s "$POSTGRES_PASSWORD_FILE" ] && return 1
+  local password; password="$(openssl rand -hex 24)"
+  (umask 077 && printf '%s' "$password" >"$POSTGRES_PASSWORD_FILE" && printf '127.0.0.1:*:*:postgres:%s\n' "$password" >"$dir/pgpass")
+}
+
+# True when a pg_hba.conf line lets someone in without a password.
+pg_hba_trusts() {
+  awk '!/^[[:space:]]*#/ { for (i = 1; i <= NF; i++) if ($i == "trust") found = 1 } END { exit !found }' "$1/pg_hba.conf"
+}
+
+# Password (SCRAM) for every connection, over the socket and loopback alike.
+write_pg_hba() {
+  printf '%s\n' "# Written by scripts/stack.sh: a password for every connection." \
+    "local all all scram-sha-256" "host all all 127.0.0.1/32 scram-sha-256" "host all all ::1/128 scram-sha-256" \
+    | write_service_file "$1/pg_hba.conf"
+}
+
+# Sets the superuser's password with the server stopped (single-user mode reads SQL from stdin),
+# for a cluster made before the stack had passwords or whose password file is gone.
+reset_postgres_password() {
+  local bin="$1" data="$2"
+  printf "ALTER ROLE postgres PASSWORD '%s';\n" "$(<"$POSTGRES_PASSWORD_FILE")" \
+    | run_as_service "$bin/postgres" --single -D "$data" postgres >/dev/null 2>>"$LOGS/postgres-initdb.log" \
+    || fail "could not set the PostgreSQL password; see $LOGS/postgres-initdb.log"
+}
+
 start_postgres() {
-  local data="$SERVICE_STATE_DIR/postgres" bin=/usr/lib/postgresql/15/bin
+  local data="$SERVICE_STATE_DIR/postgres" bin=/usr/lib/postgresql/15/bin new_password=""
   [ -x "$bin/postgres" ] || bin="$(dirname "$(ls /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1)")"
-  if [ ! -f "$data/PG_VERSION" ]; then
-    mkdir -p "$data" && chown "$SERVICE_USER:" "$data" 2>/dev/null || true
-    chmod 700 "$data"
-    if [ "$(id -u)" = 0 ]; then
-      setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 \
-        >"$LOGS/postgres-initdb.log" 2>&1 || fail "initdb failed; see $LOGS/postgres-initdb.log"
-    else
-      "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 >"$LOGS/postgres-initdb.log" 2>&1 || fail "initdb failed; see $LOGS/postgres-initdb.log"
-    fi
-  fi
+  ensure_postgres_password && new_password=1
   require_free postgres "$POSTGRES_PORT"
-  launch postgres as-user "$bin/postgres" -D "$data" -p "$POSTGRES_PORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$data" -c fsync=off
+  if [ ! -f "$data/PG_VERSION" ]; then
+    service_dir postgres >/dev/null && run_as_service chmod 700 "$data"
+    # initdb reopens /dev/stdin by name: the service user can do that only for a pipe of its own.
+    printf '%s\n' "$(<"$POSTGRES_PASSWORD_FILE")" \
+      | run_as_service sh -c 'cat | "$@"' sh "$bin/initdb" -D "$data" -U postgres --auth=scram-sha-256 --pwfile=/dev/stdin -E UTF8 \
+        >"$LOGS/postgres-initdb.log" 2>&1 || fail "initdb failed; see $LOGS/postgres-initdb.log"
+  elif [ -n "$new_password" ] || pg_hba_trusts "$data"; then
+    reset_postgres_password "$bin" "$data"
+  fi
+  write_pg_hba "$data"
+  launch postgres "$bin/postgres" -D "$data" -p "$POSTGRES_PORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$data" -c fsync=off
   await postgres 30 pg_isready -q -h 127.0.0.1 -p "$POSTGRES_PORT"
   # The memory service's database (mem0 in the guide); created once.
-  psql -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='mem0'" | grep -q 1 \
-    || psql -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -qc "CREATE DATABASE mem0" >/dev/null
+  local psql=(env PGPASSFILE="$(dirname "$POSTGRES_PASSWORD_FILE")/pgpass" psql -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -w)
+  "${psql[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname='mem0'" | grep -q 1 \
+    || "${psql[@]}" -qc "CREATE DATABASE mem0" >/dev/null
 }
 
 start_redis() {
-  mkdir -p "$STATE_DIR/redis"
+  local dir; dir="$(service_dir redis)"
   require_free redis "$REDIS_PORT"
-  launch redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STATE_DIR/redis" --save "" --appendonly no --daemonize no
+  launch redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no --daemonize no
   await redis 15 bash -c "[ \"\$(redis-cli -h 127.0.0.1 -p $REDIS_PORT ping)\" = PONG ]"
 }
 
 start_neo4j() {
-  local dir work; dir="$(neo4j_dir)"; work="$SERVICE_STATE_DIR/neo4j"
-  mkdir -p "$work" && chown "$SERVICE_USER:" "$work" 2>/dev/null || true
+  local dir work; dir="$(neo4j_dir)"; work="$(service_dir neo4j)"
   require_free neo4j "$NEO4J_BOLT_PORT" "$NEO4J_HTTP_PORT"
-  # Debian's JDK 17 runs Neo4j 5.26; the service user keeps root out of the JVM.
-  launch neo4j as-user java -Xmx512m -cp "$dir/classes:$(cat "$dir/classpath.txt")" Neo4jServer "$NEO4J_BOLT_PORT" "$NEO4J_HTTP_PORT" "$work"
+  # Debian's JDK 17 runs Neo4j 5.26.
+  launch neo4j java -Xmx512m -cp "$dir/classes:$(cat "$dir/classpath.txt")" Neo4jServer "$NEO4J_BOLT_PORT" "$NEO4J_HTTP_PORT" "$work"
   await neo4j 90 http_ok "http://127.0.0.1:$NEO4J_HTTP_PORT/"
+}
+
+# curl as the secured Elasticsearch's admin: the credentials reach curl as a config file on a
+# pipe (-K), never as an argument that ps would show.
+es_admin_curl() {
+  local keep="$STATE_DIR/elasticsearch-secure"
+  curl --cacert "$keep/ca.crt" -K <(printf 'user = "%s"\n' "$(<"$keep/credentials")") "$@"
 }
 
 # Elasticsearch from its integ-test zip: name, version, HTTP port, transport port.
 start_es() {
   local name="$1" version="$2" port="$3" transport="$4" home conf data
   shift 4
-  local scheme=http curl_opts=() security=(-Expack.security.enabled=false)
-  [ "$#" -gt 0 ] && { scheme=https; security=("$@"); }
+  local scheme=http probe=(curl) security=(-Expack.security.enabled=false)
+  [ "$#" -gt 0 ] && { scheme=https; security=("$@"); probe=(es_admin_curl); }
   home="$(es_home "$version")"; conf="$SERVICE_STATE_DIR/$name/config"; data="$SERVICE_STATE_DIR/$name/data"
   [ -x "$home/bin/elasticsearch" ] || fail "Elasticsearch $version is not installed: run scripts/stack.sh install"
-  mkdir -p "$conf" "$data" "$SERVICE_STATE_DIR/$name/logs"
+  run_as_service mkdir -p "$conf" "$data" "$SERVICE_STATE_DIR/$name/logs"
   # ES writes its keystore into the config directory, so it gets a writable copy of its own.
-  [ -f "$conf/jvm.options" ] || cp -r "$home/config/." "$conf/"
+  [ -f "$conf/jvm.options" ] || run_as_service cp -r "$home/config/." "$conf/"
   [ "$scheme" = https ] && secure_es_files "$name" "$home" "$conf" "$version"
-  chown -R "$SERVICE_USER:" "$SERVICE_STATE_DIR/$name" 2>/dev/null || true
   require_free "$name" "$port" "$transport"
-  launch "$name" as-user env ES_JAVA_HOME="$(es_java_home "$version")" ES_PATH_CONF="$conf" ES_JAVA_OPTS="${ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
+  launch "$name" env ES_JAVA_HOME="$(es_java_home "$version")" ES_PATH_CONF="$conf" ES_JAVA_OPTS="${ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
     "$home/bin/elasticsearch" \
     -Ediscovery.type=single-node "${security[@]}" -Enetwork.host=127.0.0.1 \
     -Ehttp.port="$port" -Etransport.port="$transport" \
     -Epath.data="$data" -Epath.logs="$SERVICE_STATE_DIR/$name/logs" \
     -Ecluster.routing.allocation.disk.watermark.low=1b -Ecluster.routing.allocation.disk.watermark.high=1b \
     -Ecluster.routing.allocation.disk.watermark.flood_stage=1b -Eaction.destructive_requires_name=false
-  [ "$scheme" = https ] && curl_opts=(--cacert "$STATE_DIR/$name/ca.crt" -u "$(cat "$STATE_DIR/$name/credentials")")
-  await "$name" 120 curl -fsS --max-time 2 "${curl_opts[@]}" "$scheme://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s"
+  await "$name" 120 "${probe[@]}" -fsS --max-time 2 "$scheme://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s"
 }
 
 # TLS material and users for the secured Elasticsearch: a CA and a server certificate for
@@ -266,48 +399,46 @@ start_es() {
 # a reader with a file-defined role that may only read ai-events-*, both with random passwords.
 # (API keys live in the .security index, whose mapping needs the analysis-common module that
 # Maven Central's integ-test-zip lacks: they cannot be issued on this node.) The CA certificate
-# and the credentials are kept in the private state directory for tests.
+# and the credentials are kept in the private state directory for tests. The server's files are
+# made by the service user, in its own directory.
 secure_es_files() {
   local name="$1" home="$2" conf="$3" version="$4" certs="$3/certs" keep="$STATE_DIR/$1"
-  mkdir -p "$certs" "$keep"
+  run_as_service mkdir -p "$certs"
+  mkdir -p "$keep"
   chmod 0700 "$keep"
   if [ ! -f "$certs/server.crt" ]; then
-    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=memstack test CA" \
+    run_as_service openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=memstack test CA" \
       -keyout "$certs/ca.key" -out "$certs/ca.crt" >/dev/null 2>&1 || fail "openssl could not make the test CA"
-    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$certs/server.key" -out "$certs/server.csr" >/dev/null 2>&1
-    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$certs/san.ext"
-    openssl x509 -req -in "$certs/server.csr" -CA "$certs/ca.crt" -CAkey "$certs/ca.key" -CAcreateserial -days 30 \
+    run_as_service openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$certs/server.key" -out "$certs/server.csr" >/dev/null 2>&1
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' | write_service_file "$certs/san.ext"
+    run_as_service openssl x509 -req -in "$certs/server.csr" -CA "$certs/ca.crt" -CAkey "$certs/ca.key" -CAcreateserial -days 30 \
       -extfile "$certs/san.ext" -out "$certs/server.crt" >/dev/null 2>&1 || fail "openssl could not sign the test server certificate"
   fi
   cp "$certs/ca.crt" "$keep/ca.crt"
   if [ ! -f "$keep/reader-credentials" ]; then
-    cat >"$conf/roles.yml" <<'ROLES'
+    write_service_file "$conf/roles.yml" <<'ROLES'
 ai_events_reader:
   cluster: [monitor]
   indices:
     - names: ['ai-events-*']
       privileges: [read, view_index_metadata]
 ROLES
-    chown -R "$SERVICE_USER:" "$SERVICE_STATE_DIR/$name" 2>/dev/null || true
     local user role password
     for user in memstack-admin:superuser grafana-reader:ai_events_reader; do
       role="${user#*:}"; user="${user%%:*}"; password="$(openssl rand -hex 16)"
-      run_as_service env ES_JAVA_HOME="$(es_java_home "$version")" ES_PATH_CONF="$conf" \
-        "$home/bin/elasticsearch-users" useradd "$user" -p "$password" -r "$role" >>"$LOGS/$name-users.log" 2>&1 \
+      # Without -p, elasticsearch-users reads the password (twice) from stdin.
+      printf '%s\n%s\n' "$password" "$password" \
+        | run_as_service env ES_JAVA_HOME="$(es_java_home "$version")" ES_PATH_CONF="$conf" \
+          "$home/bin/elasticsearch-users" useradd "$user" -r "$role" >>"$LOGS/$name-users.log" 2>&1 \
         || fail "could not create the Elasticsearch user $user; see $LOGS/$name-users.log"
       (umask 077 && printf '%s:%s' "$user" "$password" >"$keep/$([ "$role" = superuser ] && echo credentials || echo reader-credentials)")
     done
   fi
 }
 
-run_as_service() {
-  if [ "$(id -u)" = 0 ]; then setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups "$@"; else "$@"; fi
-}
-
 # After the secured node answers: one AI event for the data source to read back.
 secure_es_ready() {
-  local auth=(--cacert "$STATE_DIR/elasticsearch-secure/ca.crt" -u "$(cat "$STATE_DIR/elasticsearch-secure/credentials")")
-  curl -fsS "${auth[@]}" -XPOST "$ES_SECURE_URL/ai-events-secure/_doc?refresh=true" -H 'content-type: application/json' \
+  es_admin_curl -fsS -XPOST "$ES_SECURE_URL/ai-events-secure/_doc?refresh=true" -H 'content-type: application/json' \
     -d "{\"@timestamp\":\"$(date -u +%Y-%m-%dT%H:%M:%S.000Z)\",\"level\":\"INFO\",\"operation\":\"search\",\"agent_type\":\"coding\",\"message\":\"read over TLS\"}" >/dev/null \
     || fail "could not index the sample event into the secured Elasticsearch"
 }
@@ -323,11 +454,11 @@ start_elasticsearch_secure() {
 }
 
 start_jaeger() {
-  local config="$STATE_DIR/jaeger.yaml"
+  local config="$SERVICE_STATE_DIR/jaeger.yaml"
   sed -e "s/@QUERY_PORT@/$JAEGER_QUERY_PORT/; s/@QUERY_GRPC_PORT@/$JAEGER_QUERY_GRPC_PORT/" \
       -e "s/@OTLP_GRPC_PORT@/$JAEGER_OTLP_GRPC_PORT/; s/@OTLP_HTTP_PORT@/$JAEGER_OTLP_HTTP_PORT/" \
       -e "s/@HEALTH_PORT@/$JAEGER_HEALTH_PORT/; s/@METRICS_PORT@/$JAEGER_METRICS_PORT/" \
-      "$REPO_DIR/scripts/config/jaeger.yaml" >"$config"
+      "$REPO_DIR/scripts/config/jaeger.yaml" | write_service_file "$config"
   require_free jaeger "$JAEGER_QUERY_PORT" "$JAEGER_QUERY_GRPC_PORT" "$JAEGER_OTLP_GRPC_PORT" "$JAEGER_OTLP_HTTP_PORT" "$JAEGER_HEALTH_PORT" "$JAEGER_METRICS_PORT"
   launch jaeger "$(jaeger_bin)" --config "$config"
   await jaeger 60 curl -fsS --max-time 2 "$JAEGER_URL/api/services"
@@ -339,48 +470,56 @@ start_node_exporter() {
   await node-exporter 15 http_ok "http://127.0.0.1:$NODE_EXPORTER_PORT/metrics"
 }
 
+# The exporter's DSN carries the password, so it travels in the environment, not in argv.
 start_postgres_exporter() {
   require_free postgres-exporter "$POSTGRES_EXPORTER_PORT"
-  DATA_SOURCE_NAME="postgresql://postgres@127.0.0.1:$POSTGRES_PORT/postgres?sslmode=disable" \
+  [ -s "$POSTGRES_PASSWORD_FILE" ] || fail "PostgreSQL has no password yet: start postgres first (scripts/stack.sh up postgres)"
+  DATA_SOURCE_NAME="postgresql://postgres:$(<"$POSTGRES_PASSWORD_FILE")@127.0.0.1:$POSTGRES_PORT/postgres?sslmode=disable" \
     launch postgres-exporter prometheus-postgres-exporter --web.listen-address="127.0.0.1:$POSTGRES_EXPORTER_PORT"
   await postgres-exporter 15 http_ok "http://127.0.0.1:$POSTGRES_EXPORTER_PORT/metrics"
 }
 
 start_alertmanager() {
-  mkdir -p "$STATE_DIR/alertmanager"
-  cp "$REPO_DIR/scripts/config/alertmanager.yml" "$STATE_DIR/alertmanager.yml"
+  local dir; dir="$(service_dir alertmanager)"
+  write_service_file "$SERVICE_STATE_DIR/alertmanager.yml" <"$REPO_DIR/scripts/config/alertmanager.yml"
   require_free alertmanager "$ALERTMANAGER_PORT"
   # An empty cluster address turns gossip off (it would bind 0.0.0.0:9094).
-  launch alertmanager prometheus-alertmanager --config.file="$STATE_DIR/alertmanager.yml" \
-    --storage.path="$STATE_DIR/alertmanager" --web.listen-address="127.0.0.1:$ALERTMANAGER_PORT" --cluster.listen-address=
+  launch alertmanager prometheus-alertmanager --config.file="$SERVICE_STATE_DIR/alertmanager.yml" \
+    --storage.path="$dir" --web.listen-address="127.0.0.1:$ALERTMANAGER_PORT" --cluster.listen-address=
   await alertmanager 20 http_ok "$ALERTMANAGER_URL/-/ready"
 }
 
 start_prometheus() {
-  mkdir -p "$STATE_DIR/prometheus"
+  local dir config="$SERVICE_STATE_DIR/prometheus.yml"; dir="$(service_dir prometheus)"
   sed -e "s/@ALERTMANAGER_PORT@/$ALERTMANAGER_PORT/; s/@NODE_EXPORTER_PORT@/$NODE_EXPORTER_PORT/" \
       -e "s/@POSTGRES_EXPORTER_PORT@/$POSTGRES_EXPORTER_PORT/; s/@DEMO_PORT@/$DEMO_PORT/" \
       -e "s/@JAEGER_METRICS_PORT@/$JAEGER_METRICS_PORT/; s/@PROMETHEUS_PORT@/$PROMETHEUS_PORT/" \
       -e "s#@RULES_FILE@#$REPO_DIR/provisioning/prometheus/agent-memory.rules.yml#" \
-      "$REPO_DIR/scripts/config/prometheus.yml" >"$STATE_DIR/prometheus.yml"
-  promtool check config "$STATE_DIR/prometheus.yml" >"$LOGS/promtool.log" 2>&1 || fail "generated Prometheus config is invalid; see $LOGS/promtool.log"
+      "$REPO_DIR/scripts/config/prometheus.yml" | write_service_file "$config"
+  # Checked as the user that will read it (the rules file too).
+  run_as_service promtool check config "$config" >"$LOGS/promtool.log" 2>&1 || fail "generated Prometheus config is invalid; see $LOGS/promtool.log"
   require_free prometheus "$PROMETHEUS_PORT"
-  launch prometheus prometheus --config.file="$STATE_DIR/prometheus.yml" --storage.tsdb.path="$STATE_DIR/prometheus" \
+  launch prometheus prometheus --config.file="$config" --storage.tsdb.path="$dir" \
     --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --web.enable-lifecycle --storage.tsdb.retention.time=2d \
     --enable-feature=exemplar-storage
   await prometheus 30 http_ok "$PROMETHEUS_URL/-/ready"
 }
 
+# The demo reaches PostgreSQL with the stack's password, handed over in its environment.
 start_demo() {
   [ -f "$REPO_DIR/telemetry/dist/index.js" ] || fail "the telemetry SDK is not built: run npm run build"
   require_free demo "$DEMO_PORT"
-  (cd "$REPO_DIR/demo" && DEMO_PORT="$DEMO_PORT" launch demo node --import tsx src/main.ts ${DEMO_ARGS:-})
+  if [ -s "$POSTGRES_PASSWORD_FILE" ]; then
+    (cd "$REPO_DIR/demo" && POSTGRES_URL="$(postgres_url)" DEMO_PORT="$DEMO_PORT" launch demo node --import tsx src/main.ts ${DEMO_ARGS:-})
+  else
+    (cd "$REPO_DIR/demo" && DEMO_PORT="$DEMO_PORT" launch demo node --import tsx src/main.ts ${DEMO_ARGS:-})
+  fi
   await demo 30 http_ok "$DEMO_URL/metrics"
 }
 
 url_of() {
   case "$1" in
-    postgres) echo "postgresql://postgres@127.0.0.1:$POSTGRES_PORT/mem0" ;;
+    postgres) echo "postgresql://postgres@127.0.0.1:$POSTGRES_PORT/mem0 (password in $POSTGRES_PASSWORD_FILE)" ;;
     redis) echo "$REDIS_URL" ;;
     neo4j) echo "$NEO4J_URL (http http://127.0.0.1:$NEO4J_HTTP_PORT)" ;;
     elasticsearch) echo "$ES_URL (version $ES_VERSION)" ;;
@@ -413,11 +552,15 @@ cmd_up() {
 
 # Stops a server and every process it started: launch gave each its own session, so its PID is
 # also its process group (Elasticsearch's launcher, for one, runs the server as a child JVM).
+# A live PID that is no longer our server is left alone. A group whose leader has exited is still
+# ours: Linux does not hand out a number again while a process group of that ID exists.
 stop_one() {
   local name="$1" pid
   pid="$(pid_of "$name" || true)"
   [ -n "$pid" ] || return 0
-  if kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null; then
+  if kill -0 "$pid" 2>/dev/null && ! is_ours "$name" "$pid"; then
+    info "$name: pid $pid is no longer $name (it runs: $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | cut -c1-120)); not signalling it"
+  elif kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 150); do
       kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null || break
@@ -430,7 +573,7 @@ stop_one() {
     fi
     info "$name stopped"
   fi
-  rm -f "$PIDS/$name.pid"
+  rm -f "$PIDS/$name.pid" "$PIDS/$name.start"
 }
 
 cmd_down() {
@@ -453,11 +596,16 @@ cmd_status() {
   done
 }
 
+# For eval: every value shell-quoted (printf %q), so a path or password with spaces, quotes or $
+# stays one value and runs nothing. POSTGRES_URL carries the password once PostgreSQL has one.
 cmd_env() {
-  echo "export PROMETHEUS_URL=$PROMETHEUS_URL ALERTMANAGER_URL=$ALERTMANAGER_URL ES_URL=$ES_URL ES8_URL=$ES8_URL JAEGER_URL=$JAEGER_URL"
-  echo "export JAEGER_OTLP_HTTP_URL=$JAEGER_OTLP_HTTP_URL DEMO_URL=$DEMO_URL REDIS_URL=$REDIS_URL"
-  echo "export POSTGRES_URL=$POSTGRES_URL NEO4J_URL=$NEO4J_URL"
-  echo "export ES_SECURE_URL=$ES_SECURE_URL ES_SECURE_DIR=$STATE_DIR/elasticsearch-secure"
+  local pg_url="postgresql://postgres@127.0.0.1:$POSTGRES_PORT/mem0" ES_SECURE_DIR="$STATE_DIR/elasticsearch-secure" name
+  [ -r "$POSTGRES_PASSWORD_FILE" ] && pg_url="$(postgres_url)"
+  for name in PROMETHEUS_URL ALERTMANAGER_URL ES_URL ES8_URL JAEGER_URL JAEGER_OTLP_HTTP_URL DEMO_URL REDIS_URL NEO4J_URL \
+    ES_SECURE_URL ES_SECURE_DIR; do
+    printf 'export %s=%q\n' "$name" "${!name}"
+  done
+  printf 'export POSTGRES_URL=%q\n' "$pg_url"
 }
 
 case "${1:-}" in
@@ -466,5 +614,5 @@ case "${1:-}" in
   down) shift; cmd_down "$@" ;;
   status) cmd_status ;;
   env) cmd_env ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

