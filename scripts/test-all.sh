@@ -47,6 +47,8 @@ bash scripts/stack.sh up demo
 eval "$(bash scripts/stack.sh env)"
 
 suite "typecheck" npm run typecheck --silent
+suite "stack: running servers hardened (no root, PostgreSQL password, no password in argv, quoted env, approved Jaeger)" bash tests/stack/hardening.sh
+suite "stack: pinned downloads, trusted cache, PIDs checked before a signal" bash tests/stack/pins-and-pids.sh
 suite "lint" npx eslint .
 suite "compose: docker-compose.yml against the Compose specification, its provisioning and .env (compose-go)" \
   bash -c 'cd tests/compose && go test -count=1 -v .'

@@ -26,7 +26,7 @@ const dashboards = pluginJson.includes
 /** Targets whose data exists only where Grafana itself runs; nothing else is exempt. */
 const ONLY_IN_GRAFANA: Record<string, string> = {
   'ai-telemetry-pipeline/Data source breakers':
-    "reads the data source backend's own circuit_breaker_state, which only Grafana exposes (/metrics/plugins/memstack-agentmemory-datasource)",
+    "reads the data source backend's own agentmemory_backend_circuit_breaker_state, which only Grafana exposes (/metrics/plugins/memstack-agentmemory-datasource)",
 };
 
 type Scenario = 'default' | 'all' | 'one';

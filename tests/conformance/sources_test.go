@@ -204,7 +204,7 @@ func TestCorrelateKeepsPartsWhenASourceIsDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(metrics.Metrics.Prometheus), `circuit_breaker_state{service_name="elasticsearch 127.0.0.1:1 (agentmemory)"}`) {
+	if !strings.Contains(string(metrics.Metrics.Prometheus), `agentmemory_backend_circuit_breaker_state{source="elasticsearch",instance_id="`) {
 		t.Fatalf("no breaker state for the Elasticsearch upstream in CollectMetrics")
 	}
 }
