@@ -13,6 +13,9 @@ import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
+//   Grafana: BOOT-DATA (docs/grafana-behaviour.md)
+
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '../..');
 const require = createRequire(import.meta.url);

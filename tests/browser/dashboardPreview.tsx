@@ -47,6 +47,12 @@ import {
 import { TableNG } from '@grafana/ui/unstable';
 import { OurPanel } from './ourPanel';
 
+// Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
+//   Grafana: DASH-GRID-UNITS (docs/grafana-behaviour.md)
+//   Grafana: GRAPH-NAN-GAP (docs/grafana-behaviour.md)
+//   Grafana: PANEL-COLOUR-DEFAULTS (docs/grafana-behaviour.md)
+//   Grafana: FIELD-CONFIG-DEFAULTS (docs/grafana-behaviour.md)
+
 /** A panel of the dashboard JSON, with the options each renderer below reads. */
 interface PreviewPanel {
   title: string;

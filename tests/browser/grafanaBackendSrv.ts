@@ -6,6 +6,9 @@
 import { setBackendSrv, type BackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 import { from } from 'rxjs';
 
+// Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
+//   Grafana: BACKEND-SRV-ERROR (docs/grafana-behaviour.md)
+
 declare global {
   interface Window {
     requests: Array<{ method: string; url: string; data?: unknown; status?: number; headers?: Record<string, string> }>;

@@ -25,6 +25,11 @@ import { VariableQueryEditor } from '../../src/datasource/components/VariableQue
 import type { AgentMemoryVariableSupport } from '../../src/datasource/variables';
 import type { AgentMemoryOptions, AgentMemoryQuery, AgentMemoryVariableQuery } from '../../src/datasource/types';
 
+// Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
+//   Grafana: TEMPLATE-SRV-FORMAT (docs/grafana-behaviour.md)
+//   Grafana: QUERY-REQUEST-FIELDS (docs/grafana-behaviour.md)
+//   Grafana: DS-INSTANCE-SETTINGS (docs/grafana-behaviour.md)
+
 installBackendSrv();
 
 /**

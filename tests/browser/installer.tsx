@@ -11,6 +11,9 @@ import { ThemeContext } from '@grafana/ui';
 import AppConfig, { type AppConfigProps } from '../../src/components/AppConfig/AppConfig';
 import { installBackendSrv } from './grafanaBackendSrv';
 
+// Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
+//   Grafana: APP-CONFIG-PAGE-PROPS (docs/grafana-behaviour.md)
+
 installBackendSrv();
 const theme = createTheme({ colors: { mode: 'dark' } });
 document.body.style.background = theme.colors.background.primary;

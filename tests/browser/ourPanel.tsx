@@ -16,6 +16,9 @@ import { defaultBreakerTimelineOptions } from '../../src/panels/breaker-timeline
 import { defaultRelevanceHeatmapOptions } from '../../src/panels/relevance-heatmap/options';
 import { RelevanceHeatmapPanel } from '../../src/panels/relevance-heatmap/RelevanceHeatmapPanel';
 
+// Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
+//   Grafana: PANEL-PROPS (docs/grafana-behaviour.md)
+
 export interface OurPanelProps {
   kind: 'breaker' | 'heatmap';
   frames: DataFrame[];

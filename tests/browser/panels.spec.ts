@@ -9,7 +9,6 @@ import { picturePath } from './standIn';
  * labels, scrolling, zoom — and saves the screenshots the README and plugin.json show.
  */
 
-
 async function open(page: Page, scenario: string, theme: 'dark' | 'light' = 'dark') {
   await page.setViewportSize({ width: 940, height: 360 });
   await page.goto(`/panels.html?scenario=${scenario}&theme=${theme}`);

@@ -22,6 +22,10 @@ import { interpolateQuery } from '../../src/datasource/interpolate';
 import type { AgentMemoryQuery } from '../../src/datasource/types';
 import { OurPanel } from './ourPanel';
 
+// Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
+//   Grafana: FIELD-CONFIG-DEFAULTS (docs/grafana-behaviour.md)
+//   Grafana: DS-QUERY-API (docs/grafana-behaviour.md)
+
 declare global {
   interface Window {
     panelReady?: boolean;

@@ -4,6 +4,17 @@
 // the stack it describes.
 package compose
 
+// Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
+//   Grafana: FILE-ENV-EXPANSION (docs/grafana-behaviour.md)
+//   Grafana: RECEIVER-REQUIRED-SETTINGS (docs/grafana-behaviour.md)
+//   Grafana: DASH-PROVIDER-FIELDS (docs/grafana-behaviour.md)
+//   Grafana: DS-PROVISIONING (docs/grafana-behaviour.md)
+//   Grafana: APP-PROVISIONING (docs/grafana-behaviour.md)
+//   Grafana: GF-ENV-OVERRIDE (docs/grafana-behaviour.md)
+//   Grafana: PLUGIN-UNSIGNED-ALLOWLIST (docs/grafana-behaviour.md)
+//   Grafana: PLUGIN-PATHS (docs/grafana-behaviour.md)
+//   Grafana: IMAGE-UBUNTU-VARIANT (docs/grafana-behaviour.md)
+
 import (
 	"encoding/json"
 	"os"

@@ -1,5 +1,13 @@
 package conformance
 
+// Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
+//   Grafana: API-RULE-PRESAVE (docs/grafana-behaviour.md)
+//   Grafana: FILE-RULE-FORMAT (docs/grafana-behaviour.md)
+//   Grafana: ALERT-QUERY-CONTEXT (docs/grafana-behaviour.md)
+//   Grafana: SSE-REDUCE (docs/grafana-behaviour.md)
+//   Grafana: SSE-THRESHOLD (docs/grafana-behaviour.md)
+//   Grafana: ALERT-NODATA-STATE (docs/grafana-behaviour.md)
+
 // A small evaluator of Grafana-managed alert rules, written for this test (Grafana itself cannot
 // run here). It sends a rule's data source queries to our backend exactly as Grafana's alert
 // scheduler does — no user, the FromAlert header, the rule's relative time range, intervalMs and

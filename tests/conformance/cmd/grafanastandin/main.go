@@ -7,6 +7,11 @@
 // Each Grafana behaviour imitated here cites its row of docs/grafana-behaviour.md.
 package main
 
+// Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
+//   Grafana: DS-QUERY-STATUS (docs/grafana-behaviour.md)
+//   Grafana: API-HEALTH (docs/grafana-behaviour.md)
+//   Grafana: PLUGIN-CONTEXT (docs/grafana-behaviour.md)
+
 import (
 	"context"
 	"encoding/json"

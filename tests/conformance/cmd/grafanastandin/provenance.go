@@ -1,5 +1,8 @@
 package main
 
+// Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
+//   Grafana: API-ERROR-BODY (docs/grafana-behaviour.md)
+
 // Provenance as Grafana's alerting provisioning API keeps and checks it. Grafana: API-PROVENANCE
 // (docs/grafana-behaviour.md).
 
