@@ -147,7 +147,7 @@ export function httpCheck(url: string): HealthCheck {
  * Runs `use` with `release` called the moment `signal` aborts, so that a client waiting on a
  * server that never answers is destroyed at the check's timeout instead of living on.
  */
-async function releasedOnAbort<T>(signal: AbortSignal, release: () => void, use: () => Promise<T>): Promise<T> {
+async function releasedOnAbort<T>(signal: AbortSignal, release: () => void, work: () => Promise<T>): Promise<T> {
   signal.throwIfAborted();
   const onAbort = () => {
     try {
@@ -158,7 +158,7 @@ async function releasedOnAbort<T>(signal: AbortSignal, release: () => void, use:
   };
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    return await use();
+    return await work();
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
