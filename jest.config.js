@@ -12,4 +12,7 @@ module.exports = {
   // Jest configuration provided by Grafana scaffolding
   ...base,
   transform: { '^.+\\.m?(t|j)sx?$': swcTransform },
+  // The telemetry SDK is ESM and names its own modules with .js (./catalog.js is catalog.ts);
+  // tests of the dashboards read it from source.
+  moduleNameMapper: { ...base.moduleNameMapper, '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
