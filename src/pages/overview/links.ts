@@ -1,5 +1,4 @@
 import { urlUtil } from '@grafana/data';
-import { config } from '@grafana/runtime';
 import type { DashboardUid } from '../../dashboards/common';
 import { DATASOURCE_PLUGIN_ID } from '../../constants';
 import type { AgentMemoryQueryModel } from '../../../contract';
@@ -14,30 +13,13 @@ export const dashboardUrl = (uid: DashboardUid, vars: Record<string, string> = {
   });
 
 /**
- * The organisation the user is working in: the session's (bootData), else the page's `orgId`
- * parameter. Undefined when neither is known: a link without `orgId` stays in the session's org.
- */
-export function currentOrgId(): number | undefined {
-  const fromSession = config.bootData?.user?.orgId;
-  if (Number.isInteger(fromSession) && fromSession > 0) {
-    return fromSession;
-  }
-  const fromPage = Number(new URLSearchParams(window.location.search).get('orgId'));
-  return Number.isInteger(fromPage) && fromPage > 0 ? fromPage : undefined;
-}
-
-/**
  * Explore with one query of the Agent Memory data source (Grafana's `panes` URL format), in the
- * user's organisation. Grafana: URL-ORGID-SWITCH (docs/grafana-behaviour.md): an `orgId` that is
- * not the active org switches the user to it, and data source uids are per org (DS-UID-PER-ORG),
- * so a fixed orgId would move users of other orgs to org 1 and query a data source they lack.
+ * user's active organisation: the link carries no `orgId`. Grafana: URL-ORGID-SWITCH
+ * (docs/grafana-behaviour.md): an `orgId` that is not the active org switches the user to it, and
+ * data source uids are per org (DS-UID-PER-ORG), so a fixed orgId would move users of other orgs
+ * to org 1 and query a data source they lack.
  */
-export function exploreUrl(
-  datasourceUid: string,
-  query: AgentMemoryQueryModel,
-  from = 'now-1h',
-  orgId: number | undefined = currentOrgId()
-): string {
+export function exploreUrl(datasourceUid: string, query: AgentMemoryQueryModel, from = 'now-1h'): string {
   const panes = {
     a: {
       datasource: datasourceUid,
@@ -45,11 +27,7 @@ export function exploreUrl(
       range: { from, to: 'now' },
     },
   };
-  return urlUtil.renderUrl('/explore', {
-    schemaVersion: 1,
-    panes: JSON.stringify(panes),
-    ...(orgId === undefined ? {} : { orgId }),
-  });
+  return urlUtil.renderUrl('/explore', { schemaVersion: 1, panes: JSON.stringify(panes) });
 }
 
 export const dataSourceSettingsUrl = (uid: string) => `/connections/datasources/edit/${encodeURIComponent(uid)}`;
