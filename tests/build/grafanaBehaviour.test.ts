@@ -70,10 +70,11 @@ const TEXT_EXTENSIONS = new Set([
 ]);
 
 /**
- * A citation: the marker, then an id that ends where the word ends, so prose such as
- * "evaluated by Grafana: Logstash …" is no citation. One character class, no nested quantifier.
+ * A citation: the marker, then ids separated by ", " (`Grafana: <ROW-ID>, <ROW-ID>`), each ending where
+ * the word ends, so prose such as "evaluated by Grafana: Logstash …" is no citation. The ", " that
+ * starts each further id is outside the id's class, so the match is linear.
  */
-const CITATION = /Grafana: ([A-Z0-9-]+)(?![A-Za-z0-9-])/g;
+const CITATION = /Grafana: ([A-Z0-9-]+(?:, [A-Z0-9-]+)*)(?![A-Za-z0-9-])/g;
 const ID_SHAPE = /^[A-Z0-9]+(-[A-Z0-9]+)*$/;
 
 interface Row {
@@ -131,7 +132,7 @@ function walk(rel: string, out: string[]): void {
 }
 
 function citedIds(text: string): string[] {
-  return [...text.matchAll(CITATION)].map((m) => m[1]);
+  return [...text.matchAll(CITATION)].flatMap((m) => m[1].split(', '));
 }
 
 describe(`the register of Grafana behaviours (${REGISTER})`, () => {

@@ -51,7 +51,8 @@ export async function queryOverview(uid: string, now = Date.now()) {
       showSuccessAlert: false,
     })
   ).catch((error) => {
-    // Grafana answers 4xx/5xx with the per-query results when every query failed.
+    // Grafana answers 400 with the per-query results as soon as one query failed
+    // (Grafana: DS-QUERY-STATUS, docs/grafana-behaviour.md).
     if (error?.data?.results) {
       return { data: error.data as BackendDataSourceResponse };
     }

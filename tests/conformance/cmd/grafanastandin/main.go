@@ -139,7 +139,15 @@ func (s *standIn) query(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 500, map[string]string{"message": err.Error()})
 		return
 	}
+	// Grafana: DS-QUERY-STATUS: the same body, but 400 as soon as one query carries an error.
+	status := http.StatusOK
+	for _, r := range converted.Responses {
+		if r.Error != nil {
+			status = http.StatusBadRequest
+		}
+	}
 	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
 	_, _ = w.Write(out)
 }
 
