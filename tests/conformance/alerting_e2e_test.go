@@ -229,6 +229,27 @@ func postJSON(t *testing.T, url string, body any) {
 	}
 }
 
+// postDemoFault sets faults in the demo through /admin/faults, which wants the stack's bearer token.
+func postDemoFault(t *testing.T, demo, token string, body any) {
+	t.Helper()
+	raw, _ := json.Marshal(body)
+	req, err := http.NewRequest(http.MethodPost, demo+"/admin/faults", bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("POST %s/admin/faults %s: %d %s", demo, raw, resp.StatusCode, answer)
+	}
+}
+
 // scrapeTargets returns the addresses the stack's Prometheus scrapes, by job.
 func scrapeTargets(t *testing.T, prometheus string) map[string][]string {
 	var answer struct {
@@ -461,7 +482,8 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 
 	p := startPlugin(t)
 	settings := map[string]any{"prometheusUrl": promURL, "elasticsearchUrl": esURL, "jaegerUrl": envURL(t, "JAEGER_URL")}
-	fault := func(body map[string]any) { postJSON(t, demo+"/admin/faults", body) }
+	adminToken := envURL(t, "DEMO_ADMIN_TOKEN") // stack.sh generates it; /admin/faults wants it
+	fault := func(body map[string]any) { postDemoFault(t, demo, adminToken, body) }
 	fault(map[string]any{"reset": true})
 	t.Cleanup(func() { fault(map[string]any{"reset": true}) })
 

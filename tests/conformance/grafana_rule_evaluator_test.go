@@ -10,10 +10,11 @@ package conformance
 
 // A small evaluator of Grafana-managed alert rules, written for this test (Grafana itself cannot
 // run here). It sends a rule's data source queries to our backend exactly as Grafana's alert
-// scheduler does — no user, the FromAlert header, the rule's relative time range, intervalMs and
-// maxDataPoints from the model — then applies the rule's server-side expressions with Grafana's
-// documented semantics: reduce (last | sum | mean | min | max | count, mode dropNN drops NaN and
-// null before reducing) and threshold (gt | lt). A series fires when its threshold is 1.
+// scheduler does — as the scheduler's identity, with the FromAlert header, the rule's relative
+// time range, intervalMs and maxDataPoints from the model — then applies the rule's server-side
+// expressions with Grafana's documented semantics: reduce (last | sum | mean | min | max | count,
+// mode dropNN drops NaN and null before reducing) and threshold (gt | lt). A series fires when
+// its threshold is 1.
 
 import (
 	"encoding/json"
@@ -79,6 +80,13 @@ func loadGrafanaRules(t *testing.T, path string) map[string]grafanaRule {
 	return rules
 }
 
+// schedulerUser is the PluginContext.User of Grafana's alert evaluations: the scheduler's service
+// identity (SchedulerUserFor in pkg/services/ngalert/schedule; Grafana 12 fills the name from the
+// login). Grafana: ALERT-QUERY-CONTEXT, ALERT-LANE-TRUST (docs/grafana-behaviour.md)
+func schedulerUser() *pluginv2.User {
+	return &pluginv2.User{Login: "grafana_scheduler", Name: "grafana_scheduler", Role: "Admin"}
+}
+
 // evaluation is the outcome of one evaluation: the firing series by their labels, with values.
 type evaluation struct {
 	Firing map[string]float64
@@ -102,7 +110,7 @@ func labelsKey(labels map[string]string) string {
 func evaluateGrafanaRule(t *testing.T, p *runningPlugin, settings map[string]any, rule grafanaRule, now time.Time) evaluation {
 	t.Helper()
 	ctx := pluginContext(t, settings, nil)
-	ctx.User = nil // Grafana's scheduler evaluates as the service, not as a user
+	ctx.User = schedulerUser()
 	var queries []*pluginv2.DataQuery
 	expressions := map[string]map[string]any{}
 	for _, d := range rule.Data {

@@ -161,14 +161,21 @@ func TestOrganisationsWithTheSameUIDShareNoBreaker(t *testing.T) {
 
 // TestViewersCannotStarveAlertEvaluations: viewers send many slow queries to one data source
 // instance, more than its viewer queue holds, and each of them times out (the upstream takes 3 s,
-// the source's timeout is 1 s). An alert-shaped request (header FromAlert: true) to the same
-// instance meanwhile answers at once: it has its own queue, and the viewers' timeouts did not
-// open the breaker it shares with them.
+// the source's timeout is 1 s). Half of them send the alert headers too, which Grafana forwards
+// from any /api/ds/query call; they still wait in the viewer queue, as one viewer queue. An alert
+// evaluation (the scheduler's identity and FromAlert: true) to the same instance meanwhile
+// answers at once: it has its own queue, and the viewers' timeouts did not open the breaker it
+// shares with them. Grafana: ALERT-LANE-TRUST (docs/grafana-behaviour.md)
 func TestViewersCannotStarveAlertEvaluations(t *testing.T) {
 	p := startPlugin(t)
 	front := newIsolationFront(t, 3*time.Second)
 	settings := map[string]any{"prometheusUrl": front.URL + "/slow", "timeoutSeconds": 1}
 	viewer := orgContext(t, 1, settings)
+	// Viewers who send the scheduler's headers, one of them renamed to the scheduler's login.
+	spoofers := []*pluginv2.PluginContext{orgContext(t, 1, settings), orgContext(t, 1, settings)}
+	spoofers[0].User = &pluginv2.User{Login: "viewer", Role: "Viewer"}
+	spoofers[1].User = &pluginv2.User{Login: schedulerUser().Login, Name: schedulerUser().Name, Role: "Viewer"}
+	spoofedHeaders := map[string]string{"FromAlert": "true", "X-Cache-Skip": "true", "X-Rule-Uid": "spoofed"}
 	const viewers = 48 // three times the per-source queue of 16
 	now := time.Now()
 
@@ -179,9 +186,11 @@ func TestViewersCannotStarveAlertEvaluations(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			q := metricsQuery(t, "V", map[string]any{"expr": fmt.Sprintf(`count(%s{n="%d"})`, slowMarker, i)}, now.Add(-31*24*time.Hour), now)
-			res, err := p.data.QueryData(ctxWithTimeout(t, 30*time.Second), &pluginv2.QueryDataRequest{
-				PluginContext: viewer, Queries: []*pluginv2.DataQuery{q},
-			})
+			request := &pluginv2.QueryDataRequest{PluginContext: viewer, Queries: []*pluginv2.DataQuery{q}}
+			if i%2 == 1 {
+				request.PluginContext, request.Headers = spoofers[i/2%2], spoofedHeaders
+			}
+			res, err := p.data.QueryData(ctxWithTimeout(t, 30*time.Second), request)
 			if err != nil {
 				viewerErrors.Store(i, err.Error())
 				return
@@ -196,12 +205,14 @@ func TestViewersCannotStarveAlertEvaluations(t *testing.T) {
 	if held := front.slowNow.Load(); held < 10 {
 		t.Fatalf("only %d viewer queries are at the upstream: the viewer queue is not saturated", held)
 	}
+	scheduler := orgContext(t, 1, settings)
+	scheduler.User = schedulerUser()
 	var latencies []time.Duration
 	for i := 0; i < 5; i++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		started := time.Now()
 		res, err := p.data.QueryData(ctx, &pluginv2.QueryDataRequest{
-			PluginContext: orgContext(t, 1, settings),
+			PluginContext: scheduler,
 			Headers:       map[string]string{"FromAlert": "true", "X-Cache-Skip": "true", "X-Rule-Uid": "isolation"},
 			Queries:       []*pluginv2.DataQuery{instantUp(t, "A")},
 		})
@@ -234,9 +245,10 @@ func TestViewersCannotStarveAlertEvaluations(t *testing.T) {
 		t.Fatalf("an alert evaluation took %v while viewers saturated the queue", latencies[len(latencies)-1])
 	}
 	// The queue holds 16; a slot passes on as soon as a query times out, a moment before the
-	// upstream notices the closed connection, so it may count a few more at once.
+	// upstream notices the closed connection, so it may count a few more at once. Spoofers in the
+	// alert lane would bring it to 32.
 	if peak := front.slowPeak.Load(); peak < 16 || peak > 20 {
-		t.Fatalf("%d viewer queries reached the upstream at once; the viewer queue holds 16", peak)
+		t.Fatalf("%d viewer queries reached the upstream at once; the viewer queue holds 16 (viewers who send the alert headers took the alert lane?)", peak)
 	}
 	if timeouts < viewers/2 {
 		t.Fatalf("only %d of %d viewer queries timed out: the scenario did not happen", timeouts, viewers)

@@ -276,8 +276,8 @@ func TestLogsOnElasticsearch8(t *testing.T) {
 	}
 }
 
-// Alert evaluation: Grafana calls QueryData with no user and the FromAlert header; the answer
-// must be the same frames a dashboard gets.
+// Alert evaluation: Grafana calls QueryData as its scheduler user with the FromAlert header; the
+// answer must be the same frames a dashboard gets. Grafana: ALERT-QUERY-CONTEXT (docs/grafana-behaviour.md)
 func TestAlertEvaluationAnswersLikeADashboard(t *testing.T) {
 	p := startPlugin(t)
 	to := time.Now().Truncate(time.Second)
@@ -285,7 +285,7 @@ func TestAlertEvaluationAnswersLikeADashboard(t *testing.T) {
 	expr := fmt.Sprintf("sum by (operation) (%s)", demoSelector)
 	dashboardCtx := pluginContext(t, allSources(t, envURL(t, "ES_URL")), nil)
 	alertCtx := pluginContext(t, allSources(t, envURL(t, "ES_URL")), nil)
-	alertCtx.User = nil
+	alertCtx.User = schedulerUser()
 	ask := func(ctx *pluginv2.PluginContext, headers map[string]string) data.Frames {
 		res, err := p.data.QueryData(ctxWithTimeout(t, 20*time.Second), &pluginv2.QueryDataRequest{
 			PluginContext: ctx,

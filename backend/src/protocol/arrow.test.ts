@@ -91,6 +91,20 @@ describe('Arrow frame encoding', () => {
     ]);
   });
 
+  it('pads a large text column written in place, so the columns after it read back whole', () => {
+    const long = 'y'.repeat(1024 * 1024 + 3); // odd length: the next buffer starts after padding
+    const table = tableFromIPC(
+      encodeFrame({
+        fields: [
+          { name: 's', type: 'string', values: [long, 'é'] },
+          { name: 'v', type: 'number', values: [1.5, 2.5] },
+        ],
+      })
+    );
+    expect(table.getChild('s')!.toArray()).toEqual([long, 'é']);
+    expect(Array.from(table.getChild('v')!.toArray() as Float64Array)).toEqual([1.5, 2.5]);
+  });
+
   it('writes a valid empty frame', () => {
     const table = tableFromIPC(encodeFrame({ refId: 'B', fields: [] }));
     expect(table.numRows).toBe(0);

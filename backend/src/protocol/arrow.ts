@@ -56,7 +56,7 @@ interface Column {
   field: Field;
   nullCount: number;
   /** validity (empty when nothing is null), then offsets and/or data */
-  buffers: Uint8Array[];
+  buffers: BodyBytes[];
 }
 
 const EMPTY = new Uint8Array(0);
@@ -89,7 +89,17 @@ const bytesOf = (array: ArrayBufferView) => new Uint8Array(array.buffer, array.b
 const JOIN_MAX_CHARS = 1024 * 1024;
 
 /** Offsets and UTF-8 bytes of a Utf8 or Binary column, written directly. */
-function variableWidth(texts: string[]): Uint8Array[] {
+/**
+ * A large text column's UTF-8 bytes, written straight into the encoded frame: encoded apart
+ * first, they would be one more copy of a large answer beside the frame that takes them.
+ */
+interface WrittenLater {
+  length: number;
+  writeTo(out: Buffer, at: number): void;
+}
+type BodyBytes = Uint8Array | WrittenLater;
+
+function variableWidth(texts: string[]): BodyBytes[] {
   let total = 0;
   for (let i = 0; i < texts.length && total <= JOIN_MAX_CHARS; i++) {
     total += texts[i].length;
@@ -97,17 +107,21 @@ function variableWidth(texts: string[]): Uint8Array[] {
   return total > JOIN_MAX_CHARS ? writtenOneByOne(texts) : joinedThenEncoded(texts);
 }
 
-function writtenOneByOne(texts: string[]): Uint8Array[] {
+function writtenOneByOne(texts: string[]): BodyBytes[] {
   const offsets = new Int32Array(texts.length + 1);
   let at = 0;
   for (let i = 0; i < texts.length; i++) {
     at += Buffer.byteLength(texts[i], 'utf8');
     offsets[i + 1] = at;
   }
-  const data = Buffer.allocUnsafe(at);
-  for (let i = 0; i < texts.length; i++) {
-    data.write(texts[i], offsets[i], 'utf8'); // each on its own: a lone surrogate stays U+FFFD
-  }
+  const data: WrittenLater = {
+    length: at,
+    writeTo(out, start) {
+      for (let i = 0; i < texts.length; i++) {
+        out.write(texts[i], start + offsets[i], 'utf8'); // each on its own: a lone surrogate stays U+FFFD
+      }
+    },
+  };
   return [bytesOf(offsets), data];
 }
 
@@ -315,7 +329,7 @@ export function encodeFrame(frame: Frame, refId = frame.refId ?? ''): Buffer {
   };
 
   // The record batch body: every buffer at an 8-byte aligned offset.
-  const buffers: Array<{ offset: number; bytes: Uint8Array }> = [];
+  const buffers: Array<{ offset: number; bytes: BodyBytes }> = [];
   let bodyLength = 0;
   for (const c of columns) {
     for (const bytes of c.buffers) {
@@ -377,7 +391,13 @@ export function encodeFrame(frame: Frame, refId = frame.refId ?? ''): Buffer {
   const bodyStart = batchOffset + batch.metadataLength;
   put(batchOffset + 8, batchMessage, bodyStart);
   for (const { offset, bytes } of buffers) {
-    put(bodyStart + offset, bytes, bodyStart + offset + pad8(bytes.length));
+    const at = bodyStart + offset;
+    if (bytes instanceof Uint8Array) {
+      put(at, bytes, at + pad8(bytes.length));
+    } else {
+      bytes.writeTo(out, at);
+      out.fill(0, at + bytes.length, at + pad8(bytes.length));
+    }
   }
   const footerStart = bodyStart + bodyLength;
   put(footerStart, footer);

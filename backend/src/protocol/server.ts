@@ -8,8 +8,15 @@ import type { DataQueryMessage } from '../query/model';
 import { instanceSettingsOf, parseSettings, SettingsError, type InstanceSettingsMessage } from '../settings';
 import { LIMITS } from '../../../contract';
 import { excerpt } from '../text';
-import type { SourceBreakers } from '../sources/breakers';
-import { becameGarbage, budgetSpentText, mib, queryMemory, Reservation } from '../sources/memoryBudget';
+import { laneOf, type SourceBreakers } from '../sources/breakers';
+import {
+  becameGarbage,
+  budgetSpentText,
+  collectGarbageNow,
+  mib,
+  queryMemory,
+  Reservation,
+} from '../sources/memoryBudget';
 
 // Loaded on first use (see lazy.ts).
 const arrow = lazy(() => require('./arrow') as typeof import('./arrow'));
@@ -38,7 +45,7 @@ interface PluginContextMessage {
   /** int64, decoded as a string. */
   orgId?: string;
   dataSourceInstanceSettings?: InstanceSettingsMessage;
-  user?: { login?: string };
+  user?: { login?: string; role?: string };
 }
 
 interface QueryDataRequestMessage {
@@ -116,7 +123,10 @@ export function encodeOutcome(
     }
     allowance.total += bytes;
     reservation.give(parsed);
-    becameGarbage(parsed); // the parsed answer and the frames
+    // The frames were the last to hold the parsed answer: dropped, both can go before the
+    // response is serialized (another copy of the encoded frames), see answerQueries.
+    outcome.frames = [];
+    becameGarbage(parsed);
   } catch (encodeError) {
     // One undecodable frame fails Grafana's whole response, so a frame we cannot encode becomes
     // this query's error instead.
@@ -168,8 +178,9 @@ async function queryData(request: QueryDataRequestMessage, hooks: ServerHooks, s
 
 async function answerQueries(request: QueryDataRequestMessage, hooks: ServerHooks, signal: AbortSignal) {
   const queries = request.queries ?? [];
-  // Grafana: ALERT-QUERY-CONTEXT (docs/grafana-behaviour.md): alert evaluations send `FromAlert: true`.
-  const fromAlert = request.headers?.FromAlert === 'true';
+  // Grafana: ALERT-QUERY-CONTEXT, ALERT-LANE-TRUST (docs/grafana-behaviour.md): the alert lane is
+  // for the scheduler's own requests, not for every request that carries its header.
+  const lane = laneOf(request.headers, request.pluginContext?.user);
   const responses = new Map<string, EncodedResponse>();
   let settings;
   try {
@@ -207,7 +218,7 @@ async function answerQueries(request: QueryDataRequestMessage, hooks: ServerHook
             settings,
             breakers: hooks.breakers,
             signal,
-            lane: fromAlert ? 'alert' : 'viewer',
+            lane,
           })
         );
         const status = outcome.cancelled ? 'cancelled' : outcome.error ? 'error' : 'ok';
@@ -218,10 +229,12 @@ async function answerQueries(request: QueryDataRequestMessage, hooks: ServerHook
             refId: excerpt(outcome.refId, LIMITS.maxRefIdLength),
             queryType: outcome.queryType,
             error: outcome.error,
-            fromAlert,
+            lane,
           });
         }
-        return [outcome.refId, toDataResponse(outcome, hooks.logger, hooks.metrics(), reservation, allowance)] as const;
+        const response = toDataResponse(outcome, hooks.logger, hooks.metrics(), reservation, allowance);
+        collectGarbageNow(0); // here, where no frame of the encoding holds the parsed answer any more
+        return [outcome.refId, response] as const;
       })
     );
     for (const [refId, response] of encoded) {

@@ -1,4 +1,4 @@
-import { ConcurrencyLimit, SourceBreakers } from './breakers';
+import { ALERT_SCHEDULER, ConcurrencyLimit, laneOf, SourceBreakers } from './breakers';
 import { CancelledError, SourceError } from './sourceError';
 import { parseSettingsAfresh, type SourceSettings } from '../settings';
 import { createPluginMetrics } from '../protocol/pluginMetrics';
@@ -158,5 +158,29 @@ describe('ConcurrencyLimit', () => {
     await first;
     await expect(limit.run(async () => 'next')).resolves.toBe('next');
     expect(limit.active).toBe(0);
+  });
+});
+
+describe('laneOf', () => {
+  const alertHeaders = { FromAlert: 'true', 'X-Rule-Uid': 'abc', 'X-Cache-Skip': 'true' };
+
+  it("gives the alert lane to the scheduler's own requests", () => {
+    expect(laneOf(alertHeaders, ALERT_SCHEDULER)).toBe('alert');
+    const asGrafana12Sends = { login: 'grafana_scheduler', name: 'grafana_scheduler', email: '', role: 'Admin' };
+    expect(laneOf(alertHeaders, asGrafana12Sends)).toBe('alert');
+  });
+
+  it('keeps a viewer who sends the alert headers through /api/ds/query in the viewer lane', () => {
+    expect(laneOf(alertHeaders, { login: 'viewer', role: 'Viewer' })).toBe('viewer');
+    expect(laneOf(alertHeaders, { login: 'grafana_scheduler', role: 'Viewer' })).toBe('viewer'); // renamed themselves
+    expect(laneOf(alertHeaders, { login: 'grafana_scheduler', role: 'Editor' })).toBe('viewer');
+    expect(laneOf(alertHeaders, { login: 'admin', role: 'Admin' })).toBe('viewer');
+    expect(laneOf(alertHeaders, undefined)).toBe('viewer');
+  });
+
+  it('keeps the scheduler in the viewer lane when it does not say it evaluates a rule', () => {
+    expect(laneOf({}, ALERT_SCHEDULER)).toBe('viewer');
+    expect(laneOf({ FromAlert: 'false' }, ALERT_SCHEDULER)).toBe('viewer');
+    expect(laneOf(undefined, ALERT_SCHEDULER)).toBe('viewer');
   });
 });

@@ -66,6 +66,29 @@ export class ConcurrencyLimit {
  */
 export type Lane = 'viewer' | 'alert';
 
+/**
+ * Who Grafana's alert scheduler is to a data source plugin: the service identity of
+ * SchedulerUserFor, an org Admin with this login, as PluginContext.User.
+ * Grafana: ALERT-QUERY-CONTEXT (docs/grafana-behaviour.md)
+ */
+export const ALERT_SCHEDULER = { login: 'grafana_scheduler', role: 'Admin' } as const;
+
+/**
+ * The lane of a QueryData request. The `FromAlert` header alone does not earn the alert lane:
+ * Grafana copies `FromAlert` and the `X-Rule-*` headers of any /api/ds/query call into the
+ * request, so a viewer's browser can send them. Only the scheduler's identity comes with them: a
+ * viewer may rename themselves `grafana_scheduler`, but cannot give themselves the Admin role (an
+ * org Admin could, and can already edit the data source and its alert rules).
+ * Grafana: ALERT-LANE-TRUST (docs/grafana-behaviour.md)
+ */
+export function laneOf(
+  headers: Record<string, string> | undefined,
+  user: { login?: string; role?: string } | undefined
+): Lane {
+  const fromScheduler = user?.login === ALERT_SCHEDULER.login && user?.role === ALERT_SCHEDULER.role;
+  return headers?.FromAlert === 'true' && fromScheduler ? 'alert' : 'viewer';
+}
+
 interface Guard {
   breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
   lanes: Record<Lane, ConcurrencyLimit>;

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { requestJson } from './http';
 import { memoryBudget, poolUsage, queryMemory, Reservation } from './memoryBudget';
@@ -27,6 +28,18 @@ beforeAll(async () => {
         const values = Array.from({ length: 20000 }, (_, i) => `[${1700000000 + i}.5,"${i}.25"]`).join(',');
         res.setHeader('content-type', 'application/json');
         res.end(`{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[${values}]}]}}`);
+        return;
+      }
+      case '/split-characters': {
+        // Each chunk ends inside a character: 'é' and '记' are cut between two writes.
+        const bytes = Buffer.from(JSON.stringify({ text: 'größe 记忆 é' }), 'utf8');
+        res.setHeader('content-type', 'application/json');
+        const cut = [bytes.indexOf(0xc3) + 1, bytes.indexOf(0xe8) + 2];
+        res.write(bytes.subarray(0, cut[0]));
+        setTimeout(() => {
+          res.write(bytes.subarray(cut[0], cut[1]));
+          setTimeout(() => res.end(bytes.subarray(cut[1])), 5);
+        }, 5);
         return;
       }
       case '/declared-huge':
@@ -73,6 +86,11 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('requestJson', () => {
+  it('decodes characters whose bytes arrive in two chunks, as each chunk is decoded on arrival', async () => {
+    const { json } = await requestJson('Test', settings(), '/split-characters');
+    expect(json).toEqual({ text: 'größe 记忆 é' });
+  });
+
   it('sends custom headers and parses JSON', async () => {
     const { status, json } = await requestJson('Test', settings({ headers: { 'X-Tenant': 't1' } }), '/ok');
     expect(status).toBe(200);
@@ -188,6 +206,33 @@ describe('requestJson', () => {
         'sent a response larger than 1 MiB, the cap for this source (its "max response size" of 1024 MiB is clamped to a third of the data source\'s memory budget)'
       );
     });
+  });
+
+  it('reports a connection never made within the timeout as unreachable, which counts against its breaker', async () => {
+    // A TCP listener that never answers the TLS handshake: the connection is never established.
+    const sockets = new Set<net.Socket>();
+    const mute = net.createServer((socket) => sockets.add(socket.on('error', () => undefined)));
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(mute.address() as AddressInfo).port}`;
+    try {
+      const error = (await failure(
+        requestJson('Prometheus', settings({ url, timeoutMs: 200, instanceKey: 'mute' }), '/api/v1/query')
+      )) as SourceError;
+      expect(error.kind).toBe('unreachable');
+      expect(error.message).toContain(`could not connect to Prometheus at ${url} within 0.2 s: check that it runs`);
+      expect(error.upstreamFault).toBe(true);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => mute.close(resolve));
+    }
+  });
+
+  it('still reports a late answer on a reused keep-alive connection as a timeout', async () => {
+    await requestJson('Jaeger', settings({ instanceKey: 'reused' }), '/ok'); // leaves a free socket
+    const error = (await failure(
+      requestJson('Jaeger', settings({ timeoutMs: 200, instanceKey: 'reused' }), '/silent')
+    )) as SourceError;
+    expect(error.kind).toBe('timeout');
   });
 
   it('says how to fix a refused connection', async () => {

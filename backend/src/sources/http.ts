@@ -5,7 +5,16 @@ import type { SourceSettings } from '../settings';
 import type { QueryTimings } from '../query/timings';
 import { LIMITS } from '../../../contract';
 import { excerpt, trimTrailingSlashes } from '../text';
-import { becameGarbage, budgetSpentText, mib, queryMemory, Reservation, type MemoryPool } from './memoryBudget';
+import { StringDecoder } from 'node:string_decoder';
+import {
+  becameGarbage,
+  budgetSpentText,
+  collectGarbageNow,
+  mib,
+  queryMemory,
+  Reservation,
+  type MemoryPool,
+} from './memoryBudget';
 
 /** The URL as it may appear in messages: credentials in it are removed. */
 export function displayUrl(url: string): string {
@@ -203,7 +212,10 @@ export function requestJson(
           finish(over());
           return;
         }
-        const chunks: Buffer[] = [];
+        // Each chunk is decoded as it arrives and dropped: the bytes never wait for the whole
+        // answer next to their text.
+        const decoder = new StringDecoder('utf8');
+        const pieces: string[] = [];
         let received = 0;
         let commas = 0;
         /** What this answer holds of the reservation: its estimated memory as read so far. */
@@ -212,7 +224,7 @@ export function requestJson(
           reservation.give(charged);
           becameGarbage(charged);
           charged = 0;
-          chunks.length = 0; // the chunks become garbage now, not when the request object does
+          pieces.length = 0; // the text becomes garbage now, not when the request object does
         };
         response.on('data', (chunk: Buffer) => {
           if (settled) {
@@ -229,7 +241,7 @@ export function requestJson(
             return;
           }
           charged = estimate;
-          chunks.push(chunk);
+          pieces.push(decoder.write(chunk));
         });
         response.on('close', () => {
           if (charged > 0 && settled) {
@@ -243,16 +255,15 @@ export function requestJson(
           if (settled) {
             return;
           }
-          const body = Buffer.concat(chunks, received);
-          chunks.length = 0;
+          pieces.push(decoder.end());
           const receivedAt = performance.now();
           try {
-            const json = parseBody(sourceName, where, status, body);
-            // The text and the chunks are garbage now; the parsed form stays the query's until
-            // its frames are encoded.
+            const json = parsedAnswer(sourceName, where, status, pieces, received);
+            // The text is garbage now; the parsed form stays the query's until its frames are
+            // encoded.
             const kept = queryReservation ? Math.min(charged, parsedBytes(received, commas)) : 0;
             reservation.give(charged - kept);
-            becameGarbage(charged - kept); // the chunks and the text
+            collectGarbageNow(charged - kept); // the chunks and the text, before frames are built
             charged = 0;
             finish(undefined, { status, json });
           } catch (error) {
@@ -268,9 +279,9 @@ export function requestJson(
     );
     const onAbort = () => finish(new CancelledError());
     init.signal?.addEventListener('abort', onAbort, { once: true });
+    const connection = trackConnection(request, url.protocol === 'https:');
     const timer = setTimeout(
-      () =>
-        finish(new SourceError(sourceName, 'timeout', `${where} did not answer within ${settings.timeoutMs / 1000} s`)),
+      () => finish(timedOut(sourceName, where, settings.timeoutMs, connection.state)),
       settings.timeoutMs
     );
     request.on('error', (error: NodeJS.ErrnoException) => {
@@ -285,6 +296,43 @@ export function requestJson(
     });
     request.end(body);
   });
+}
+
+/** Where a request stood when its time ran out. */
+type ConnectionState = 'waiting for a socket' | 'connecting' | 'connected';
+
+/**
+ * Follows a request's connection: a new socket is connected once its TCP connection (plain HTTP)
+ * or its TLS handshake (HTTPS) is done; a reused keep-alive socket already is.
+ */
+function trackConnection(request: http.ClientRequest, tls: boolean): { state: ConnectionState } {
+  const connection: { state: ConnectionState } = { state: 'waiting for a socket' };
+  request.once('socket', (socket) => {
+    if (request.reusedSocket) {
+      connection.state = 'connected';
+      return;
+    }
+    connection.state = 'connecting';
+    socket.once(tls ? 'secureConnect' : 'connect', () => (connection.state = 'connected'));
+  });
+  return connection;
+}
+
+/**
+ * A request that ran out of time. A connection never made is a transport failure, which counts
+ * against the source's breaker like a refused one; an answer that came late is a timeout, which
+ * does not (see SourceError.upstreamFault). Waiting for one of the agent's sockets is neither.
+ */
+function timedOut(sourceName: string, where: string, timeoutMs: number, state: ConnectionState): SourceError {
+  const seconds = timeoutMs / 1000;
+  if (state === 'connecting') {
+    return new SourceError(
+      sourceName,
+      'unreachable',
+      `could not connect to ${where} within ${seconds} s: ${transportHint(undefined)}`
+    );
+  }
+  return new SourceError(sourceName, 'timeout', `${where} did not answer within ${seconds} s`);
 }
 
 function tooLarge(sourceName: string, where: string, maxBytes: number, status: number, setting: number): SourceError {
@@ -314,8 +362,26 @@ function budgetSpent(
   );
 }
 
-function parseBody(sourceName: string, where: string, status: number, raw: Buffer): unknown {
-  const text = raw.toString('utf8');
+/**
+ * The answer parsed from its decoded pieces, which are emptied. Its own function so that no
+ * caller's frame still holds the text when the collection after the parse runs.
+ */
+function parsedAnswer(sourceName: string, where: string, status: number, pieces: string[], received: number): unknown {
+  return parseBody(sourceName, where, status, joined(pieces, received));
+}
+
+/**
+ * The answer's text from its decoded pieces, which are emptied: joined, the pieces are garbage,
+ * collected at once for a large answer so that they do not sit beside its parsed form.
+ */
+function joined(pieces: string[], received: number): string {
+  const text = pieces.join('');
+  pieces.length = 0;
+  collectGarbageNow(received);
+  return text;
+}
+
+function parseBody(sourceName: string, where: string, status: number, text: string): unknown {
   if (status === 401 || status === 403) {
     throw new SourceError(
       sourceName,

@@ -121,19 +121,42 @@ export function poolUsage(instance: string): { instance: number; process: number
  * have become garbage, a full collection gives them back before more are read.
  */
 const COLLECT_AFTER_BYTES = 48 * MiB;
+
+/**
+ * Node 24's V8 grows the young generation to 128 MiB under a large answer's allocations (its
+ * text pieces and parsed objects) and keeps it: one 16 MiB Prometheus matrix raised the
+ * process's RSS by 173 MiB with that growth, by 80 MiB without (tests/conformance/memory_test.go).
+ * Kept at its initial size, large answers go to the old generation, which the collections here
+ * give back. Set at load, before any answer is read.
+ */
+v8.setFlagsFromString('--semi-space-growth-factor=1');
+
 let garbageBytes = 0;
 let collection: NodeJS.Immediate | undefined;
-let gc: (() => void) | undefined;
+/** V8's `gc` of --expose-gc. */
+type GcOptions = { type: 'major'; execution: 'sync'; flavor: 'last-resort' };
+let gc: ((options?: GcOptions) => void) | undefined;
 
+/**
+ * A full collection that also gives the freed pages back to the system ("last-resort", what
+ * V8 does on a low-memory notification): the next stage's Buffers live outside V8's heap and
+ * can only use pages V8 returned, and the process's size falls back between large answers
+ * instead of staying at its highest.
+ */
 function collectGarbage(): void {
+  if (collection) {
+    clearImmediate(collection);
+  }
   collection = undefined;
   garbageBytes = 0;
   if (!gc) {
     // Node has no API for a collection; the flag only adds the `gc` function to new contexts.
     v8.setFlagsFromString('--expose-gc');
-    gc = vm.runInNewContext('gc') as () => void;
+    gc = vm.runInNewContext('gc') as (options?: GcOptions) => void;
   }
+  // The plain call first: Node 20's V8 (the unit tests' Node) ignores the options.
   gc();
+  gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }
 
 /**
@@ -144,5 +167,19 @@ export function becameGarbage(bytes: number): void {
   garbageBytes += bytes;
   if (garbageBytes >= COLLECT_AFTER_BYTES && !collection) {
     collection = setImmediate(collectGarbage);
+  }
+}
+
+/**
+ * Notes that `bytes` of counted answers are garbage already (no frame on the stack holds them:
+ * V8 keeps what a running function's registers still point to) and collects at once when
+ * enough are, giving the pages back: a large answer's text is then gone before its frames are
+ * built, and its parsed form before the response is serialized (Buffers outside V8's heap,
+ * which can use only pages V8 gave back), instead of every stage's copy waiting together.
+ */
+export function collectGarbageNow(bytes: number): void {
+  garbageBytes += bytes;
+  if (garbageBytes >= COLLECT_AFTER_BYTES) {
+    collectGarbage();
   }
 }

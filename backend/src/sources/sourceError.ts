@@ -29,10 +29,11 @@ export class SourceError extends Error {
 
   /**
    * Whether this failure says the upstream is unhealthy, so its circuit breaker counts it: the
-   * transport failed or it answered 5xx. A timeout does not: the caller shaped the query (a
-   * 31-day regex, a heavy PromQL), and counting it would let any viewer open the breaker for
-   * every user of the instance, alert rules included. Nor does a query the user got wrong, a
-   * response over the size cap or an odd body.
+   * transport failed (a connection refused, or not made within the timeout: requestJson reports
+   * that as `unreachable`) or it answered 5xx. A timeout of a connected request does not: the
+   * caller shaped the query (a 31-day regex, a heavy PromQL), and counting it would let any viewer
+   * open the breaker for every user of the instance, alert rules included. Nor does a query the
+   * user got wrong, a response over the size cap or an odd body.
    */
   get upstreamFault(): boolean {
     return (
