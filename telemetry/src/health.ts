@@ -177,17 +177,21 @@ export function postgresCheck(connectionString: string): HealthCheck {
       stream: () => (socket = new Socket()),
     });
     client.on('error', () => undefined);
-    return releasedOnAbort(signal, () => socket?.destroy(), async () => {
-      await client.connect();
-      try {
-        const result = await client.query("SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'vector'");
-        return { healthy: true, vector_extension: result.rows[0].n > 0 };
-      } finally {
-        if (!signal.aborted) {
-          await client.end().catch(() => undefined);
+    return releasedOnAbort(
+      signal,
+      () => socket?.destroy(),
+      async () => {
+        await client.connect();
+        try {
+          const result = await client.query("SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'vector'");
+          return { healthy: true, vector_extension: result.rows[0].n > 0 };
+        } finally {
+          if (!signal.aborted) {
+            await client.end().catch(() => undefined);
+          }
         }
       }
-    });
+    );
   };
 }
 
@@ -200,14 +204,18 @@ export function neo4jCheck(url: string, auth?: { user: string; password: string 
       maxConnectionPoolSize: 1,
     });
     const close = () => driver.close().catch(() => undefined);
-    return releasedOnAbort(signal, () => void close(), async () => {
-      try {
-        const info = await driver.getServerInfo();
-        return { healthy: true, server: info.agent ?? 'neo4j' };
-      } finally {
-        await close();
+    return releasedOnAbort(
+      signal,
+      () => void close(),
+      async () => {
+        try {
+          const info = await driver.getServerInfo();
+          return { healthy: true, server: info.agent ?? 'neo4j' };
+        } finally {
+          await close();
+        }
       }
-    });
+    );
   };
 }
 
@@ -218,7 +226,10 @@ export function redisCheck(url: string): HealthCheck {
     const client = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: false } });
     client.on('error', () => undefined);
     // disconnect() closes the socket at once; quit() waits for an answer that may never come.
-    const disconnect = () => void Promise.resolve().then(() => client.disconnect()).catch(() => undefined);
+    const disconnect = () =>
+      void Promise.resolve()
+        .then(() => client.disconnect())
+        .catch(() => undefined);
     // An abort while the socket is still being created finds nothing to close yet (redis 4 then
     // fails inside disconnect()): close it as soon as it connects.
     client.on('connect', () => signal.aborted && disconnect());
@@ -266,6 +277,51 @@ export function monitoringCheck(urls: { prometheus?: string; elasticsearch?: str
   };
 }
 
+/**
+ * The JSON texts of an answer: the body itself when it is JSON, else the `data` of each
+ * server-sent event (Streamable HTTP may answer either way). A line scanner, not a regex: the
+ * body is whatever the server sends.
+ */
+function jsonTexts(body: string): string[] {
+  if (body.trimStart().startsWith('{')) {
+    return [body];
+  }
+  const events: string[] = [];
+  let data: string[] = [];
+  const flush = () => {
+    if (data.length > 0) {
+      events.push(data.join('\n'));
+      data = [];
+    }
+  };
+  for (const rawLine of body.split('\n')) {
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    if (line === '') {
+      flush();
+    } else if (line.startsWith('data:')) {
+      const value = line.slice('data:'.length);
+      data.push(value.startsWith(' ') ? value.slice(1) : value);
+    }
+  }
+  flush();
+  return events;
+}
+
+/** `result.serverInfo.name` of a JSON-RPC initialize answer, sent as JSON or as server-sent events. */
+export function mcpServerName(body: string): string | undefined {
+  for (const text of jsonTexts(body)) {
+    try {
+      const name = JSON.parse(text)?.result?.serverInfo?.name;
+      if (typeof name === 'string' && name !== '') {
+        return name;
+      }
+    } catch {
+      // not JSON: not the answer
+    }
+  }
+  return undefined;
+}
+
 /** An MCP server over Streamable HTTP answers `initialize` (JSON-RPC) with a server name. */
 export function mcpCheck(url: string): HealthCheck {
   return async (signal) => {
@@ -284,8 +340,7 @@ export function mcpCheck(url: string): HealthCheck {
         },
       }),
     });
-    const text = await response.text();
-    const server = /"serverInfo"\s*:\s*\{[^}]*"name"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+    const server = mcpServerName(await response.text());
     return response.ok && server
       ? { healthy: true, server }
       : { healthy: false, error: `${url} answered HTTP ${response.status} without an MCP initialize result` };

@@ -69,3 +69,47 @@ export function protectAgentId(agentId: unknown, privacy: ResolvedPrivacy): unkn
   const user = protect(parts.user, privacy.userId, privacy);
   return user === undefined ? parts.type : `${parts.type}${parts.separator}${user}`;
 }
+
+/**
+ * What a redacted value is replaced by in URLs and Redis statements: the instrumentation's own
+ * word for it (@opentelemetry/instrumentation-http writes REDACTED for the parameters it knows).
+ */
+export const REDACTED = 'REDACTED';
+
+/**
+ * A query string (without "?") with every parameter's value replaced, names kept:
+ * `user_id=alice&limit=5` → `user_id=REDACTED&limit=REDACTED`. Which parameter carries a user id,
+ * a query text or a token is the host's business, so none is trusted. A scanner, not a regex:
+ * the text comes from whoever sent the request.
+ */
+export function redactQueryValues(query: string): string {
+  return query
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      return equals === -1 ? pair : `${pair.slice(0, equals)}=${REDACTED}`;
+    })
+    .join('&');
+}
+
+/** A URL, or a path with its query, with the query's values redacted; the fragment goes too. */
+export function redactUrlQuery(url: string): string {
+  const question = url.indexOf('?');
+  const hash = url.indexOf('#');
+  if (question === -1 || (hash !== -1 && hash < question)) {
+    return hash === -1 ? url : url.slice(0, hash);
+  }
+  const query = url.slice(question + 1, hash === -1 ? url.length : hash);
+  return `${url.slice(0, question)}?${redactQueryValues(query)}`;
+}
+
+/**
+ * A Redis command as a span may carry it: the command name and how many arguments it had, never
+ * the arguments. Keys carry user ids (`mem:search:<user>:…`) and values carry memories.
+ */
+export function redisStatementWithoutArguments(command: string, args: readonly unknown[]): string {
+  if (args.length === 0) {
+    return command;
+  }
+  return `${command} [${args.length} argument${args.length === 1 ? '' : 's'}]`;
+}

@@ -1,11 +1,20 @@
-import { protect, protectAgentId, resolvePrivacy, type ResolvedPrivacy } from './privacy.js';
-import { SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  protect,
+  protectAgentId,
+  redactQueryValues,
+  redactUrlQuery,
+  redisStatementWithoutArguments,
+  resolvePrivacy,
+  type ResolvedPrivacy,
+} from './privacy.js';
+import { SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { Span as SdkSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 
 export const TRACER_NAME = '@memstack/telemetry';
@@ -18,8 +27,14 @@ export interface TracingOptions {
   otlpUrl?: string;
   /** Export each span at once (tests) instead of in batches. */
   simpleExport?: boolean;
-  /** Opt-in auto-instrumentation; load pg and redis with require() after setup for them to be traced. */
+  /**
+   * Opt-in auto-instrumentation; load pg and redis with require() after setup for them to be
+   * traced. Their spans carry no query-string values and no Redis arguments (see
+   * `QueryValueRedactor` and `instrumentationsFor`).
+   */
   instrument?: { http?: boolean; pg?: boolean; redis?: boolean };
+  /** Where spans go instead of OTLP (e.g. an InMemorySpanExporter in tests). */
+  exporter?: SpanExporter;
 }
 
 export interface TracingHandle {
@@ -38,38 +53,93 @@ function withoutTrailingSlashes(url: string): string {
   return url.slice(0, end);
 }
 
+/** The span attributes that hold a URL or its query, in the stable and the older HTTP conventions. */
+const URL_ATTRIBUTES = ['url.full', 'http.target', 'http.url'] as const;
+const QUERY_ATTRIBUTES = ['url.query'] as const;
+
+/**
+ * Redacts every query-string value from the URL attributes of each span as it starts, before any
+ * exporter can see it (a span processor's onStart gets the span read/write, with the attributes
+ * the instrumentation started it with). Why not the HTTP instrumentation's own options: its
+ * `redactedQueryParams`/`redactedQueryParamsServer` redact only parameters named in advance, and
+ * its start hooks may add attributes but never see the `url.full` it assembles (redoing that
+ * assembly here would be a second definition of it). This also covers any other
+ * instrumentation the host registers with this provider (e.g. for fetch).
+ */
+export class QueryValueRedactor implements SpanProcessor {
+  onStart(span: SdkSpan, _parentContext: Context): void {
+    for (const key of URL_ATTRIBUTES) {
+      const value = span.attributes[key];
+      if (typeof value === 'string') {
+        span.setAttribute(key, redactUrlQuery(value));
+      }
+    }
+    for (const key of QUERY_ATTRIBUTES) {
+      const value = span.attributes[key];
+      if (typeof value === 'string') {
+        span.setAttribute(key, redactQueryValues(value));
+      }
+    }
+  }
+
+  onEnd(): void {}
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** The opted-in instrumentations, configured so that what they record follows the privacy policy. */
+function instrumentationsFor(instrument: TracingOptions['instrument'] = {}): Instrumentation[] {
+  const instrumentations: Instrumentation[] = [];
+  if (instrument.http) {
+    // URLs are redacted by QueryValueRedactor. The span is named by its method, or "METHOD
+    // route" when the host's router reports the route template (never the raw path).
+    instrumentations.push(new HttpInstrumentation());
+  }
+  if (instrument.pg) {
+    // The statement is recorded as written (with $1 placeholders); parameter values only with
+    // enhancedDatabaseReporting, which stays off: they carry user ids and memory text.
+    instrumentations.push(new PgInstrumentation({ enhancedDatabaseReporting: false }));
+  }
+  if (instrument.redis) {
+    // The default serializer keeps keys (and values of some commands); keys carry user ids.
+    instrumentations.push(new RedisInstrumentation({ dbStatementSerializer: redisStatementWithoutArguments }));
+  }
+  return instrumentations;
+}
+
 /**
  * The OpenTelemetry Node SDK with the OTLP exporter pointed at Jaeger (the guide's thrift
  * exporter is gone; Jaeger takes OTLP natively). Registers the provider globally.
  */
 export function setupTracing(options: TracingOptions): TracingHandle {
-  const exporter = new OTLPTraceExporter({
-    url: `${withoutTrailingSlashes(options.otlpUrl ?? 'http://127.0.0.1:4318')}/v1/traces`,
-    timeoutMillis: 5000,
-  });
+  const exporter =
+    options.exporter ??
+    new OTLPTraceExporter({
+      url: `${withoutTrailingSlashes(options.otlpUrl ?? 'http://127.0.0.1:4318')}/v1/traces`,
+      timeoutMillis: 5000,
+    });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
       'service.name': options.serviceName,
       'service.version': options.serviceVersion ?? '1.0.0',
       'deployment.environment.name': options.environment ?? 'development',
     }),
+    // The redactor first: processors run in order, and it must rewrite before anything else reads.
     spanProcessors: [
+      new QueryValueRedactor(),
       options.simpleExport
         ? new SimpleSpanProcessor(exporter)
         : new BatchSpanProcessor(exporter, { maxQueueSize: 4096 }),
     ],
   });
   provider.register();
-  const instrumentations: Instrumentation[] = [];
-  if (options.instrument?.http) {
-    instrumentations.push(new HttpInstrumentation());
-  }
-  if (options.instrument?.pg) {
-    instrumentations.push(new PgInstrumentation());
-  }
-  if (options.instrument?.redis) {
-    instrumentations.push(new RedisInstrumentation());
-  }
+  const instrumentations = instrumentationsFor(options.instrument);
   const unregister =
     instrumentations.length > 0
       ? registerInstrumentations({ tracerProvider: provider, instrumentations })
