@@ -505,14 +505,25 @@ start_prometheus() {
   await prometheus 30 http_ok "$PROMETHEUS_URL/-/ready"
 }
 
+# The bearer token of the demo's /admin/faults: generated once into the private state directory,
+# like PostgreSQL's password; the demo gets it in its environment, `stack.sh env` exports it.
+DEMO_ADMIN_TOKEN_FILE="$STATE_DIR/demo/admin-token"
+ensure_demo_admin_token() {
+  local dir; dir="$(dirname "$DEMO_ADMIN_TOKEN_FILE")"
+  mkdir -p "$dir" && chmod 0700 "$dir"
+  [ -s "$DEMO_ADMIN_TOKEN_FILE" ] && return 0
+  (umask 077 && openssl rand -hex 24 | tr -d '\n' >"$DEMO_ADMIN_TOKEN_FILE")
+}
+
 # The demo reaches PostgreSQL with the stack's password, handed over in its environment.
 start_demo() {
   [ -f "$REPO_DIR/telemetry/dist/index.js" ] || fail "the telemetry SDK is not built: run npm run build"
   require_free demo "$DEMO_PORT"
+  ensure_demo_admin_token
   if [ -s "$POSTGRES_PASSWORD_FILE" ]; then
-    (cd "$REPO_DIR/demo" && POSTGRES_URL="$(postgres_url)" DEMO_PORT="$DEMO_PORT" launch demo node --import tsx src/main.ts ${DEMO_ARGS:-})
+    (cd "$REPO_DIR/demo" && DEMO_ADMIN_TOKEN="$(<"$DEMO_ADMIN_TOKEN_FILE")" POSTGRES_URL="$(postgres_url)" DEMO_PORT="$DEMO_PORT" launch demo node --import tsx src/main.ts ${DEMO_ARGS:-})
   else
-    (cd "$REPO_DIR/demo" && DEMO_PORT="$DEMO_PORT" launch demo node --import tsx src/main.ts ${DEMO_ARGS:-})
+    (cd "$REPO_DIR/demo" && DEMO_ADMIN_TOKEN="$(<"$DEMO_ADMIN_TOKEN_FILE")" DEMO_PORT="$DEMO_PORT" launch demo node --import tsx src/main.ts ${DEMO_ARGS:-})
   fi
   await demo 30 http_ok "$DEMO_URL/metrics"
 }
@@ -530,7 +541,7 @@ url_of() {
     postgres-exporter) echo "http://127.0.0.1:$POSTGRES_EXPORTER_PORT/metrics" ;;
     alertmanager) echo "$ALERTMANAGER_URL" ;;
     prometheus) echo "$PROMETHEUS_URL" ;;
-    demo) echo "$DEMO_URL (metrics $DEMO_URL/metrics, MCP $DEMO_URL/mcp)" ;;
+    demo) echo "$DEMO_URL (metrics $DEMO_URL/metrics, MCP $DEMO_URL/mcp, /admin/faults token in $DEMO_ADMIN_TOKEN_FILE)" ;;
   esac
 }
 
@@ -597,7 +608,8 @@ cmd_status() {
 }
 
 # For eval: every value shell-quoted (printf %q), so a path or password with spaces, quotes or $
-# stays one value and runs nothing. POSTGRES_URL carries the password once PostgreSQL has one.
+# stays one value and runs nothing. POSTGRES_URL carries the password once PostgreSQL has one;
+# DEMO_ADMIN_TOKEN is empty until the demo has been started once.
 cmd_env() {
   local pg_url="postgresql://postgres@127.0.0.1:$POSTGRES_PORT/mem0" ES_SECURE_DIR="$STATE_DIR/elasticsearch-secure" name
   [ -r "$POSTGRES_PASSWORD_FILE" ] && pg_url="$(postgres_url)"
@@ -606,6 +618,9 @@ cmd_env() {
     printf 'export %s=%q\n' "$name" "${!name}"
   done
   printf 'export POSTGRES_URL=%q\n' "$pg_url"
+  local demo_token=""
+  [ -r "$DEMO_ADMIN_TOKEN_FILE" ] && demo_token="$(<"$DEMO_ADMIN_TOKEN_FILE")"
+  printf 'export DEMO_ADMIN_TOKEN=%q\n' "$demo_token"
 }
 
 case "${1:-}" in

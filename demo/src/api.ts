@@ -5,7 +5,14 @@ import { expressHttpMetrics, metricsHandler, type HealthChecker, type MemoryTele
 import { z } from 'zod';
 import { BackendTimeoutError, BackendUnavailableError } from './breakers.js';
 import { applyFaultRequest, failRequestIfFaulted, type DemoFaults } from './faults.js';
-import { MaintenanceError, QueryTooLongError, type Caller, type MemoryService } from './memoryService.js';
+import { mcpRebindingProtection, requireAdminToken } from './access.js';
+import {
+  MaintenanceError,
+  MemoryNotFoundError,
+  QueryTooLongError,
+  type Caller,
+  type MemoryService,
+} from './memoryService.js';
 
 // Loaded with require() after tracing is set up, so that the HTTP server is instrumented.
 const require = createRequire(import.meta.url);
@@ -32,10 +39,18 @@ function statusOf(error: unknown): number {
   if (error instanceof BackendTimeoutError) {
     return 504;
   }
-  if (/not found/i.test((error as Error)?.message ?? '')) {
+  if (error instanceof MemoryNotFoundError || /not found/i.test((error as Error)?.message ?? '')) {
     return 404;
   }
   return 500;
+}
+
+/** Who may reach the routes that need more than a user_id. */
+export interface ApiAccess {
+  /** Bearer token of /admin/faults; undefined disables it. */
+  adminToken: string | undefined;
+  /** Host names /mcp answers to (access.ts allowedHostnames). */
+  mcpHostnames: string[];
 }
 
 /** The memory service's HTTP API: REST for agents, /mcp for MCP clients, /health and /metrics. */
@@ -43,7 +58,8 @@ export function createApp(
   service: MemoryService,
   telemetry: MemoryTelemetry,
   health: () => HealthChecker | undefined,
-  faults: DemoFaults
+  faults: DemoFaults,
+  access: ApiAccess
 ) {
   const express = require('express');
   const app = express();
@@ -54,7 +70,11 @@ export function createApp(
     try {
       res.json(await fn(req));
     } catch (error) {
-      res.status(statusOf(error)).json({ error: (error as Error).message, type: (error as Error).name });
+      const status = statusOf(error);
+      // Every 404 reads the same, whether mem0 has no such id or it is another user's: the answer
+      // must not tell a caller which ids exist.
+      const shown = status === 404 ? new MemoryNotFoundError() : (error as Error);
+      res.status(status).json({ error: shown.message, type: shown.name });
     }
   };
   // The memory routes, which the `httpErrorRate` fault can answer with a 500 (HighHttpErrorRate);
@@ -116,12 +136,15 @@ export function createApp(
   // alert): latency per backend (or `mem0` for the memory calls), maintenance mode, and the rest
   // of DemoFaults. `{"reset":true}` clears them all.
   const faultState = () => ({ ...faults, maintenance: service.maintenance });
+  const adminOnly = requireAdminToken(access.adminToken);
   app.get(
     '/admin/faults',
+    adminOnly,
     handle(async () => faultState())
   );
   app.post(
     '/admin/faults',
+    adminOnly,
     handle(async (req) => {
       const body = req.body ?? {};
       try {
@@ -141,7 +164,7 @@ export function createApp(
     })
   );
 
-  app.post('/mcp', async (req: any, res: any) => {
+  app.post('/mcp', ...mcpRebindingProtection(access.mcpHostnames), async (req: any, res: any) => {
     // Stateless MCP: one server and transport per request, as the SDK recommends for this mode.
     const mcp = createMcpServer(service);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });

@@ -32,6 +32,7 @@ import { offlineMemoryConfig } from './offlineModels.js';
 import { MemoryService, type Mem0Like } from './memoryService.js';
 import { AgentSimulation } from './agents.js';
 import { createApp } from './api.js';
+import { allowedHostnames } from './access.js';
 
 const require = createRequire(import.meta.url);
 
@@ -113,12 +114,20 @@ async function main(): Promise<void> {
   // or slow at start (Neo4j's driver retries for 30 s) shows in /metrics and /health at once,
   // instead of a service that does not answer at all.
   const http = require('node:http');
-  const server = http.createServer(createApp(service, telemetry, () => health, faults));
+  const server = http.createServer(
+    createApp(service, telemetry, () => health, faults, {
+      adminToken: config.adminToken,
+      mcpHostnames: allowedHostnames(config.host),
+    })
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
   health.start();
+  if (!config.adminToken) {
+    log('fault injection (/admin/faults) is disabled: DEMO_ADMIN_TOKEN is not set');
+  }
   const degradation = setInterval(() => service.updateDegradation(), 1000);
   log(
     `listening on ${config.host}:${config.port}, here ${base} (metrics ${base}/metrics, MCP ${base}/mcp); connecting the backends`

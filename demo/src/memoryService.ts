@@ -224,8 +224,33 @@ export class MemoryService {
     return { results: result.results, cached: false, related };
   }
 
-  async get(caller: Caller, id: string): Promise<MemoryItem | null> {
-    return this.vector(caller, () => this.memory.get(id));
+  /**
+   * The memory with this id when mem0 stored it for the caller's user_id, undefined when mem0 has
+   * no memory with this id; another user's memory throws MemoryNotFoundError. An id alone is no
+   * proof of ownership: ids show up in logs, traces and shared links.
+   */
+  private async ownedOrAbsent(caller: Caller, id: string): Promise<MemoryItem | undefined> {
+    const item = await this.vector(caller, () => this.memory.get(id));
+    if (!item) {
+      return undefined;
+    }
+    if (item.user_id !== caller.userId) {
+      throw new MemoryNotFoundError();
+    }
+    return item;
+  }
+
+  /** The caller's memory with this id; absent or another user's throws the same MemoryNotFoundError. */
+  private async owned(caller: Caller, id: string): Promise<MemoryItem> {
+    const item = await this.ownedOrAbsent(caller, id);
+    if (!item) {
+      throw new MemoryNotFoundError();
+    }
+    return item;
+  }
+
+  async get(caller: Caller, id: string): Promise<MemoryItem> {
+    return this.owned(caller, id);
   }
 
   /** The user's memories; mem0 answers its 20 most recent unless asked for more. */
@@ -233,13 +258,18 @@ export class MemoryService {
     return (await this.vector(caller, () => this.memory.getAll({ filters: { user_id: caller.userId }, topK }))).results;
   }
 
+  /** History of the caller's own memory (mem0 keeps the history of deleted ones, which stay hidden). */
   async history(caller: Caller, id: string): Promise<unknown[]> {
+    await this.owned(caller, id);
     return this.vector(caller, () => this.memory.history(id));
   }
 
   async update(caller: Caller, id: string, text: string): Promise<void> {
     this.assertWritable();
     const started = performance.now();
+    // An id mem0 does not know goes on to mem0, whose own "not found" failure is a real error path
+    // of the demo's signals (the API answers it with the same 404 as another user's id).
+    await this.ownedOrAbsent(caller, id);
     await this.vector(caller, () => this.memory.update(id, text));
     await this.invalidate([id]);
     await this.audit('update', caller, id, started, 'success');
@@ -248,6 +278,7 @@ export class MemoryService {
   async delete(caller: Caller, id: string): Promise<void> {
     this.assertWritable();
     const started = performance.now();
+    await this.ownedOrAbsent(caller, id); // as in update: an unknown id fails in mem0
     await this.vector(caller, () => this.memory.delete(id));
     await this.invalidate([id]);
     await this.breakers
@@ -431,6 +462,17 @@ export class QueryTooLongError extends Error {
   constructor(length: number) {
     super(`search query of ${length} characters refused (at most ${MAX_QUERY_CHARS})`);
     this.name = 'QueryTooLongError';
+  }
+}
+
+/**
+ * A memory id the caller may not use: no such memory, or another user's. One error (and one HTTP
+ * answer, 404) for both, so that probing ids tells nothing about which exist.
+ */
+export class MemoryNotFoundError extends Error {
+  constructor() {
+    super('memory not found for this user_id');
+    this.name = 'MemoryNotFoundError';
   }
 }
 

@@ -11,7 +11,7 @@ import { needEnv, OWN_BUILD_PROJECT, picturePath, resetStandIn } from './standIn
  * the real backend: what it shows is compared with what Prometheus and Elasticsearch say
  * directly; its links open the right dashboards and Explore queries; a broken data source, no
  * data source, and a real fault (an open Neo4j breaker) each show what they should. Saves the
- * README's and the catalog's screenshots.
+ * screenshots of the README, docs/ and the catalog.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -33,7 +33,11 @@ async function open(page: Page, theme = 'dark') {
 }
 
 async function setFault(page: Page, body: object) {
-  const answer = await page.request.post(`${needEnv('DEMO_URL')}/admin/faults`, { data: body });
+  // The demo's fault injection wants the token scripts/stack.sh generated (stack.sh env exports it).
+  const answer = await page.request.post(`${needEnv('DEMO_URL')}/admin/faults`, {
+    data: body,
+    headers: { Authorization: `Bearer ${needEnv('DEMO_ADMIN_TOKEN')}` },
+  });
   expect(answer.ok()).toBe(true);
 }
 

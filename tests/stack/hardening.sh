@@ -7,7 +7,9 @@
 #   3. no process's command line holds the PostgreSQL password or an Elasticsearch password;
 #   4. `stack.sh env` quotes its values: a state directory named with a space, a quote and $(...)
 #      comes back from eval as the same string and runs nothing;
-#   5. the running Jaeger is the one built from .env's JAEGER_MODULE_VERSION.
+#   5. the running Jaeger is the one built from .env's JAEGER_MODULE_VERSION;
+#   6. the demo's /admin/faults wants the token `stack.sh env` exports (DEMO_ADMIN_TOKEN), which is
+#      on no command line (checked with the passwords in 3).
 # Uses the same state directory and ports as scripts/stack.sh (MEMSTACK_STATE_ROOT, *_PORT). Needs
 # root (the stack's state directory and other users' /proc entries); otherwise it says why and
 # exits 77 (skipped). Run:  bash tests/stack/hardening.sh
@@ -94,6 +96,14 @@ if [ -n "${SERVER_PID[elasticsearch-secure]:-}" ]; then
     fi
   done
 fi
+demo_token="$(eval "$(bash "$REPO_DIR/scripts/stack.sh" env)" && echo "$DEMO_ADMIN_TOKEN")"
+if [ -n "${SERVER_PID[demo]:-}" ]; then
+  if [ -n "$demo_token" ]; then
+    secrets+=("demo admin token:$demo_token")
+  else
+    problem "demo runs but stack.sh env exports no DEMO_ADMIN_TOKEN: it was started by an older stack.sh; restart it (scripts/stack.sh down demo && scripts/stack.sh up demo)"
+  fi
+fi
 if [ ${#secrets[@]} -eq 0 ]; then
   problem "neither postgres nor elasticsearch-secure runs: there is no password to look for"
 fi
@@ -132,6 +142,17 @@ if [ -n "${SERVER_PID[jaeger]:-}" ]; then
     check "Jaeger runs $exe (.env JAEGER_MODULE_VERSION=$JAEGER_MODULE_VERSION)"
   else
     problem "Jaeger runs $exe, not $MEMSTACK_CACHE/bin/jaeger-$JAEGER_MODULE_VERSION (.env JAEGER_MODULE_VERSION): restart it"
+  fi
+fi
+
+# --- 6. the demo's fault injection wants the stack's token
+if [ -n "${SERVER_PID[demo]:-}" ] && [ -n "$demo_token" ]; then
+  without="$(curl -s -o /dev/null -w '%{http_code}' "$DEMO_URL/admin/faults")"
+  with="$(curl -s -o /dev/null -w '%{http_code}' -K - "$DEMO_URL/admin/faults" <<<"header = \"Authorization: Bearer $demo_token\"")"
+  if [ "$without" = 401 ] && [ "$with" = 200 ]; then
+    check "the demo's /admin/faults answers 401 without a token and 200 with stack.sh env's DEMO_ADMIN_TOKEN"
+  else
+    problem "the demo's /admin/faults answered $without without a token (want 401) and $with with DEMO_ADMIN_TOKEN (want 200): restart the demo"
   fi
 fi
 

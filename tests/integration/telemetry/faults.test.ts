@@ -37,6 +37,29 @@ async function until(series: string, predicate: (v: number) => boolean, timeoutM
   );
 }
 
+/** The bearer token of the stack's demo /admin/faults, from `scripts/stack.sh env`. */
+function demoAdminToken(): string {
+  const token = process.env.DEMO_ADMIN_TOKEN;
+  if (!token) {
+    throw new Error(
+      'DEMO_ADMIN_TOKEN is not set: eval "$(scripts/stack.sh env)" after scripts/stack.sh up started the demo'
+    );
+  }
+  return token;
+}
+
+/** Sets faults in the stack's demo; /admin/faults wants the token stack.sh generated. */
+async function postFault(body: unknown): Promise<void> {
+  const answer = await fetch(`${stackUrl('DEMO_URL')}/admin/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${demoAdminToken()}` },
+    body: JSON.stringify(body),
+  });
+  if (!answer.ok) {
+    throw new Error(`POST /admin/faults ${JSON.stringify(body)} answered ${answer.status}: ${await answer.text()}`);
+  }
+}
+
 const searches = () => demoValue('ai_memory_operations_total{operation="search",agent_type="coding",status="success"}');
 const demoHealth = async () => (await getJson(`${stackUrl('DEMO_URL')}/health`)).health;
 
@@ -94,13 +117,7 @@ describe('faults in the demo memory stack', () => {
   });
 
   it('latency added to Neo4j: timeouts open its breaker and degrade to essential; removing it recovers', async () => {
-    const post = (body: unknown) =>
-      fetch(`${stackUrl('DEMO_URL')}/admin/faults`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    await post({ service: 'neo4j', latencyMs: 3000 });
+    await postFault({ service: 'neo4j', latencyMs: 3000 });
     try {
       await until('circuit_breaker_state{service_name="neo4j"}', (v) => v === 1, 45_000);
       expect(await demoValue('service_degradation_level{service_name="memory-api"}')).toBe(2);
@@ -108,7 +125,7 @@ describe('faults in the demo memory stack', () => {
         await demoValue('circuit_breaker_failures_total{service_name="neo4j",error_type="TimeoutError"}')
       ).toBeGreaterThan(0);
     } finally {
-      await post({ service: 'neo4j', latencyMs: 0 });
+      await postFault({ service: 'neo4j', latencyMs: 0 });
     }
     await until('circuit_breaker_state{service_name="neo4j"}', (v) => v === 0, 30_000);
     await until('service_degradation_level{service_name="memory-api"}', (v) => v === 0, 10_000);
@@ -135,13 +152,7 @@ describe('faults in the demo memory stack', () => {
   });
 
   it('maintenance mode refuses writes with 503 and reports level 4', async () => {
-    const post = (body: unknown) =>
-      fetch(`${stackUrl('DEMO_URL')}/admin/faults`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    await post({ maintenance: true });
+    await postFault({ maintenance: true });
     try {
       expect(await demoValue('service_degradation_level{service_name="memory-api"}')).toBe(4);
       const write = await fetch(`${stackUrl('DEMO_URL')}/memories`, {
@@ -152,7 +163,7 @@ describe('faults in the demo memory stack', () => {
       expect(write.status).toBe(503);
       expect((await write.json()).type).toBe('MaintenanceError');
     } finally {
-      await post({ maintenance: false });
+      await postFault({ maintenance: false });
     }
     await until('service_degradation_level{service_name="memory-api"}', (v) => v === 0, 10_000);
   });
