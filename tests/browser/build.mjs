@@ -30,9 +30,9 @@ const PAGES = [
   { html: 'panels.html', entry: 'panels.tsx', script: 'panels.js', inVariants: true },
   // The app's configuration page with the alert installer (alertInstaller.spec.ts).
   { html: 'installer.html', entry: 'installer.tsx', script: 'installer.js', inVariants: false },
-  // The app's Overview page (overview.spec.ts, README screenshots).
+  // The app's Overview page (overview.spec.ts, README and docs/ screenshots).
   { html: 'overview.html', entry: 'overview.tsx', script: 'overview.js', inVariants: true },
-  // Pictures of the bundled dashboards' panels (dashboardData.spec.ts, README).
+  // Pictures of the bundled dashboards' panels (dashboardData.spec.ts, docs/dashboards.md).
   { html: 'dashboard-preview.html', entry: 'dashboardPreview.tsx', script: 'dashboard-preview.js', inVariants: false },
   // The panel benchmark page (npm run bench:panels).
   { html: 'panel-bench.html', entry: 'bench/panelBench.ts', script: 'panel-bench.js', inVariants: false },

@@ -12,7 +12,7 @@ import { variableResource } from '../../src/datasource/variableResource';
  * /api/ds/query per panel, which the stand-in answers through grafana-plugin-sdk-go's client and
  * the real backend against the running demo. Fails on any error, any empty result, and any frame
  * the panel's type cannot show. With the dashboard's default variables, the same answers are then
- * drawn as the README's picture of the dashboard, which must draw each panel from its saved options
+ * drawn as the picture of the dashboard in docs/dashboards.md, which must draw each panel from its saved options
  * and say under it what differs from Grafana (expectDrawnAsSaved).
  */
 
@@ -283,7 +283,7 @@ for (const dashboard of dashboards) {
       }
       expect(checked).toBeGreaterThan(0);
       if (scenario === 'default') {
-        // The README's picture of this dashboard's panels, drawn from these answers.
+        // The picture of this dashboard's panels in docs/dashboards.md, drawn from these answers.
         await page.setViewportSize({ width: 1260, height: 900 });
         await page.goto('/dashboard-preview.html');
         const omitted = exemptPanels(dashboard);

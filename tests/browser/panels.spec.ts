@@ -6,7 +6,7 @@ import { picturePath } from './standIn';
  * Our two panels in Chromium, rendered as a dashboard renders them (tests/browser/panels.tsx):
  * with the bundled dashboard's own queries answered by the real backend from the running demo,
  * and with edge cases. Checks what a user checks — tooltip text on hover, legend shares, axis
- * labels, scrolling, zoom — and saves the screenshots the README and plugin.json show.
+ * labels, scrolling, zoom — and saves the screenshots docs/dashboards.md and plugin.json show.
  */
 
 async function open(page: Page, scenario: string, theme: 'dark' | 'light' = 'dark') {

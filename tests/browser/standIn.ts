@@ -30,7 +30,7 @@ export const OWN_BUILD_PROJECT = 'chromium';
 
 /**
  * Where a spec saves a picture: docs/img for the repository's own build, the test's output folder
- * for the other @grafana/* and React versions, so the README shows what the plugin is built with.
+ * for the other @grafana/* and React versions, so the docs show what the plugin is built with.
  */
 export function picturePath(file: string): string {
   return test.info().project.name === OWN_BUILD_PROJECT

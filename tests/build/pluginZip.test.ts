@@ -1,7 +1,8 @@
 /**
  * The release zip (`npm run package` → scripts/package.py) checked the way Grafana's plugin
  * validator checks it, analyzer by analyzer, for every analyzer that can run without a network,
- * Grafana.com or a signing key (README, "Plugin zip and validation", lists the others). Each
+ * Grafana.com or a signing key (docs/install.md, "The zip and Grafana's plugin validator", lists
+ * the others). Each
  * block names the validator's analyzer it stands in for.
  */
 import fs from 'fs';

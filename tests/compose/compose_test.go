@@ -1,6 +1,6 @@
 // Package compose validates docker-compose.yml without a Docker engine: compose-go (the parser
 // docker compose itself uses, which knows `extends`, `!override` and `!reset`) loads it against
-// the Compose specification's schema with .env, and the tests check what the README promises of
+// the Compose specification's schema with .env, and the tests check what the docs promise of
 // the stack it describes.
 package compose
 
@@ -304,19 +304,20 @@ func images(t *testing.T, project *types.Project) map[string]string {
 	return out
 }
 
-func TestEveryImageIsOneTheReadmeDocuments(t *testing.T) {
+// The image table lives in docs/operations.md ("docker compose"); every image compose runs is named there.
+func TestEveryImageIsOneTheDocsName(t *testing.T) {
 	project := load(t)
 	if !strings.Contains(read(t, ".config/Dockerfile"), "FROM grafana/${grafana_image}:${grafana_version}") ||
 		!strings.Contains(read(t, ".config/docker-compose-base.yaml"), "${GRAFANA_IMAGE:-grafana-enterprise}") {
-		t.Fatal("the Grafana image is no longer grafana/grafana-enterprise:<version>: update this test and the README")
+		t.Fatal("the Grafana image is no longer grafana/grafana-enterprise:<version>: update this test and docs/operations.md")
 	}
 	if !strings.Contains(read(t, "compose/demo.Dockerfile"), "FROM node:${NODE_VERSION}-bookworm-slim") {
-		t.Fatal("the demo's base image changed: update this test and the README")
+		t.Fatal("the demo's base image changed: update this test and docs/operations.md")
 	}
-	readme := read(t, "README.md")
+	operations := read(t, "docs/operations.md")
 	for service, image := range images(t, project) {
-		if !strings.Contains(readme, "`"+image+"`") {
-			t.Errorf("%s runs %s, which the README's image table does not name", service, image)
+		if !strings.Contains(operations, "`"+image+"`") {
+			t.Errorf("%s runs %s, which the image table of docs/operations.md does not name", service, image)
 		}
 	}
 }
