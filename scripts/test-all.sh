@@ -56,6 +56,7 @@ suite "netns: the demo as docker compose runs it, scraped from another network n
 suite "unit: plugin frontend (jest)" npx jest --maxWorkers 2 --ci
 suite "unit: telemetry SDK (jest)" npm test --silent -w @memstack/telemetry -- --ci
 suite "unit: backend (jest)" npm test --silent -w @memstack/agentmemory-backend -- --ci
+suite "unit: demo (jest)" npm test --silent -w @memstack/demo -- --ci
 suite "integration: real servers, demo signals and build output (jest)" env NODE_OPTIONS=--experimental-vm-modules npx jest -c tests/jest.config.js --ci --runInBand
 suite "conformance: backend under grafana-plugin-sdk-go (go test)" \
   env AGENTMEMORY_PLUGIN_BIN="$REPO_DIR/dist/datasource/gpx_agentmemory_linux_amd64" \
