@@ -14,5 +14,10 @@ module.exports = {
   transform: { '^.+\\.m?(t|j)sx?$': swcTransform },
   // The telemetry SDK is ESM and names its own modules with .js (./catalog.js is catalog.ts);
   // tests of the dashboards read it from source.
-  moduleNameMapper: { ...base.moduleNameMapper, '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // `@memstack/telemetry/signals` is read from the SDK's source, like webpack and tsconfig do.
+  moduleNameMapper: {
+    ...base.moduleNameMapper,
+    '^@memstack/telemetry/signals$': '<rootDir>/telemetry/src/signals/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
 };

@@ -11,6 +11,11 @@ const NESTED_PLUGINS = ['datasource', 'panels/breaker-timeline', 'panels/relevan
 const config = async (env: Env): Promise<Configuration> => {
   const baseConfig = await grafanaConfig(env);
   return merge(baseConfig, {
+    // The SDK's browser-safe signals, compiled from source (the SDK's dist/ is built separately).
+    resolve: {
+      alias: { '@memstack/telemetry/signals': path.resolve(__dirname, 'telemetry/src/signals/index.ts') },
+      extensionAlias: { '.js': ['.ts', '.js'] },
+    },
     plugins: [
       new CopyWebpackPlugin({
         patterns: [

@@ -8,6 +8,9 @@ module.exports = {
   testSequencer: '<rootDir>/faultsLastSequencer.js',
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
   // The SDK's sources use NodeNext `.js` suffixes on relative imports.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^@memstack/telemetry/signals$': '<rootDir>/../telemetry/src/signals/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   testTimeout: 60_000,
 };

@@ -135,6 +135,8 @@ async function main() {
     format: 'cjs',
     legalComments: 'none',
     logLevel: 'warning',
+    // The SDK's browser-safe signals (metric names), bundled from source like the rest.
+    alias: { '@memstack/telemetry/signals': join(backendDir, '../telemetry/src/signals/index.ts') },
   });
   log(`bundled ${bundle} (${(statSync(bundle).size / 1024).toFixed(0)} KiB)`);
 

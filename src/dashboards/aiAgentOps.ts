@@ -1,7 +1,6 @@
-import { BREAKER_STATE_VALUES } from '../../telemetry/src/catalog';
+import { BREAKER_STATES as BREAKER_ENCODING, BREAKER_STATE_VALUES, THRESHOLDS } from '@memstack/telemetry/signals';
 import { defaultBreakerTimelineOptions } from '../panels/breaker-timeline/options';
 import { defaultRelevanceHeatmapOptions } from '../panels/relevance-heatmap/options';
-import { THRESHOLDS } from '../thresholds';
 import {
   AgentMemoryQuery,
   annotationLayer,
@@ -30,11 +29,8 @@ import { agentTypeVariable, operationVariable, breakerServiceVariable } from './
 const byAgent = { agent_type: re('$agent_type') };
 const byAgentAndOperation = { agent_type: re('$agent_type'), operation: re('$operation') };
 
-export const BREAKER_STATES = [
-  { value: BREAKER_STATE_VALUES.closed, text: 'closed', color: 'green' },
-  { value: BREAKER_STATE_VALUES.open, text: 'open', color: 'red' },
-  { value: BREAKER_STATE_VALUES.half_open, text: 'half-open', color: 'yellow' },
-];
+/** The SDK's breaker encoding as value mappings: its display text and colour. */
+export const BREAKER_STATES = BREAKER_ENCODING.map((s) => ({ value: s.value, text: s.display, color: s.colour }));
 
 export function aiAgentOps(): DashboardContent {
   const panels = layout([

@@ -1,4 +1,4 @@
-import { OTHER_LABEL_VALUE } from '../../telemetry/src/labelGuard';
+import { OTHER_LABEL_VALUE } from '@memstack/telemetry/signals';
 import { layout, metricsQuery, type DashboardContent } from './common';
 import { timeSeriesPanel } from './panels';
 import { counterRate, gauge, histogramQuantile, ne, re, topOverRange } from './promql';

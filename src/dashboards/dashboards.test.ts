@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formattedValueToString, getValueFormat } from '@grafana/data';
-import { ALL_METRICS, COMPONENT_HEALTH_VALUES } from '../../telemetry/src/catalog';
+import { ALL_METRICS, COMPONENT_HEALTH_VALUES, OTHER_LABEL_VALUE, THRESHOLDS } from '@memstack/telemetry/signals';
 import { HealthChecker } from '../../telemetry/src/health';
-import { OTHER_LABEL_VALUE } from '../../telemetry/src/labelGuard';
 import { ruleByName } from '../alerting/rules';
 import { DATASOURCE_PLUGIN_ID } from '../constants';
-import { THRESHOLDS } from '../thresholds';
 import { BYTES_PER_HOUR } from './aiAgentPatterns';
 import { DASHBOARD_UIDS, DATASOURCE_VARIABLE } from './common';
 import { BUNDLED, dashboardPath } from './index';
@@ -415,7 +413,7 @@ describe('what the bundled dashboards show', () => {
     expect(custom.axisSoftMax).toBeGreaterThan(thresholds.steps[1].value);
   });
 
-  it('draw every threshold from src/thresholds.ts (or a state value the SDK sets)', () => {
+  it('draw every threshold from THRESHOLDS of @memstack/telemetry/signals (or a state value the SDK sets)', () => {
     const allowed = new Set<number>([...Object.values(THRESHOLDS), ...Object.values(COMPONENT_HEALTH_VALUES)]);
     const strays: string[] = [];
     for (const { uid } of BUNDLED) {

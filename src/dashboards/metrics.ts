@@ -1,4 +1,4 @@
-import { CATALOG, type MetricDefinition, type MetricType } from '../../telemetry/src/catalog';
+import { CATALOG, type MetricDefinition, type MetricType } from '@memstack/telemetry/signals';
 import { PLUGIN_BREAKER_METRIC } from '../../contract/pluginMetrics';
 
 /**

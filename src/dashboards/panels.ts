@@ -41,7 +41,7 @@ export function timeSeriesPanel(title: string, description: string, unit: string
 
 /**
  * A red line across a time series at the value an alert rule fires on; the value comes from
- * src/thresholds.ts, as the rule's does. The axis reaches at least twice the value, so the line
+ * THRESHOLDS of @memstack/telemetry/signals, as the rule's does. The axis reaches at least twice the value, so the line
  * sits mid-panel when every value is far below it (an error share of 0 would otherwise get an
  * axis of 0–100 and the line would lie on the floor).
  */

@@ -1,17 +1,11 @@
-import { COMPONENT_HEALTH_VALUES, DEGRADATION_LEVEL_VALUES } from '../../telemetry/src/catalog';
-import { THRESHOLDS } from '../thresholds';
+import { COMPONENT_HEALTH_VALUES, DEGRADATION_LEVELS, THRESHOLDS } from '@memstack/telemetry/signals';
 import { layout, logsAndTracesLink, metricsQuery, stateMappings, thresholds, type DashboardContent } from './common';
 import { statPanel, stateTimelinePanel, timeSeriesPanel, withAlertLine } from './panels';
 import { counterRate, counterRateOrZero, counterShare, cpuBusy, gauge, histogramQuantile, re } from './promql';
 import { degradedServiceVariable, hostTargetVariables, postgresTargetVariables } from './variables';
 
-export const DEGRADATION_STATES = [
-  { value: DEGRADATION_LEVEL_VALUES.normal, text: 'normal', color: 'green' },
-  { value: DEGRADATION_LEVEL_VALUES.reduced, text: 'reduced', color: 'yellow' },
-  { value: DEGRADATION_LEVEL_VALUES.essential, text: 'essential', color: 'orange' },
-  { value: DEGRADATION_LEVEL_VALUES.readonly, text: 'read-only', color: 'red' },
-  { value: DEGRADATION_LEVEL_VALUES.maintenance, text: 'maintenance', color: 'blue' },
-];
+/** The SDK's degradation encoding as value mappings: its display text and colour. */
+export const DEGRADATION_STATES = DEGRADATION_LEVELS.map((s) => ({ value: s.value, text: s.display, color: s.colour }));
 
 const byService = { service_name: re('$service_name') };
 /** The scrape targets picked in the target variables, split by job and instance as the alert rules are. */

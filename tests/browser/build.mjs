@@ -95,6 +95,8 @@ async function buildPages(variant) {
           '.ttf': 'empty',
           '.png': 'empty',
         },
+        // The SDK's browser-safe signals from source, as webpack and jest resolve them.
+        alias: { '@memstack/telemetry/signals': join(repo, 'telemetry/src/signals/index.ts') },
         plugins: variant ? [variantPackages(variant)] : [],
         logLevel: 'error',
       })

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { interpolateQuery, interpolateVariableQuery } from '../../src/datasource/interpolate';
 import type { Lookup } from '../../src/datasource/templating';
-import type { AgentMemoryQuery, AgentMemoryVariableQuery } from '../../src/datasource/types';
+import type { AgentMemoryDataQuery, AgentMemoryVariableQuery } from '../../src/datasource/types';
 import { variableResource } from '../../src/datasource/variableResource';
 
 /**
@@ -261,7 +261,7 @@ for (const dashboard of dashboards) {
           continue;
         }
         const queries = panel.targets.map((t: any) => ({
-          ...interpolateQuery(t as AgentMemoryQuery, lookup),
+          ...interpolateQuery(t as AgentMemoryDataQuery, lookup),
           datasource: { type: t.datasource.type, uid: DATASOURCE_UID },
           intervalMs: 15_000,
           maxDataPoints: 800,

@@ -23,7 +23,7 @@ import { ConfigEditor } from '../../src/datasource/components/ConfigEditor';
 import { QueryEditor } from '../../src/datasource/components/QueryEditor';
 import { VariableQueryEditor } from '../../src/datasource/components/VariableQueryEditor';
 import type { AgentMemoryVariableSupport } from '../../src/datasource/variables';
-import type { AgentMemoryOptions, AgentMemoryQuery, AgentMemoryVariableQuery } from '../../src/datasource/types';
+import type { AgentMemoryOptions, AgentMemoryDataQuery, AgentMemoryVariableQuery } from '../../src/datasource/types';
 
 // Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
 //   Grafana: TEMPLATE-SRV-FORMAT (docs/grafana-behaviour.md)
@@ -92,10 +92,10 @@ function summary(response: DataQueryResponse) {
 }
 
 function QueryHarness({ datasource, id }: { datasource: DataSource; id: string }) {
-  const [query, setQueryState] = useState<AgentMemoryQuery>({ refId: 'A', queryType: 'metrics', expr: '' });
+  const [query, setQueryState] = useState<AgentMemoryDataQuery>({ refId: 'A', queryType: 'metrics', expr: '' });
   // Like a panel's query runner, a run uses the queries as changed just before it.
   const latest = React.useRef(query);
-  const setQuery = (q: AgentMemoryQuery) => {
+  const setQuery = (q: AgentMemoryDataQuery) => {
     latest.current = q;
     setQueryState(q);
   };

@@ -71,8 +71,8 @@ test('shows the health of the demo’s memory as Prometheus and Elasticsearch re
   for (const [i, name] of services.entries()) {
     const cells = rows.nth(i).locator('td');
     await expect(cells.nth(0)).toHaveText(name);
-    await expect(cells.nth(1)).toHaveText(levels.has(name) ? 'normal' : 'not reported');
-    await expect(cells.nth(2)).toHaveText(breakers.has(name) ? 'closed' : 'no breaker');
+    await expect(cells.nth(1)).toHaveText(levels.has(name) ? 'Normal' : 'not reported');
+    await expect(cells.nth(2)).toHaveText(breakers.has(name) ? 'Closed' : 'no breaker');
   }
 
   // Every operation with its rate, error share and p99; the rate agrees with Prometheus.
@@ -199,7 +199,7 @@ test('turns degraded when a breaker opens, and healthy again after recovery', as
         },
         { timeout: 90_000, intervals: [2_000] }
       )
-      .toBe('open');
+      .toBe('Open');
     await expect(page.getByTestId(testIds.overview.verdict)).toHaveAttribute('data-verdict', /degraded|unhealthy/);
     await expect(page.getByTestId(testIds.overview.verdict)).toContainText('breaker open: neo4j');
   } finally {

@@ -32,7 +32,7 @@ for (const theme of ['dark', 'light'] as const) {
     const services = Number((await plot.getAttribute('aria-label'))!.match(/of (\d+) services/)![1]);
     expect(services).toBeGreaterThanOrEqual(3);
     const legend = page.getByTestId(testIds.breakerTimeline.legend);
-    await expect(legend).toContainText(/closed \d+\.\d%/);
+    await expect(legend).toContainText(/Closed \d+\.\d%/);
     await expect(legend).toContainText(/open \d+\.\d%/);
     const labels = await axisLabels(page, testIds.breakerTimeline.axis);
     expect(labels.length).toBeGreaterThanOrEqual(4);
@@ -40,7 +40,7 @@ for (const theme of ['dark', 'light'] as const) {
     await hover(page, testIds.breakerTimeline.plot, 0.97, 0.5 / services);
     const tip = page.getByTestId(testIds.breakerTimeline.tooltip);
     await expect(tip).toContainText('State');
-    await expect(tip).toContainText(/closed|open|half-open/);
+    await expect(tip).toContainText(/Closed|Open|Half-open/);
     await expect(tip).toContainText('Transitions in range');
     await page.locator('#panel').screenshot({ path: picturePath(`breaker-timeline-${theme}.png`) });
   });
@@ -76,20 +76,20 @@ for (const theme of ['dark', 'light'] as const) {
 test('breaker timeline: one service, exact shares, tooltip, keyboard and drag to zoom', async ({ page }) => {
   await open(page, 'breaker-one-service');
   const legend = page.getByTestId(testIds.breakerTimeline.legend);
-  await expect(legend).toContainText('closed 66.7%');
-  await expect(legend).toContainText('open 25.0%');
-  await expect(legend).toContainText('half-open 8.3%');
+  await expect(legend).toContainText('Closed 66.7%');
+  await expect(legend).toContainText('Open 25.0%');
+  await expect(legend).toContainText('Half-open 8.3%');
   // The opening lasts from the 60th to the 120th sample: the middle of the hour.
   await hover(page, testIds.breakerTimeline.plot, 0.5, 0.5);
   const tip = page.getByTestId(testIds.breakerTimeline.tooltip);
   await expect(tip).toContainText('neo4j');
-  await expect(tip).toContainText(/Stateopen/);
+  await expect(tip).toContainText(/StateOpen/);
   await expect(tip).toContainText('For15 min');
   // closed → open → half-open → closed.
   await expect(tip).toContainText('Transitions in range3');
   // Legend click hides the state.
-  await legend.getByRole('button', { name: /^open/ }).click();
-  await expect(legend.getByRole('button', { name: /^open/ })).toHaveAttribute('aria-pressed', 'false');
+  await legend.getByRole('button', { name: /^Open/ }).click();
+  await expect(legend.getByRole('button', { name: /^Open/ })).toHaveAttribute('aria-pressed', 'false');
   // Keyboard: focus the plot, move right from the opening to the half-open stretch.
   await page.getByTestId(testIds.breakerTimeline.plot).focus();
   await page.keyboard.press('ArrowRight');
@@ -125,7 +125,7 @@ test('breaker timeline: 1,000 services scroll at the minimum row height', async 
 
 test('breaker timeline: all-null data is a row of gaps, not a state', async ({ page }) => {
   await open(page, 'breaker-all-null');
-  await expect(page.getByTestId(testIds.breakerTimeline.legend)).toContainText('closed 0.0%');
+  await expect(page.getByTestId(testIds.breakerTimeline.legend)).toContainText('Closed 0.0%');
   await hover(page, testIds.breakerTimeline.plot, 0.5, 0.5);
   await expect(page.getByTestId(testIds.breakerTimeline.tooltip)).toContainText('no data');
 });

@@ -19,7 +19,7 @@ import {
 import { ThemeContext } from '@grafana/ui';
 import opsDashboard from '../../src/dashboards/ai-agent-ops.json';
 import { interpolateQuery } from '../../src/datasource/interpolate';
-import type { AgentMemoryQuery } from '../../src/datasource/types';
+import type { AgentMemoryDataQuery } from '../../src/datasource/types';
 import { OurPanel } from './ourPanel';
 
 // Grafana behaviours this file imitates, each a row of docs/grafana-behaviour.md:
@@ -50,7 +50,7 @@ function bundledPanel(type: string) {
   if (!panel) {
     throw new Error(`no ${type} panel on the bundled dashboard`);
   }
-  return panel as unknown as { targets: AgentMemoryQuery[]; fieldConfig: FieldConfigSource; options: object };
+  return panel as unknown as { targets: AgentMemoryDataQuery[]; fieldConfig: FieldConfigSource; options: object };
 }
 
 /** The panel's targets through the stand-in's /api/ds/query, variables at All (.*), as Grafana runs them. */

@@ -1,3 +1,4 @@
+import { CATALOG } from '@memstack/telemetry/signals';
 import type { Frame } from '../protocol/frame';
 import { selfLink, type SelfLink } from './eventFrames';
 import type { CorrelateQuery } from './model';
@@ -12,12 +13,20 @@ export interface CorrelationParts {
   failures: string[];
 }
 
-/** PromQL of the correlated view, over the query's range. */
+/**
+ * PromQL of the correlated view, over the query's range. Metric names come from the SDK's catalog.
+ * The error rate is zero-filled like the dashboards' shares (`errors or all * 0`): an operation
+ * without errors has no error series, and shows 0 rather than nothing.
+ */
 export function correlatePromQL(rangeSeconds: number): { p99: string; errorRate: string } {
   const window = `${Math.max(60, Math.round(rangeSeconds))}s`;
+  const duration = CATALOG.memoryOperationDuration.name;
+  const operations = CATALOG.memoryOperations.name;
+  const all = `sum by (operation) (rate(${operations}[${window}]))`;
+  const errors = `sum by (operation) (rate(${operations}{status="error"}[${window}]))`;
   return {
-    p99: `histogram_quantile(0.99, sum by (operation, le) (rate(ai_memory_operation_duration_seconds_bucket[${window}])))`,
-    errorRate: `sum by (operation) (rate(ai_memory_operations_total{status="error"}[${window}])) / sum by (operation) (rate(ai_memory_operations_total[${window}]))`,
+    p99: `histogram_quantile(0.99, sum by (operation, le) (rate(${duration}_bucket[${window}])))`,
+    errorRate: `(${errors} or ${all} * 0) / ${all}`,
   };
 }
 

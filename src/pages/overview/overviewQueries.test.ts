@@ -109,14 +109,14 @@ describe('the overview model', () => {
 
   it('names the encoded states as the SDK emits them', () => {
     expect([0, 1, 2, 3, 4, -1].map(degradationName)).toEqual([
-      'normal',
-      'reduced',
-      'essential',
-      'readonly',
-      'maintenance',
+      'Normal',
+      'Reduced',
+      'Essential',
+      'Read-only',
+      'Maintenance',
       'not reported',
     ]);
-    expect([0, 1, 2, -1].map(breakerName)).toEqual(['closed', 'open', 'half-open', 'no breaker']);
+    expect([0, 1, 2, -1].map(breakerName)).toEqual(['Closed', 'Open', 'Half-open', 'no breaker']);
   });
 
   it('asks Prometheus with the dashboards’ forms over a fixed window, and Elasticsearch for error events', () => {

@@ -2,7 +2,7 @@
 import type { DataFrame } from '@grafana/data';
 import { counterRate, counterShare, eq, gauge, histogramQuantile } from '../../dashboards/promql';
 import type { AgentMemoryQueryModel } from '../../../contract';
-import { BREAKER_STATE_VALUES, DEGRADATION_LEVEL_VALUES } from '../../../telemetry/src/catalog';
+import { BREAKER_STATES, DEGRADATION_LEVELS, THRESHOLDS, stateOf } from '@memstack/telemetry/signals';
 
 /**
  * What the overview asks and how it reads the answers: pure, so the numbers a user sees are
@@ -59,15 +59,6 @@ export const OVERVIEW_QUERIES: Record<OverviewQueryId, OverviewQuery> = {
     filters: { level: ['ERROR', 'CRITICAL'] },
   },
 };
-
-/** Name of each encoded value, from the SDK's catalog: the same numbers the service emits. */
-const namesByValue = (values: Record<string, number>) =>
-  Object.fromEntries(Object.entries(values).map(([name, value]) => [value, name.replace('_', '-')])) as Record<
-    number,
-    string
-  >;
-const DEGRADATION_NAMES = namesByValue(DEGRADATION_LEVEL_VALUES);
-const BREAKER_NAMES = namesByValue(BREAKER_STATE_VALUES);
 
 /** One labelled number: the last value of a series. */
 export interface Labelled {
@@ -181,27 +172,14 @@ export type Verdict = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
 /** How bad one state is: the verdict, the verdict's details and the badges all read it. */
 export type Severity = 'ok' | 'warning' | 'critical' | 'unknown';
 
-/** Essential and read-only cut features; reduced and (planned) maintenance only slow them down. */
+/** A degradation level's severity, from the SDK's encoding (essential and read-only are critical). */
 export function degradationSeverity(level: number): Severity {
-  const { normal, reduced, essential, readonly, maintenance } = DEGRADATION_LEVEL_VALUES;
-  switch (level) {
-    case normal:
-      return 'ok';
-    case reduced:
-    case maintenance:
-      return 'warning';
-    case essential:
-    case readonly:
-      return 'critical';
-    default:
-      return 'unknown';
-  }
+  return stateOf(DEGRADATION_LEVELS, level)?.severity ?? 'unknown';
 }
 
-/** An open breaker fails calls; a half-open one is probing. */
+/** A breaker state's severity, from the SDK's encoding: open is critical, half-open a warning. */
 export function breakerSeverity(state: number): Severity {
-  const { closed, open, half_open } = BREAKER_STATE_VALUES;
-  return state === closed ? 'ok' : state === half_open ? 'warning' : state === open ? 'critical' : 'unknown';
+  return stateOf(BREAKER_STATES, state)?.severity ?? 'unknown';
 }
 
 /** The one-word answer to "is my agents' memory healthy right now?". */
@@ -211,18 +189,18 @@ export function verdict(model: OverviewModel): Verdict {
   }
   const levels = model.services.map((s) => degradationSeverity(s.degradation));
   const health = model.healthScore ?? 100;
-  if (health < 50 || levels.includes('critical')) {
+  if (health < THRESHOLDS.healthScoreDegraded || levels.includes('critical')) {
     return 'unhealthy';
   }
   const openBreaker = model.services.some((s) => breakerSeverity(s.breaker) === 'critical');
-  if (openBreaker || levels.includes('warning') || health < 80) {
+  if (openBreaker || levels.includes('warning') || health < THRESHOLDS.healthScoreHealthy) {
     return 'degraded';
   }
   return 'healthy';
 }
 
-export const degradationName = (level: number) => DEGRADATION_NAMES[level] ?? 'not reported';
-export const breakerName = (state: number) => BREAKER_NAMES[state] ?? 'no breaker';
+export const degradationName = (level: number) => stateOf(DEGRADATION_LEVELS, level)?.display ?? 'not reported';
+export const breakerName = (state: number) => stateOf(BREAKER_STATES, state)?.display ?? 'no breaker';
 
 /** What the overview's Explore links open: the row's own series over Explore's range. */
 export const EXPLORE_QUERIES = {

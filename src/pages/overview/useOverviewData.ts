@@ -3,7 +3,8 @@ import { lastValueFrom } from 'rxjs';
 import type { DataFrame } from '@grafana/data';
 import { getBackendSrv, toDataQueryResponse, type BackendDataSourceResponse } from '@grafana/runtime';
 import { DATASOURCE_PLUGIN_ID } from '../../constants';
-import { grafanaErrorMessage, listAgentMemoryDataSources, type DataSourceSummary } from '../../alerting/grafanaApi';
+import { grafanaErrorMessage } from '../../errors';
+import { listAgentMemoryDataSources, type DataSourceSummary } from '../../alerting/grafanaApi';
 import {
   buildModel,
   ERRORS_RANGE_MS,

@@ -21,10 +21,10 @@ describe('BreakerTimelinePanel', () => {
   it("shows a legend with each state's share of time, and hides a state on click", () => {
     render(<BreakerTimelinePanel {...panelProps(frames, defaultBreakerTimelineOptions)} />);
     const legend = screen.getByTestId(testIds.breakerTimeline.legend);
-    expect(legend).toHaveTextContent('closed 80.0%');
-    expect(legend).toHaveTextContent('open 15.0%');
-    expect(legend).toHaveTextContent('half-open 5.0%');
-    const open = within(legend).getByRole('button', { name: /^open/ });
+    expect(legend).toHaveTextContent('Closed 80.0%');
+    expect(legend).toHaveTextContent('Open 15.0%');
+    expect(legend).toHaveTextContent('Half-open 5.0%');
+    const open = within(legend).getByRole('button', { name: /^Open/ });
     fireEvent.click(open);
     expect(open).toHaveAttribute('aria-pressed', 'false');
   });
@@ -46,7 +46,7 @@ describe('BreakerTimelinePanel', () => {
     // x = 599 is the range end: redis is closed again since 60 s.
     const tip = screen.getByTestId(testIds.breakerTimeline.tooltip);
     expect(tip).toHaveTextContent('redis');
-    expect(tip).toHaveTextContent('closed');
+    expect(tip).toHaveTextContent('Closed');
     expect(tip).toHaveTextContent('For40 s');
     expect(tip).toHaveTextContent('Transitions in range3');
   });
@@ -58,7 +58,7 @@ describe('BreakerTimelinePanel', () => {
     fireEvent.keyDown(plot, { key: 'ArrowDown' });
     expect(screen.getByTestId(testIds.breakerTimeline.tooltip)).toHaveTextContent('redis');
     fireEvent.keyDown(plot, { key: 'ArrowLeft' });
-    expect(screen.getByTestId(testIds.breakerTimeline.tooltip)).toHaveTextContent('open');
+    expect(screen.getByTestId(testIds.breakerTimeline.tooltip)).toHaveTextContent('Open');
     fireEvent.keyDown(plot, { key: 'Escape' });
     expect(screen.queryByTestId(testIds.breakerTimeline.tooltip)).toBeNull();
   });
@@ -73,8 +73,8 @@ describe('BreakerTimelinePanel', () => {
     });
     gappy.fields[0].values = gappy.fields[0].values.map((t: number) => t * 1000);
     for (const [key, state] of [
-      ['ArrowRight', 'Stateopen'],
-      ['ArrowLeft', 'Stateclosed'],
+      ['ArrowRight', 'StateOpen'],
+      ['ArrowLeft', 'StateClosed'],
     ]) {
       const { unmount } = render(<BreakerTimelinePanel {...panelProps([gappy], defaultBreakerTimelineOptions)} />);
       const plot = screen.getByTestId(testIds.breakerTimeline.plot);

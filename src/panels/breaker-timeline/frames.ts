@@ -1,3 +1,4 @@
+import { BREAKER_STATES, BREAKER_STATE_VALUES } from '@memstack/telemetry/signals';
 import {
   FieldType,
   getDisplayProcessor,
@@ -18,20 +19,18 @@ import {
   type StateStyle,
 } from './timeline';
 
-/** The guide's encoding of `circuit_breaker_state`, used when a field has no value mappings. */
+/** The SDK's encoding of `circuit_breaker_state`, used when a field has no value mappings. */
 export const DEFAULT_BREAKER_MAPPINGS: ValueMapping[] = [
   {
     type: MappingType.ValueToText,
-    options: {
-      '0': { text: 'closed', color: 'green', index: 0 },
-      '1': { text: 'open', color: 'red', index: 1 },
-      '2': { text: 'half-open', color: 'yellow', index: 2 },
-    },
+    options: Object.fromEntries(
+      BREAKER_STATES.map((s, index) => [String(s.value), { text: s.display, color: s.colour, index }])
+    ),
   },
 ];
 
 /** The raw value that means "open", whose time the rows can be sorted by. */
-export const OPEN_VALUE = 1;
+export const OPEN_VALUE = BREAKER_STATE_VALUES.open;
 
 export interface TimelineModel {
   rows: Row[];

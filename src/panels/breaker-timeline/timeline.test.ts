@@ -19,11 +19,11 @@ describe('breaker rows from frames', () => {
   it('merges equal samples into runs, in the states of the default mappings, and ends the last after one step', () => {
     const model = timelineModel([frame({ service_name: 'redis' }, [0, 10, 20, 30, 40], [0, 0, 1, 1, 2])], theme, 0, 60);
     const texts = model.states.map((s) => s.text);
-    expect(texts).toEqual(['closed', 'open', 'half-open']);
+    expect(texts).toEqual(['Closed', 'Open', 'Half-open']);
     expect(runs(model.rows[0], texts)).toEqual([
-      [0, 20, 'closed'],
-      [20, 40, 'open'],
-      [40, 50, 'half-open'],
+      [0, 20, 'Closed'],
+      [20, 40, 'Open'],
+      [40, 50, 'Half-open'],
     ]);
     expect(model.rows[0].name).toBe('redis');
     expect(model.rows[0].transitions).toBe(2);
@@ -41,9 +41,9 @@ describe('breaker rows from frames', () => {
     const texts = model.states.map((s) => s.text);
     // 0 holds until the null at 10; 30 is followed by nothing until 80 (> 2 steps): a gap after 40.
     expect(runs(model.rows[0], texts)).toEqual([
-      [0, 10, 'open'],
-      [20, 40, 'open'],
-      [80, 100, 'open'],
+      [0, 10, 'Open'],
+      [20, 40, 'Open'],
+      [80, 100, 'Open'],
     ]);
     expect(runAt(model.rows[0], 15)).toBe(-1);
     expect(runAt(model.rows[0], 50)).toBe(-1);
@@ -97,7 +97,7 @@ describe('breaker rows from frames', () => {
         model.rows[0],
         model.states.map((s) => s.text)
       )
-    ).toEqual([[0, 100, 'open']]);
+    ).toEqual([[0, 100, 'Open']]);
   });
 
   it('ignores frames without a time field', () => {
