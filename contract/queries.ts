@@ -32,37 +32,90 @@ export function isEventFilterField(value: unknown): value is EventFilterField {
 
 export type EventFilters = Partial<Record<EventFilterField, string[]>>;
 
-/** The JSON model of one query (DataQuery's own fields, refId, hide, datasource, come on top). */
-export interface AgentMemoryQueryModel {
-  queryType?: QueryType;
-  /** PromQL expression (metrics). */
-  expr?: string;
-  /** Series display name template, e.g. "{{operation}}" (metrics). */
+/**
+ * The JSON model of one query: one shape per query type, told apart by `queryType` (DataQuery's
+ * own fields, refId, hide, datasource, come on top). The wire format is unchanged: a model without
+ * a queryType is a metrics query, as it was before query types existed. Whether a model can run
+ * (required fields, LIMITS) is checked by contract/validate.ts, in the browser and the backend.
+ */
+export interface MetricsQueryModel {
+  queryType?: 'metrics';
+  /** PromQL expression. */
+  expr: string;
+  /** Series display name template, e.g. "{{operation}}". */
   legendFormat?: string;
-  /** Lower bound of the step, e.g. "15s" (metrics). */
+  /** Lower bound of the step, e.g. "15s". */
   minStep?: string;
-  /** Instant query at the end of the range instead of a range query (metrics). */
+  /** Instant query at the end of the range instead of a range query. */
   instant?: boolean;
-  /** Lucene query over AI events (logs, logs_count). */
+}
+
+/** Which AI events a logs or log counts query reads. */
+interface EventSelectionModel {
+  /** Lucene query over AI events. */
   query?: string;
-  /** Exact-value filters on event fields (logs, logs_count). */
+  /** Exact-value filters on event fields. */
   filters?: EventFilters;
+}
+
+export interface LogsQueryModel extends EventSelectionModel {
+  queryType: 'logs';
   sort?: 'asc' | 'desc';
-  /** Max log lines (logs) or traces (traces). */
+  /** Max log lines (LIMITS.maxLogs). */
   limit?: number;
-  /** Field the counts are grouped by (logs_count). */
+}
+
+export interface LogsCountQueryModel extends EventSelectionModel {
+  queryType: 'logs_count';
+  /** Field the counts are grouped by. */
   groupBy?: EventFilterField;
-  /** Trace by id (traces). */
+}
+
+interface TracesQueryFields {
+  queryType: 'traces';
+  /** Trace by id; otherwise a search. */
   traceId?: string;
-  /** Jaeger service (traces, correlate). */
+  /** Jaeger service to search. */
   service?: string;
-  /** Jaeger operation (traces). */
+  /** Jaeger operation. */
   operation?: string;
-  /** Span tags that must match (traces). */
+  /** Span tags that must match. */
   tags?: Record<string, string>;
   minDuration?: string;
   maxDuration?: string;
+  /** Max traces (LIMITS.maxTraces). */
+  limit?: number;
 }
+
+/** A traces query needs a trace id, or a service to search. */
+export type TracesQueryModel = TracesQueryFields & ({ traceId: string } | { service: string });
+
+export interface CorrelateQueryModel {
+  queryType: 'correlate';
+  /** Jaeger service of the memory spans; default from the settings. */
+  service?: string;
+}
+
+export type QueryModel =
+  MetricsQueryModel | LogsQueryModel | LogsCountQueryModel | TracesQueryModel | CorrelateQueryModel;
+
+/** The model of one query type. */
+export type QueryModelOf<T extends QueryType> = Extract<QueryModel, { queryType?: T }>;
+
+/**
+ * Every query type's fields at once, all optional: the loose shape the builders outside the data
+ * source (src/dashboards, src/pages/overview, src/alerting) still write; new code uses QueryModel.
+ */
+export type AgentMemoryQueryModel = { queryType?: QueryType } & Partial<
+  Omit<MetricsQueryModel, 'queryType'> &
+    Omit<LogsQueryModel, 'queryType'> &
+    Omit<LogsCountQueryModel, 'queryType'> &
+    Omit<TracesQueryFields, 'queryType'> &
+    Omit<CorrelateQueryModel, 'queryType'>
+>;
+
+/** A field of any query type's model. */
+export type QueryModelField = keyof AgentMemoryQueryModel;
 
 export const LIMITS = {
   /** Log lines per logs query. */

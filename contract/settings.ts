@@ -115,3 +115,23 @@ export function parseScrapeInterval(raw: unknown): { seconds: number } | { error
 export function headerValueKey(source: SourceId, index: number): `${SourceId}HttpHeaderValue${number}` {
   return `${source}HttpHeaderValue${index}`;
 }
+
+/** The per-source jsonData and secureJsonData keys, by the part after the source id. */
+export type SourceJsonField =
+  | 'Url'
+  | 'BasicAuthUser'
+  | 'TimeoutSeconds'
+  | 'MaxResponseMiB'
+  | 'TlsWithCaCert'
+  | 'TlsClientAuth'
+  | 'TlsSkipVerify'
+  | 'HttpHeaderNames';
+export type SourceSecureField = 'BasicAuthPassword' | 'TlsCaCert' | 'TlsClientCert' | 'TlsClientKey';
+
+/** The key of one source's setting, typed: a key the settings do not have fails to compile. */
+export function sourceKey<F extends SourceJsonField | SourceSecureField>(
+  source: SourceId,
+  field: F
+): `${SourceId}${F}` {
+  return `${source}${field}`;
+}

@@ -3,11 +3,13 @@ import { ElasticsearchClient } from './sources/elasticsearch';
 import { JaegerClient } from './sources/jaeger';
 import { PrometheusClient } from './sources/prometheus';
 import { SourceError } from './sources/sourceError';
+import type { HealthDetails, SourceHealth, SourceId } from '../../contract';
 
 export interface HealthResult {
   status: 'OK' | 'ERROR';
   message: string;
-  details: Record<string, { ok: boolean; message: string }>;
+  /** CheckHealth's jsonDetails, in the shape the configuration page reads (contract/health.ts). */
+  details: HealthDetails;
 }
 
 function describe(error: unknown, source: string): string {
@@ -36,7 +38,11 @@ interface Probe {
 /** One probe per exact configuration (settingsKey): in flight, or answered less than minIntervalMs ago. */
 const probes = new Map<string, Probe>();
 
-const CANCELLED: HealthResult = { status: 'ERROR', message: 'the health check was cancelled', details: {} };
+const CANCELLED: HealthResult = {
+  status: 'ERROR',
+  message: 'the health check was cancelled',
+  details: { sources: {} },
+};
 
 function forget(key: string, probe: Probe): void {
   if (probes.get(key) === probe) {
@@ -49,7 +55,7 @@ function startProbe(key: string, instance: InstanceSettingsMessage | undefined):
   const result = probeSources(instance, controller.signal).catch((error: unknown): HealthResult => ({
     status: 'ERROR',
     message: describe(error, 'the health check'),
-    details: {},
+    details: { sources: {} },
   }));
   const probe: Probe = { controller, waiting: 0, result };
   void result.then(() => {
@@ -121,9 +127,9 @@ async function probeSources(instance: InstanceSettingsMessage | undefined, signa
     settings = parseSettingsAfresh(instance);
   } catch (error) {
     const message = error instanceof SettingsError ? error.message : 'the data source settings could not be read';
-    return { status: 'ERROR', message, details: {} };
+    return { status: 'ERROR', message, details: { sources: {} } };
   }
-  const checks: Array<[string, () => Promise<string>]> = [];
+  const checks: Array<[SourceId, () => Promise<string>]> = [];
   if (settings.prometheus) {
     const client = new PrometheusClient(settings.prometheus);
     checks.push(['prometheus', async () => `Prometheus ${await client.buildInfo(signal)} answered`]);
@@ -149,10 +155,10 @@ async function probeSources(instance: InstanceSettingsMessage | undefined, signa
     return {
       status: 'ERROR',
       message: 'No source is configured: set at least one of the Prometheus, Elasticsearch or Jaeger URLs',
-      details: {},
+      details: { sources: {} },
     };
   }
-  const details: HealthResult['details'] = {};
+  const details: Partial<Record<SourceId, SourceHealth>> = {};
   await Promise.all(
     checks.map(async ([name, check]) => {
       try {
@@ -172,9 +178,9 @@ async function probeSources(instance: InstanceSettingsMessage | undefined, signa
         ' (warning: TLS certificate verification is off for it; turn "skip verify" off outside tests)';
     }
   }
-  const order = checks.map(([name]) => details[name]);
+  const order = checks.map(([name]) => details[name]!);
   const failed = order.filter((d) => !d.ok);
   return failed.length > 0
-    ? { status: 'ERROR', message: failed.map((d) => d.message).join('; '), details }
-    : { status: 'OK', message: order.map((d) => d.message).join('; '), details };
+    ? { status: 'ERROR', message: failed.map((d) => d.message).join('; '), details: { sources: details } }
+    : { status: 'OK', message: order.map((d) => d.message).join('; '), details: { sources: details } };
 }

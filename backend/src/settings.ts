@@ -10,7 +10,9 @@ import {
   TOKEN_KEYS,
   headerValueKey,
   parseScrapeInterval,
+  sourceKey,
   type AgentMemoryJsonData,
+  type AgentMemorySecureJsonData,
   type SourceId,
 } from '../../contract';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -91,13 +93,21 @@ export interface DataSourceSettings {
 
 export class SettingsError extends Error {}
 
-function parseJsonData(raw: Buffer | Uint8Array | undefined): Record<string, unknown> {
+/**
+ * jsonData as it arrives: any JSON under the contract's keys (contract/settings.ts), so reading a
+ * key the settings do not have fails to compile; each value is checked where it is read.
+ */
+type JsonSettings = { readonly [K in keyof AgentMemoryJsonData]?: unknown };
+/** decryptedSecureJsonData under the contract's keys. */
+type SecureSettings = { readonly [K in keyof AgentMemorySecureJsonData]?: string };
+
+function parseJsonData(raw: Buffer | Uint8Array | undefined): JsonSettings {
   if (!raw || raw.length === 0) {
     return {};
   }
   try {
     const parsed: unknown = JSON.parse(Buffer.from(raw).toString('utf8'));
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as JsonSettings) : {};
   } catch {
     throw new SettingsError('the data source settings (jsonData) are not valid JSON: save the data source again');
   }
@@ -131,13 +141,13 @@ function positiveNumber(value: unknown): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-function authorization(source: SourceId, json: Record<string, unknown>, secure: Record<string, string>) {
+function authorization(source: SourceId, json: JsonSettings, secure: SecureSettings) {
   const token = secure[TOKEN_KEYS[source].key];
   if (token) {
     return `${TOKEN_KEYS[source].scheme} ${token}`;
   }
-  const user = json[`${source}BasicAuthUser`];
-  const password = secure[`${source}BasicAuthPassword`];
+  const user = json[sourceKey(source, 'BasicAuthUser')];
+  const password = secure[sourceKey(source, 'BasicAuthPassword')];
   if (typeof user === 'string' && user !== '' && password !== undefined) {
     return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
@@ -148,8 +158,8 @@ function authorization(source: SourceId, json: Record<string, unknown>, secure: 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection']);
 
-function customHeaders(source: SourceId, json: Record<string, unknown>, secure: Record<string, string>) {
-  const names = json[`${source}HttpHeaderNames`];
+function customHeaders(source: SourceId, json: JsonSettings, secure: SecureSettings) {
+  const names = json[sourceKey(source, 'HttpHeaderNames')];
   const headers: Record<string, string> = {};
   if (!Array.isArray(names)) {
     return headers;
@@ -172,13 +182,13 @@ function customHeaders(source: SourceId, json: Record<string, unknown>, secure: 
   return headers;
 }
 
-function tlsSettings(source: SourceId, json: Record<string, unknown>, secure: Record<string, string>) {
-  const skipVerify = json[`${source}TlsSkipVerify`] === true;
-  const ca = json[`${source}TlsWithCaCert`] === true ? secure[`${source}TlsCaCert`] : undefined;
-  const clientAuth = json[`${source}TlsClientAuth`] === true;
-  const cert = clientAuth ? secure[`${source}TlsClientCert`] : undefined;
-  const key = clientAuth ? secure[`${source}TlsClientKey`] : undefined;
-  if (json[`${source}TlsWithCaCert`] === true && !ca) {
+function tlsSettings(source: SourceId, json: JsonSettings, secure: SecureSettings) {
+  const skipVerify = json[sourceKey(source, 'TlsSkipVerify')] === true;
+  const ca = json[sourceKey(source, 'TlsWithCaCert')] === true ? secure[sourceKey(source, 'TlsCaCert')] : undefined;
+  const clientAuth = json[sourceKey(source, 'TlsClientAuth')] === true;
+  const cert = clientAuth ? secure[sourceKey(source, 'TlsClientCert')] : undefined;
+  const key = clientAuth ? secure[sourceKey(source, 'TlsClientKey')] : undefined;
+  if (json[sourceKey(source, 'TlsWithCaCert')] === true && !ca) {
     throw new SettingsError(`${SOURCE_LABELS[source]}: "with CA certificate" is on but no CA certificate is saved`);
   }
   if (clientAuth && (!cert || !key)) {
@@ -215,12 +225,13 @@ export function instanceKeyOf(
 function sourceSettings(
   source: SourceId,
   url: string,
-  json: Record<string, unknown>,
-  secure: Record<string, string>,
+  json: JsonSettings,
+  secure: SecureSettings,
   owner: string
 ): SourceSettings {
-  const timeoutSeconds = positiveNumber(json[`${source}TimeoutSeconds`]) ?? positiveNumber(json.timeoutSeconds);
-  const maxMiB = positiveNumber(json[`${source}MaxResponseMiB`]) ?? DEFAULTS.maxResponseMiB;
+  const timeoutSeconds =
+    positiveNumber(json[sourceKey(source, 'TimeoutSeconds')]) ?? positiveNumber(json.timeoutSeconds);
+  const maxMiB = positiveNumber(json[sourceKey(source, 'MaxResponseMiB')]) ?? DEFAULTS.maxResponseMiB;
   const reach = {
     url,
     authorization: authorization(source, json, secure),
@@ -287,8 +298,8 @@ export function parseSettings(message: InstanceSettingsMessage | undefined): Dat
 
 /** Reads the settings (the instance's generic `url` is not used: each source has its own URL field). */
 export function parseSettingsAfresh(message: InstanceSettingsMessage | undefined): DataSourceSettings {
-  const json = parseJsonData(message?.jsonData) as Record<string, unknown> & AgentMemoryJsonData;
-  const secure = message?.decryptedSecureJsonData ?? {};
+  const json = parseJsonData(message?.jsonData);
+  const secure: SecureSettings = message?.decryptedSecureJsonData ?? {};
   // Grafana: DS-UID-PER-ORG (docs/grafana-behaviour.md): the uid names an instance within its organisation.
   const owner = `${message?.orgId ?? ''}/${message?.uid ?? ''}`;
   const promUrl = normaliseUrl(json.prometheusUrl, 'Prometheus');

@@ -15,3 +15,18 @@ describe('DataSource interval', () => {
     expect(new DataSource(settings({})).interval).toBe('15s');
   });
 });
+
+describe('DataSource filterQuery', () => {
+  // The shared rules (contract/validate.ts): only an empty required field keeps a query home.
+  const ds = new DataSource(settings({}));
+  it('drops hidden and incomplete queries, and sends the others for the backend to judge', () => {
+    expect(ds.filterQuery({ refId: 'A', expr: 'up' })).toBe(true);
+    expect(ds.filterQuery({ refId: 'A', expr: 'up', hide: true })).toBe(false);
+    expect(ds.filterQuery({ refId: 'A', expr: ' ' })).toBe(false);
+    expect(ds.filterQuery({ refId: 'A', queryType: 'traces', service: '' })).toBe(false);
+    expect(ds.filterQuery({ refId: 'A', queryType: 'traces', service: '$service' })).toBe(true);
+    expect(ds.filterQuery({ refId: 'A', queryType: 'logs' })).toBe(true);
+    // Too long: sent, so that the backend answers with the error naming the field.
+    expect(ds.filterQuery({ refId: 'A', expr: 'x'.repeat(70_000) })).toBe(true);
+  });
+});

@@ -1,12 +1,12 @@
 import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
-import { AgentMemoryOptions, AgentMemoryQuery, DEFAULT_QUERY } from './types';
+import { AgentMemoryOptions, AgentMemoryDataQuery, DEFAULT_QUERY } from './types';
 import { grafanaLookup, interpolateQuery } from './interpolate';
 import { AgentMemoryVariableSupport } from './variables';
-import { DEFAULTS } from '../../contract';
+import { DEFAULTS, checkQueryModel, isQueryType } from '../../contract';
 
 /** Every query runs in the backend, so dashboards and alert rules get the same answers. */
-export class DataSource extends DataSourceWithBackend<AgentMemoryQuery, AgentMemoryOptions> {
+export class DataSource extends DataSourceWithBackend<AgentMemoryDataQuery, AgentMemoryOptions> {
   constructor(instanceSettings: DataSourceInstanceSettings<AgentMemoryOptions>) {
     super(instanceSettings);
     // Grafana's query runner floors a panel's interval at the data source's `interval`, as it does
@@ -19,28 +19,24 @@ export class DataSource extends DataSourceWithBackend<AgentMemoryQuery, AgentMem
   }
 
   // Defaults of a new query in the panel editor and in Explore.
-  getDefaultQuery(_: CoreApp): Partial<AgentMemoryQuery> {
+  getDefaultQuery(_: CoreApp): Partial<AgentMemoryDataQuery> {
     return DEFAULT_QUERY;
   }
 
-  // Hidden queries, and metrics or trace queries with nothing to run, are not sent.
-  filterQuery(query: AgentMemoryQuery): boolean {
+  // Hidden queries, and queries whose required field is still empty, are not sent. The rules are
+  // the backend's (contract/validate.ts); a query with another problem is sent, and the backend
+  // answers it with the message naming the field.
+  filterQuery(query: AgentMemoryDataQuery): boolean {
     if (query.hide) {
       return false;
     }
-    switch (query.queryType ?? 'metrics') {
-      case 'metrics':
-        return Boolean(query.expr?.trim());
-      case 'traces':
-        return Boolean(query.traceId?.trim() || query.service?.trim());
-      default:
-        return true;
-    }
+    const queryType = query.queryType ?? 'metrics';
+    return !isQueryType(queryType) || checkQueryModel(queryType, query).problem?.incomplete !== true;
   }
 
   // Dashboard variables are replaced in the browser, each escaped for where it lands
   // (templating.ts); Grafana's $__ interval macros stay for the backend.
-  applyTemplateVariables(query: AgentMemoryQuery, scopedVars: ScopedVars): AgentMemoryQuery {
+  applyTemplateVariables(query: AgentMemoryDataQuery, scopedVars: ScopedVars): AgentMemoryDataQuery {
     return interpolateQuery(query, grafanaLookup(getTemplateSrv(), scopedVars));
   }
 

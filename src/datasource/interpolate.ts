@@ -2,7 +2,7 @@ import type { ScopedVars } from '@grafana/data';
 import type { TemplateSrv } from '@grafana/runtime';
 import { EVENT_FILTER_FIELDS, type EventFilters } from '../../contract';
 import { interpolateLucene, interpolatePromQL, interpolateText, interpolateValues, type Lookup } from './templating';
-import type { AgentMemoryQuery, AgentMemoryVariableQuery } from './types';
+import type { AgentMemoryDataQuery, AgentMemoryVariableQuery, DataQueryOf } from './types';
 
 const MARKER = '\u0000values:';
 
@@ -39,28 +39,43 @@ function filtersOf(filters: EventFilters | undefined, lookup: Lookup): EventFilt
 }
 
 /** A single data value with its variables replaced; empty stays as it was. */
-function textOf(value: string | undefined, lookup: Lookup): string | undefined {
-  return value ? interpolateText(value, lookup) : value;
+function textOf<T extends string | undefined>(value: T, lookup: Lookup): T {
+  return (value ? interpolateText(value, lookup) : value) as T;
 }
 
 /** A query with every dashboard variable replaced, each escaped for where it lands (see templating.ts). */
-export function interpolateQuery(query: AgentMemoryQuery, lookup: Lookup): AgentMemoryQuery {
-  const text = (value: string | undefined) => textOf(value, lookup);
-  return {
-    ...query,
-    expr: query.expr ? interpolatePromQL(query.expr, lookup) : query.expr,
-    legendFormat: text(query.legendFormat),
-    query: query.query ? interpolateLucene(query.query, lookup) : query.query,
-    filters: filtersOf(query.filters, lookup),
-    traceId: text(query.traceId),
-    service: text(query.service),
-    operation: text(query.operation),
-    tags: query.tags
-      ? Object.fromEntries(
-          Object.entries(query.tags).map(([k, v]) => [interpolateText(k, lookup), interpolateText(v, lookup)])
-        )
-      : undefined,
-  };
+export function interpolateQuery(query: AgentMemoryDataQuery, lookup: Lookup): AgentMemoryDataQuery {
+  const text = <T extends string | undefined>(value: T) => textOf(value, lookup);
+  switch (query.queryType) {
+    case 'logs':
+    case 'logs_count':
+      return {
+        ...query,
+        query: query.query ? interpolateLucene(query.query, lookup) : query.query,
+        filters: filtersOf(query.filters, lookup),
+      };
+    case 'traces':
+      // textOf keeps an empty value empty and a set one set: the trace id or service stays.
+      return {
+        ...query,
+        traceId: text(query.traceId),
+        service: text(query.service),
+        operation: text(query.operation),
+        tags: query.tags
+          ? Object.fromEntries(
+              Object.entries(query.tags).map(([k, v]) => [interpolateText(k, lookup), interpolateText(v, lookup)])
+            )
+          : undefined,
+      } as DataQueryOf<'traces'>;
+    case 'correlate':
+      return { ...query, service: text(query.service) };
+    default:
+      return {
+        ...query,
+        expr: query.expr ? interpolatePromQL(query.expr, lookup) : query.expr,
+        legendFormat: text(query.legendFormat),
+      };
+  }
 }
 
 /** A variable query with the variables it depends on replaced: chained variables (operations of $service). */

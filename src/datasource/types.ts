@@ -2,7 +2,8 @@ import type { DataQuery, DataSourceJsonData } from '@grafana/schema';
 import type {
   QueryType,
   AgentMemoryJsonData,
-  AgentMemoryQueryModel,
+  QueryModel,
+  QueryModelOf,
   AgentMemorySecureJsonData,
   AgentMemoryVariableQueryModel,
 } from '../../contract';
@@ -15,16 +16,23 @@ export {
   type VariableKind,
 } from '../../contract';
 
-/** A query as Grafana stores it: DataQuery's fields plus the shared model (contract/queries.ts). */
-export interface AgentMemoryQuery extends Omit<DataQuery, 'queryType'>, AgentMemoryQueryModel {
-  queryType?: QueryType;
-}
+/** DataQuery's own fields (refId, hide, datasource, key); queryType is the model's. */
+type DataQueryFields = Omit<DataQuery, 'queryType'>;
+
+/**
+ * A query of this data source as Grafana stores it: DataQuery's fields plus one query type's
+ * model (contract/queries.ts). (The dashboards' query builder class is AgentMemoryQuery.)
+ */
+export type AgentMemoryDataQuery = QueryModel & DataQueryFields;
+
+/** A stored query of one query type. */
+export type DataQueryOf<T extends QueryType> = QueryModelOf<T> & DataQueryFields;
 
 export interface AgentMemoryVariableQuery extends AgentMemoryVariableQueryModel {
   refId: string;
 }
 
-export const DEFAULT_QUERY: Partial<AgentMemoryQuery> = {
+export const DEFAULT_QUERY: Partial<AgentMemoryDataQuery> = {
   queryType: 'metrics',
   expr: '',
 };

@@ -331,7 +331,7 @@ export function createServer(hooks: ServerHooks): grpc.Server {
       return {
         status: result.status,
         message: result.message,
-        jsonDetails: Buffer.from(JSON.stringify({ sources: result.details })),
+        jsonDetails: Buffer.from(JSON.stringify(result.details)),
       };
     }),
     CollectMetrics: unary('CollectMetrics', logger, async () => ({

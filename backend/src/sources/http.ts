@@ -204,78 +204,19 @@ export function requestJson(
     const request = transport.request(
       url,
       { method: init.method ?? (body ? 'POST' : 'GET'), headers, agent: agentFor(settings) },
-      (response) => {
-        const status = response.statusCode ?? 0;
-        const declared = Number(response.headers['content-length']);
-        const over = () => tooLarge(sourceName, where, maxBytes, status, clamped ? settings.maxResponseBytes : 0);
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          finish(over());
-          return;
-        }
-        // Each chunk is decoded as it arrives and dropped: the bytes never wait for the whole
-        // answer next to their text.
-        const decoder = new StringDecoder('utf8');
-        const pieces: string[] = [];
-        let received = 0;
-        let commas = 0;
-        /** What this answer holds of the reservation: its estimated memory as read so far. */
-        let charged = 0;
-        const release = () => {
-          reservation.give(charged);
-          becameGarbage(charged);
-          charged = 0;
-          pieces.length = 0; // the text becomes garbage now, not when the request object does
-        };
-        response.on('data', (chunk: Buffer) => {
-          if (settled) {
-            return;
-          }
-          received += chunk.length;
-          commas += commasIn(chunk);
-          const estimate = COPIES_OF_THE_TEXT * received + commas * BYTES_PER_ELEMENT;
-          const short = received > maxBytes ? undefined : reservation.take(estimate - charged);
-          if (received > maxBytes || short) {
-            release();
-            response.destroy();
-            finish(short ? budgetSpent(sourceName, where, estimate, short, status) : over());
-            return;
-          }
-          charged = estimate;
-          pieces.push(decoder.write(chunk));
-        });
-        response.on('close', () => {
-          if (charged > 0 && settled) {
-            release(); // cancelled or timed out while reading
-          }
-        });
-        response.on('error', () =>
-          finish(new SourceError(sourceName, 'unreachable', `${where} stopped answering while sending its response`))
-        );
-        response.on('end', () => {
-          if (settled) {
-            return;
-          }
-          pieces.push(decoder.end());
-          const receivedAt = performance.now();
-          try {
-            const json = parsedAnswer(sourceName, where, status, pieces, received);
-            // The text is garbage now; the parsed form stays the query's until its frames are
-            // encoded.
-            const kept = queryReservation ? Math.min(charged, parsedBytes(received, commas)) : 0;
-            reservation.give(charged - kept);
-            collectGarbageNow(charged - kept); // the chunks and the text, before frames are built
-            charged = 0;
-            finish(undefined, { status, json });
-          } catch (error) {
-            release();
-            finish(error as Error);
-          }
-          if (init.timings) {
-            init.timings.upstreamMs += receivedAt - sentAt;
-            init.timings.parseMs += performance.now() - receivedAt;
-          }
-        });
-      }
+      (response) =>
+        readJsonBody(response, {
+          sourceName,
+          where,
+          maxBytes,
+          clampedFrom: clamped ? settings.maxResponseBytes : 0,
+          reservation,
+          keepParsed: queryReservation !== undefined,
+          sentAt,
+          timings: init.timings,
+          settled: () => settled,
+          finish,
+        })
     );
     const onAbort = () => finish(new CancelledError());
     init.signal?.addEventListener('abort', onAbort, { once: true });
@@ -296,6 +237,121 @@ export function requestJson(
     });
     request.end(body);
   });
+}
+
+/** What reading one answer's body needs of its request. */
+interface BodyReading {
+  sourceName: string;
+  where: string;
+  maxBytes: number;
+  /** The configured cap when the memory budget clamped it, else 0 (for the too-large message). */
+  clampedFrom: number;
+  reservation: Reservation;
+  /** A query's reservation keeps the parsed answer's share; a health or resource call's does not. */
+  keepParsed: boolean;
+  sentAt: number;
+  timings?: QueryTimings;
+  settled: () => boolean;
+  finish: (error: Error | undefined, value?: { status: number; json: unknown }) => void;
+}
+
+/** An answer as it is read: its decoded pieces, and what it holds of the reservation. */
+interface AnswerRead {
+  decoder: StringDecoder;
+  pieces: string[];
+  received: number;
+  commas: number;
+  /** What this answer holds of the reservation: its estimated memory as read so far. */
+  charged: number;
+}
+
+/** Reads a response's body as a stream under the cap and the memory budget, then parses it. */
+function readJsonBody(response: http.IncomingMessage, reading: BodyReading): void {
+  const status = response.statusCode ?? 0;
+  const declared = Number(response.headers['content-length']);
+  const over = () => tooLarge(reading.sourceName, reading.where, reading.maxBytes, status, reading.clampedFrom);
+  if (Number.isFinite(declared) && declared > reading.maxBytes) {
+    reading.finish(over());
+    return;
+  }
+  // Each chunk is decoded as it arrives and dropped: the bytes never wait for the whole
+  // answer next to their text.
+  const answer: AnswerRead = { decoder: new StringDecoder('utf8'), pieces: [], received: 0, commas: 0, charged: 0 };
+  response.on('data', (chunk: Buffer) => takeChunk(response, reading, answer, chunk, status, over));
+  response.on('close', () => {
+    if (answer.charged > 0 && reading.settled()) {
+      releaseAnswer(answer, reading.reservation); // cancelled or timed out while reading
+    }
+  });
+  response.on('error', () =>
+    reading.finish(
+      new SourceError(
+        reading.sourceName,
+        'unreachable',
+        `${reading.where} stopped answering while sending its response`
+      )
+    )
+  );
+  response.on('end', () => endAnswer(reading, answer, status));
+}
+
+/** Gives back what the answer holds of the reservation; its text becomes garbage now. */
+function releaseAnswer(answer: AnswerRead, reservation: Reservation): void {
+  reservation.give(answer.charged);
+  becameGarbage(answer.charged);
+  answer.charged = 0;
+  answer.pieces.length = 0; // the text becomes garbage now, not when the request object does
+}
+
+/** Counts a chunk against the cap and the memory budget and decodes it; past either, the answer is cut off. */
+function takeChunk(
+  response: http.IncomingMessage,
+  reading: BodyReading,
+  answer: AnswerRead,
+  chunk: Buffer,
+  status: number,
+  over: () => SourceError
+): void {
+  if (reading.settled()) {
+    return;
+  }
+  answer.received += chunk.length;
+  answer.commas += commasIn(chunk);
+  const estimate = COPIES_OF_THE_TEXT * answer.received + answer.commas * BYTES_PER_ELEMENT;
+  const short = answer.received > reading.maxBytes ? undefined : reading.reservation.take(estimate - answer.charged);
+  if (answer.received > reading.maxBytes || short) {
+    releaseAnswer(answer, reading.reservation);
+    response.destroy();
+    reading.finish(short ? budgetSpent(reading.sourceName, reading.where, estimate, short, status) : over());
+    return;
+  }
+  answer.charged = estimate;
+  answer.pieces.push(answer.decoder.write(chunk));
+}
+
+/** Parses the whole answer, keeps the parsed form's share of a query's reservation, and times both. */
+function endAnswer(reading: BodyReading, answer: AnswerRead, status: number): void {
+  if (reading.settled()) {
+    return;
+  }
+  answer.pieces.push(answer.decoder.end());
+  const receivedAt = performance.now();
+  try {
+    const json = parsedAnswer(reading.sourceName, reading.where, status, answer.pieces, answer.received);
+    // The text is garbage now; the parsed form stays the query's until its frames are encoded.
+    const kept = reading.keepParsed ? Math.min(answer.charged, parsedBytes(answer.received, answer.commas)) : 0;
+    reading.reservation.give(answer.charged - kept);
+    collectGarbageNow(answer.charged - kept); // the chunks and the text, before frames are built
+    answer.charged = 0;
+    reading.finish(undefined, { status, json });
+  } catch (error) {
+    releaseAnswer(answer, reading.reservation);
+    reading.finish(error as Error);
+  }
+  if (reading.timings) {
+    reading.timings.upstreamMs += receivedAt - reading.sentAt;
+    reading.timings.parseMs += performance.now() - receivedAt;
+  }
 }
 
 /** Where a request stood when its time ran out. */

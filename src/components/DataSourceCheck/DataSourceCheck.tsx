@@ -3,6 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, Button, FieldSet, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import { listAgentMemoryDataSources, type DataSourceSummary } from '../../alerting/grafanaApi';
+import { errorMessage } from '../../errors';
 import { dataSourceSettingsUrl, newDataSourceUrl } from '../../pages/overview/links';
 import { testIds } from '../testIds';
 import { checkDataSource, sourceStatuses, type SourceStatus } from './sourceHealth';
@@ -22,13 +23,13 @@ export function DataSourceCheck() {
           try {
             return { ds, statuses: sourceStatuses(await checkDataSource(ds.uid)) };
           } catch (error) {
-            return { ds, error: error instanceof Error ? error.message : String(error) };
+            return { ds, error: errorMessage(error) };
           }
         })
       );
       setState({ checked, running: false });
     } catch (error) {
-      setState({ error: error instanceof Error ? error.message : String(error), running: false });
+      setState({ error: errorMessage(error), running: false });
     }
   }, []);
   useEffect(() => {

@@ -1,7 +1,7 @@
 import { lastValueFrom } from 'rxjs';
 import { getBackendSrv } from '@grafana/runtime';
-import { SOURCE_IDS, SOURCE_LABELS, type SourceId } from '../../../contract';
-import { grafanaErrorMessage } from '../../alerting/grafanaApi';
+import { SOURCE_IDS, SOURCE_LABELS, type HealthDetails, type SourceId } from '../../../contract';
+import { grafanaErrorMessage } from '../../errors';
 
 /** One data source's health as its backend's CheckHealth reports it, per source (backend/src/health.ts). */
 export interface SourceStatus {
@@ -15,8 +15,8 @@ export interface SourceStatus {
 export interface HealthAnswer {
   status?: string;
   message?: string;
-  /** backend/src/protocol/server.ts sends the per-source results under `sources`. */
-  details?: { sources?: Partial<Record<SourceId, { ok: boolean; message: string }>> };
+  /** The backend's jsonDetails (contract/health.ts); absent when Grafana answers without them. */
+  details?: Partial<HealthDetails>;
 }
 
 /** Every source in a fixed order; a source without details is one the data source does not configure. */

@@ -8,10 +8,12 @@ import { SourceConfig } from './SourceConfig';
 
 type Props = DataSourcePluginOptionsEditorProps<AgentMemoryOptions, AgentMemorySecureOptions>;
 
-/** jsonData keys to set, and secrets to set (a string) or reset (null). */
+type SecretKey = keyof AgentMemorySecureOptions;
+
+/** jsonData keys to set, and secrets to set (a string) or reset (null); keys from contract/settings.ts. */
 export interface ConfigChange {
   json?: Partial<AgentMemoryOptions>;
-  secrets?: Record<string, string | null>;
+  secrets?: { [K in SecretKey]?: string | null };
 }
 
 /** Settings of the three sources; secrets go to secureJsonData and are never read back into the page. */
@@ -23,9 +25,9 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
   // One change may touch several keys (removing a header moves the values after it up), so
   // every change is a patch of jsonData and secrets applied in one call.
   const apply = (change: ConfigChange) => {
-    const secureJsonData = { ...(options.secureJsonData ?? {}) } as Record<string, string>;
+    const secureJsonData: AgentMemorySecureOptions = { ...(options.secureJsonData ?? {}) };
     const fields = { ...(options.secureJsonFields ?? {}) };
-    for (const [key, value] of Object.entries(change.secrets ?? {})) {
+    for (const [key, value] of Object.entries(change.secrets ?? {}) as Array<[SecretKey, string | null]>) {
       secureJsonData[key] = value ?? '';
       if (value === null) {
         fields[key] = false;

@@ -5,7 +5,7 @@ import type { TypeEditorProps } from './editorProps';
 import { JaegerServiceField } from './JaegerServiceField';
 
 /** The correlated view: per memory operation, Prometheus latency and errors, top error types, slowest traces. */
-export function CorrelateQueryEditor({ datasource, query, onChange, onRunQuery }: TypeEditorProps) {
+export function CorrelateQueryEditor({ datasource, query, onChange, onRunQuery }: TypeEditorProps<'correlate'>) {
   return (
     <Stack direction="column" gap={1}>
       <Text color="secondary">

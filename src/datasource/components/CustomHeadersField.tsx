@@ -2,9 +2,9 @@ import React, { ChangeEvent, ReactNode, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, Field, Input, Stack, useStyles2 } from '@grafana/ui';
-import { MAX_CUSTOM_HEADERS, SOURCE_LABELS, headerValueKey, type SourceId } from '../../../contract';
-import type { AgentMemoryOptions } from '../types';
+import { MAX_CUSTOM_HEADERS, SOURCE_LABELS, headerValueKey, sourceKey, type SourceId } from '../../../contract';
 import type { ConfigChange } from './ConfigEditor';
+import { jsonPatch } from './jsonPatch';
 import { addSlot, removeSlot, visibleSlots } from './headerSlots';
 
 export interface CustomHeadersFieldProps {
@@ -30,8 +30,8 @@ export function CustomHeadersField({ source, names, hasValue, valueInput, apply 
   const [opened, setOpened] = useState<ReadonlySet<number>>(new Set());
   const open = (slot: number) => setOpened((current) => new Set(current).add(slot));
   const visible = visibleSlots(names, hasValue, opened);
-  const namesKey = `${source}HttpHeaderNames`;
-  const setNames = (next: string[]) => apply({ json: { [namesKey]: next } as Partial<AgentMemoryOptions> });
+  const namesKey = sourceKey(source, 'HttpHeaderNames');
+  const setNames = (next: string[]) => apply({ json: jsonPatch(namesKey, next) });
 
   const add = () => {
     const { names: next, slot } = addSlot(names, visible);
@@ -42,7 +42,7 @@ export function CustomHeadersField({ source, names, hasValue, valueInput, apply 
     const { names: next, reset } = removeSlot(names, visible, slot);
     setOpened((current) => new Set([...current].filter((s) => s !== slot)));
     apply({
-      json: { [namesKey]: next } as Partial<AgentMemoryOptions>,
+      json: jsonPatch(namesKey, next),
       secrets: Object.fromEntries(reset.map((s) => [headerValueKey(source, s), null])),
     });
   };

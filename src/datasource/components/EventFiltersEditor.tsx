@@ -2,8 +2,11 @@ import React from 'react';
 import { InlineField, MultiCombobox, Stack } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import type { DataSource } from '../datasource';
-import type { AgentMemoryQuery, EventFilterField } from '../types';
-import { RESOURCE_PATHS } from '../../../contract';
+import type { EventFilterField } from '../types';
+import { RESOURCE_PATHS, type LogsQueryModel } from '../../../contract';
+
+/** The fields of a logs or log counts query that select AI events. */
+export type EventSelectionFields = Pick<LogsQueryModel, 'query' | 'filters'>;
 import { useSuggestions } from './useSuggestions';
 
 const SHOWN: EventFilterField[] = ['agent_type', 'operation', 'level', 'performance_class', 'error_type'];
@@ -45,8 +48,8 @@ export function EventFiltersEditor({
   onChange,
 }: {
   datasource: DataSource;
-  query: AgentMemoryQuery;
-  onChange: (q: AgentMemoryQuery) => void;
+  query: EventSelectionFields;
+  onChange: (patch: EventSelectionFields) => void;
 }) {
   const filters = query.filters ?? {};
   return (
@@ -57,7 +60,7 @@ export function EventFiltersEditor({
           datasource={datasource}
           field={field}
           values={filters[field] ?? []}
-          onChange={(values) => onChange({ ...query, filters: { ...filters, [field]: values } })}
+          onChange={(values) => onChange({ filters: { ...filters, [field]: values } })}
         />
       ))}
     </Stack>

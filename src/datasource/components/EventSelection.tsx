@@ -1,8 +1,8 @@
 import React, { ChangeEvent } from 'react';
 import { InlineField, Input } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
-import type { TypeEditorProps } from './editorProps';
-import { EventFiltersEditor } from './EventFiltersEditor';
+import type { DataSource } from '../datasource';
+import { EventFiltersEditor, type EventSelectionFields } from './EventFiltersEditor';
 
 /** Which AI events a logs or log counts query reads: a Lucene query and exact-value filters. */
 export function EventSelection({
@@ -11,7 +11,14 @@ export function EventSelection({
   onChange,
   onRunQuery,
   placeholder,
-}: TypeEditorProps & { placeholder: string }) {
+}: {
+  datasource: DataSource;
+  query: EventSelectionFields;
+  /** Applies a change of the query text or the filters to the whole query. */
+  onChange: (patch: EventSelectionFields) => void;
+  onRunQuery: () => void;
+  placeholder: string;
+}) {
   return (
     <>
       <InlineField
@@ -24,15 +31,15 @@ export function EventSelection({
           data-testid={testIds.datasource.logsQuery}
           value={query.query ?? ''}
           placeholder={placeholder}
-          onChange={(e: ChangeEvent<HTMLInputElement>) => onChange({ ...query, query: e.target.value })}
+          onChange={(e: ChangeEvent<HTMLInputElement>) => onChange({ query: e.target.value })}
           onBlur={onRunQuery}
         />
       </InlineField>
       <EventFiltersEditor
         datasource={datasource}
         query={query}
-        onChange={(q) => {
-          onChange(q);
+        onChange={(patch) => {
+          onChange(patch);
           onRunQuery();
         }}
       />

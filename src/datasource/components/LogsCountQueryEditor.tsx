@@ -8,11 +8,17 @@ import { EventSelection } from './EventSelection';
 const GROUPS: Array<ComboboxOption<EventFilterField>> = EVENT_FILTER_FIELDS.map((f) => ({ label: f, value: f }));
 
 /** Counts of AI events over time, grouped by a field: time series for panels and alert rules. */
-export function LogsCountQueryEditor(props: TypeEditorProps) {
+export function LogsCountQueryEditor(props: TypeEditorProps<'logs_count'>) {
   const { query, onChange, onRunQuery } = props;
   return (
     <Stack direction="column" gap={1}>
-      <EventSelection {...props} placeholder="level:ERROR" />
+      <EventSelection
+        datasource={props.datasource}
+        query={query}
+        onChange={(patch) => onChange({ ...query, ...patch })}
+        onRunQuery={onRunQuery}
+        placeholder="level:ERROR"
+      />
       <InlineField label="Group by" labelWidth={14}>
         <div data-testid={testIds.datasource.countGroupBy}>
           <Combobox<EventFilterField>

@@ -3,13 +3,20 @@ import { InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import type { TypeEditorProps } from './editorProps';
 import { EventSelection } from './EventSelection';
+import { LIMITS } from '../../../contract';
 
 /** AI events from Elasticsearch as log lines: a Lucene query, filters, sort and limit. */
-export function LogsQueryEditor(props: TypeEditorProps) {
+export function LogsQueryEditor(props: TypeEditorProps<'logs'>) {
   const { query, onChange, onRunQuery } = props;
   return (
     <Stack direction="column" gap={1}>
-      <EventSelection {...props} placeholder="error_type:TimeoutError AND agent_type:coding" />
+      <EventSelection
+        datasource={props.datasource}
+        query={query}
+        onChange={(patch) => onChange({ ...query, ...patch })}
+        onRunQuery={onRunQuery}
+        placeholder="error_type:TimeoutError AND agent_type:coding"
+      />
       <Stack direction="row" gap={1}>
         <InlineField label="Sort" labelWidth={14}>
           <RadioButtonGroup<'asc' | 'desc'>
@@ -24,15 +31,15 @@ export function LogsQueryEditor(props: TypeEditorProps) {
             }}
           />
         </InlineField>
-        <InlineField label="Limit" labelWidth={10} tooltip="At most 5,000 lines">
+        <InlineField label="Limit" labelWidth={10} tooltip={`At most ${LIMITS.maxLogs.toLocaleString('en')} lines`}>
           <Input
             data-testid={testIds.datasource.logsLimit}
             type="number"
             width={12}
             min={1}
-            max={5000}
+            max={LIMITS.maxLogs}
             value={query.limit ?? ''}
-            placeholder="100"
+            placeholder={String(LIMITS.defaultLogs)}
             onChange={(e: ChangeEvent<HTMLInputElement>) =>
               onChange({ ...query, limit: e.target.value === '' ? undefined : Number(e.target.value) })
             }

@@ -1,14 +1,9 @@
 import React, { ChangeEvent } from 'react';
 import { InlineField, InlineSwitch, Input, Stack, TextArea } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
-import { AgentMemoryQuery } from '../types';
-import { queryPatcher } from './editorProps';
+import { queryPatcher, type TypeEditorProps } from './editorProps';
 
-interface Props {
-  query: AgentMemoryQuery;
-  onChange: (query: AgentMemoryQuery) => void;
-  onRunQuery: () => void;
-}
+type Props = Omit<TypeEditorProps<'metrics'>, 'datasource'>;
 
 /** PromQL against the data source's Prometheus, instant or range. */
 export function MetricsQueryEditor({ query, onChange, onRunQuery }: Props) {

@@ -2,7 +2,7 @@ import React from 'react';
 import { act, fireEvent, render, renderHook, screen } from '@testing-library/react';
 import { testIds } from '../../components/testIds';
 import type { DataSource } from '../datasource';
-import type { AgentMemoryQuery } from '../types';
+import type { AgentMemoryDataQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
 import { formatTags, parseTags } from './TracesQueryEditor';
 import { useSuggestions } from './useSuggestions';
@@ -12,7 +12,7 @@ const datasource = {
   suggestions: jest.fn(async (path: string) => (path === 'jaeger/services' ? ['memory-api'] : ['coding', 'research'])),
 } as unknown as DataSource;
 
-function renderEditor(query: AgentMemoryQuery) {
+function renderEditor(query: AgentMemoryDataQuery) {
   const onChange = jest.fn();
   const onRunQuery = jest.fn();
   render(<QueryEditor datasource={datasource} query={query} onChange={onChange} onRunQuery={onRunQuery} />);
@@ -26,7 +26,14 @@ describe('QueryEditor', () => {
       expect(screen.getByRole('radio', { name: label })).toBeInTheDocument();
     }
     fireEvent.click(screen.getByRole('radio', { name: 'Logs' }));
-    expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'logs', expr: 'up' });
+    // A query holds its own type's fields only: the PromQL does not follow it to Logs.
+    expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'logs' });
+  });
+
+  it('keeps the fields the new query type shares with the old one', () => {
+    const { onChange } = renderEditor({ refId: 'A', queryType: 'logs', query: 'level:ERROR', sort: 'asc' });
+    fireEvent.click(screen.getByRole('radio', { name: 'Log counts' }));
+    expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'logs_count', query: 'level:ERROR' });
   });
 
   it('edits PromQL in the metrics editor', () => {
@@ -49,7 +56,7 @@ describe('QueryEditor', () => {
   it('shows group-by for counts, service for traces and correlate', () => {
     renderEditor({ refId: 'A', queryType: 'logs_count' });
     expect(screen.getByTestId(testIds.datasource.countGroupBy)).toBeInTheDocument();
-    renderEditor({ refId: 'B', queryType: 'traces' });
+    renderEditor({ refId: 'B', queryType: 'traces', service: '' });
     expect(screen.getByTestId(testIds.datasource.traceService)).toBeInTheDocument();
     renderEditor({ refId: 'C', queryType: 'correlate' });
     expect(screen.getByTestId(testIds.datasource.correlateService)).toBeInTheDocument();

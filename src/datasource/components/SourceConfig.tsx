@@ -6,11 +6,15 @@ import {
   SOURCE_LABELS,
   TOKEN_KEYS,
   headerValueKey,
+  sourceKey,
   type AgentMemorySecureJsonData,
+  type SourceJsonField,
+  type SourceSecureField,
   type SourceId,
 } from '../../../contract';
 import type { AgentMemoryOptions } from '../types';
 import type { ConfigChange } from './ConfigEditor';
+import { jsonPatch } from './jsonPatch';
 import { CustomHeadersField } from './CustomHeadersField';
 import { ScrapeIntervalField } from './ScrapeIntervalField';
 
@@ -42,23 +46,23 @@ const TOKEN_TEXT: Record<SourceId, { label: string; description: string }> = {
 /** One upstream's settings: URL, auth, TLS, custom headers, timeout and response cap. */
 export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply }: SourceConfigProps) {
   const label = SOURCE_LABELS[source];
-  const json = jsonData as Record<string, unknown>;
-  const text = (key: string) => (typeof json[key] === 'string' ? (json[key] as string) : '');
-  const flag = (key: string) => json[key] === true;
-  const numberInput = (key: string, max: number, testId?: string) => (
+  const key = <F extends SourceJsonField | SourceSecureField>(field: F) => sourceKey(source, field);
+  const flag = (field: 'TlsWithCaCert' | 'TlsClientAuth' | 'TlsSkipVerify') => jsonData[key(field)] === true;
+  const numberInput = (field: 'TimeoutSeconds' | 'MaxResponseMiB', max: number, testId?: string) => (
     <Input
       data-testid={testId}
       type="number"
       width={12}
       min={1}
       max={max}
-      value={typeof json[key] === 'number' ? (json[key] as number) : ''}
+      value={jsonData[key(field)] ?? ''}
       onChange={(e: ChangeEvent<HTMLInputElement>) =>
-        setKey(key, e.target.value === '' ? undefined : Number(e.target.value))
+        setKey(key(field), e.target.value === '' ? undefined : Number(e.target.value))
       }
     />
   );
-  const setKey = (key: string, value: unknown) => apply({ json: { [key]: value } as Partial<AgentMemoryOptions> });
+  const setKey = <K extends keyof AgentMemoryOptions>(name: K, value: AgentMemoryOptions[K]) =>
+    apply({ json: jsonPatch(name, value) });
   const setSecret = (key: SecretKey, value: string) => apply({ secrets: { [key]: value } });
   const resetSecret = (key: SecretKey) => apply({ secrets: { [key]: null } });
   const secret = (key: SecretKey, width = 40, testId?: string) => (
@@ -82,9 +86,7 @@ export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply
       onChange={(e: ChangeEvent<HTMLTextAreaElement>) => setSecret(key, e.currentTarget.value)}
     />
   );
-  const headerNames = (
-    Array.isArray(json[`${source}HttpHeaderNames`]) ? json[`${source}HttpHeaderNames`] : []
-  ) as string[];
+  const headerNames = jsonData[key('HttpHeaderNames')] ?? [];
   // Saved (the flag Grafana sends back) or typed in this session and not yet saved.
   const hasSecret = (key: SecretKey) => Boolean(secureJsonFields[key]) || Boolean(secure[key]);
   const tokenKey = TOKEN_KEYS[source].key;
@@ -95,9 +97,9 @@ export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply
         <Input
           data-testid={testIds.datasource.configUrl(source)}
           width={50}
-          value={text(`${source}Url`)}
+          value={jsonData[key('Url')] ?? ''}
           placeholder={PLACEHOLDERS[source]}
-          onChange={(e: ChangeEvent<HTMLInputElement>) => setKey(`${source}Url`, e.target.value.trim())}
+          onChange={(e: ChangeEvent<HTMLInputElement>) => setKey(key('Url'), e.target.value.trim())}
         />
       </Field>
       {source === 'prometheus' && (
@@ -107,7 +109,7 @@ export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply
         <Field label="Index pattern" description={`Indices of the AI events; default ${DEFAULTS.elasticsearchIndex}`}>
           <Input
             width={30}
-            value={text('elasticsearchIndex')}
+            value={jsonData.elasticsearchIndex ?? ''}
             placeholder={DEFAULTS.elasticsearchIndex}
             onChange={(e: ChangeEvent<HTMLInputElement>) => setKey('elasticsearchIndex', e.target.value.trim())}
           />
@@ -117,7 +119,7 @@ export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply
         <Field label="Service of the memory spans" description="Used by the correlated view, e.g. memory-api">
           <Input
             width={30}
-            value={text('jaegerService')}
+            value={jsonData.jaegerService ?? ''}
             onChange={(e: ChangeEvent<HTMLInputElement>) => setKey('jaegerService', e.target.value.trim())}
           />
         </Field>
@@ -126,12 +128,12 @@ export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply
         <Input
           data-testid={testIds.datasource.configBasicAuthUser(source)}
           width={30}
-          value={text(`${source}BasicAuthUser`)}
-          onChange={(e: ChangeEvent<HTMLInputElement>) => setKey(`${source}BasicAuthUser`, e.target.value.trim())}
+          value={jsonData[key('BasicAuthUser')] ?? ''}
+          onChange={(e: ChangeEvent<HTMLInputElement>) => setKey(key('BasicAuthUser'), e.target.value.trim())}
         />
       </Field>
       <Field label="Basic auth password">
-        {secret(`${source}BasicAuthPassword` as SecretKey, 30, testIds.datasource.configBasicAuthPassword(source))}
+        {secret(key('BasicAuthPassword'), 30, testIds.datasource.configBasicAuthPassword(source))}
       </Field>
       <Field label={TOKEN_TEXT[source].label} description={TOKEN_TEXT[source].description}>
         {secret(tokenKey, 50, testIds.datasource.configToken(source))}
@@ -140,39 +142,30 @@ export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply
       <Field label="With CA certificate" description="Verify the server's TLS certificate against your own CA">
         <Switch
           data-testid={testIds.datasource.configTlsCa(source)}
-          value={flag(`${source}TlsWithCaCert`)}
-          onChange={(e) => setKey(`${source}TlsWithCaCert`, e.currentTarget.checked)}
+          value={flag('TlsWithCaCert')}
+          onChange={(e) => setKey(key('TlsWithCaCert'), e.currentTarget.checked)}
         />
       </Field>
-      {flag(`${source}TlsWithCaCert`) && (
-        <Field label="CA certificate (PEM)">
-          {pem(`${source}TlsCaCert` as SecretKey, '-----BEGIN CERTIFICATE-----')}
-        </Field>
+      {flag('TlsWithCaCert') && (
+        <Field label="CA certificate (PEM)">{pem(key('TlsCaCert'), '-----BEGIN CERTIFICATE-----')}</Field>
       )}
       <Field label="TLS client authentication" description="Present a client certificate to the server">
-        <Switch
-          value={flag(`${source}TlsClientAuth`)}
-          onChange={(e) => setKey(`${source}TlsClientAuth`, e.currentTarget.checked)}
-        />
+        <Switch value={flag('TlsClientAuth')} onChange={(e) => setKey(key('TlsClientAuth'), e.currentTarget.checked)} />
       </Field>
-      {flag(`${source}TlsClientAuth`) && (
+      {flag('TlsClientAuth') && (
         <>
-          <Field label="Client certificate (PEM)">
-            {pem(`${source}TlsClientCert` as SecretKey, '-----BEGIN CERTIFICATE-----')}
-          </Field>
-          <Field label="Client key (PEM)">
-            {pem(`${source}TlsClientKey` as SecretKey, '-----BEGIN PRIVATE KEY-----')}
-          </Field>
+          <Field label="Client certificate (PEM)">{pem(key('TlsClientCert'), '-----BEGIN CERTIFICATE-----')}</Field>
+          <Field label="Client key (PEM)">{pem(key('TlsClientKey'), '-----BEGIN PRIVATE KEY-----')}</Field>
         </>
       )}
       <Field label="Skip TLS certificate verification" description="Accept any certificate: for tests only">
         <Switch
           data-testid={testIds.datasource.configTlsSkipVerify(source)}
-          value={flag(`${source}TlsSkipVerify`)}
-          onChange={(e) => setKey(`${source}TlsSkipVerify`, e.currentTarget.checked)}
+          value={flag('TlsSkipVerify')}
+          onChange={(e) => setKey(key('TlsSkipVerify'), e.currentTarget.checked)}
         />
       </Field>
-      {flag(`${source}TlsSkipVerify`) && (
+      {flag('TlsSkipVerify') && (
         <Alert severity="warning" title={`${label}: TLS verification is off`}>
           Anyone between Grafana and {label} can read and change its answers and see its credentials. Add the
           server&apos;s CA certificate instead.
@@ -188,17 +181,13 @@ export function SourceConfig({ source, jsonData, secureJsonFields, secure, apply
       />
 
       <Field label="Timeout (seconds)" description="Overrides the shared timeout for this source">
-        {numberInput(`${source}TimeoutSeconds`, DEFAULTS.maxTimeoutSeconds)}
+        {numberInput('TimeoutSeconds', DEFAULTS.maxTimeoutSeconds)}
       </Field>
       <Field
         label="Max response size (MiB)"
         description={`A larger answer fails its query with an error that says so; default ${DEFAULTS.maxResponseMiB}`}
       >
-        {numberInput(
-          `${source}MaxResponseMiB`,
-          DEFAULTS.maxResponseMiBLimit,
-          testIds.datasource.configMaxResponse(source)
-        )}
+        {numberInput('MaxResponseMiB', DEFAULTS.maxResponseMiBLimit, testIds.datasource.configMaxResponse(source))}
       </Field>
     </FieldSet>
   );

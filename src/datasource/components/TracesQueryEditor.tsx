@@ -3,7 +3,7 @@ import { Combobox, InlineField, Input, Stack } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { queryPatcher, type TypeEditorProps } from './editorProps';
 import { JaegerServiceField } from './JaegerServiceField';
-import { RESOURCE_PATHS } from '../../../contract';
+import { LIMITS, RESOURCE_PATHS } from '../../../contract';
 import { useSuggestions } from './useSuggestions';
 
 /** "k=v, k2=v2" to a tag object and back, for the one-line tags input. */
@@ -25,7 +25,7 @@ export function formatTags(tags: Record<string, string> | undefined): string {
 }
 
 /** Jaeger: a trace by id, or a search by service, operation, tags and duration. */
-export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: TypeEditorProps) {
+export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: TypeEditorProps<'traces'>) {
   const operations = useSuggestions(
     datasource,
     query.service ? RESOURCE_PATHS.jaegerOperations : undefined,
@@ -40,7 +40,7 @@ export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: T
           width={40}
           value={query.traceId ?? ''}
           placeholder="e.g. 4bf92f3577b34da6a3ce929d0e0e4736"
-          onChange={(e: ChangeEvent<HTMLInputElement>) => set({ traceId: e.target.value.trim() || undefined })}
+          onChange={(e: ChangeEvent<HTMLInputElement>) => set({ traceId: e.target.value.trim() })}
           onBlur={onRunQuery}
         />
       </InlineField>
@@ -50,7 +50,7 @@ export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: T
             datasource={datasource}
             testId={testIds.datasource.traceService}
             value={query.service}
-            onChange={(service) => set({ service, operation: undefined }, true)}
+            onChange={(service) => set({ service: service ?? '', operation: undefined }, true)}
           />
           <InlineField label="Operation" labelWidth={12} invalid={Boolean(operations.error)} error={operations.error}>
             <div data-testid={testIds.datasource.traceOperation}>
@@ -95,7 +95,7 @@ export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: T
               type="number"
               width={10}
               value={query.limit ?? ''}
-              placeholder="20"
+              placeholder={String(LIMITS.defaultTraces)}
               onChange={(e: ChangeEvent<HTMLInputElement>) =>
                 set({ limit: e.target.value === '' ? undefined : Number(e.target.value) })
               }

@@ -1,21 +1,22 @@
 import type { DataSource } from '../datasource';
-import type { AgentMemoryQuery } from '../types';
+import type { QueryModelOf, QueryType } from '../../../contract';
+import type { DataQueryOf } from '../types';
 
-/** What every query type editor receives from QueryEditor. */
-export interface TypeEditorProps {
+/** What the editor of one query type receives from QueryEditor: a query of that type. */
+export interface TypeEditorProps<T extends QueryType> {
   datasource: DataSource;
-  query: AgentMemoryQuery;
-  onChange: (query: AgentMemoryQuery) => void;
+  query: DataQueryOf<T>;
+  onChange: (query: DataQueryOf<T>) => void;
   onRunQuery: () => void;
 }
 
 /** Changes some fields of the query, and runs it when `run` is set (a choice made, not a keystroke). */
-export function queryPatcher({
+export function queryPatcher<T extends QueryType>({
   query,
   onChange,
   onRunQuery,
-}: Pick<TypeEditorProps, 'query' | 'onChange' | 'onRunQuery'>) {
-  return (patch: Partial<AgentMemoryQuery>, run = false) => {
+}: Pick<TypeEditorProps<T>, 'query' | 'onChange' | 'onRunQuery'>) {
+  return (patch: Partial<QueryModelOf<T>>, run = false) => {
     onChange({ ...query, ...patch });
     if (run) {
       onRunQuery();
