@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { lintAlertExpression } from '../dashboards/lint';
-import { THRESHOLDS } from '../thresholds';
+import { THRESHOLDS } from '@memstack/telemetry/signals';
 import { formatDuration } from './durations';
 import { renderAlertingFiles, ALERTING_FILES } from './files';
 import {
@@ -284,7 +284,7 @@ describe('notifications without secrets in the provisioning file', () => {
   });
 });
 
-describe('thresholds (src/thresholds.ts)', () => {
+describe('thresholds (THRESHOLDS of @memstack/telemetry/signals)', () => {
   // Rule-level properties are indented four spaces in ALERT_RULES; the guide's own threshold six.
   const ruleThresholds = [...read('src/alerting/rules.ts').matchAll(/^ {4}threshold: (.+),$/gm)].map((m) => m[1]);
 

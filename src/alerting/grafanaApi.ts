@@ -1,8 +1,9 @@
 import { getBackendSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import { RULE_GROUPS } from './grafana';
+import { DATASOURCE_PLUGIN_ID } from '../constants';
+import { grafanaErrorMessage } from '../errors';
 import {
-  DATASOURCE_TYPE,
   explainChangedSinceReview,
   explainFailure,
   PROVENANCE_HEADERS,
@@ -21,15 +22,6 @@ export class GrafanaApiError extends Error {
   ) {
     super(message);
   }
-}
-
-/**
- * What went wrong, from an error of Grafana's backend service: Grafana's own `{ message }`, our data
- * source's resource errors `{ error }`, or the transport's message.
- */
-export function grafanaErrorMessage(error: unknown): string {
-  const e = error as { data?: { message?: string; error?: string }; message?: string } | undefined;
-  return e?.data?.message ?? e?.data?.error ?? e?.message ?? 'no answer';
 }
 
 async function call<T>(method: string, url: string, data?: unknown, headers?: Record<string, string>): Promise<T> {
@@ -63,7 +55,7 @@ export interface DataSourceSummary {
 
 export async function listAgentMemoryDataSources(): Promise<DataSourceSummary[]> {
   const all = await call<DataSourceSummary[]>('GET', '/api/datasources');
-  return (all ?? []).filter((ds) => ds.type === DATASOURCE_TYPE);
+  return (all ?? []).filter((ds) => ds.type === DATASOURCE_PLUGIN_ID);
 }
 
 /** Reads everything the plan compares with; a refusal is explained as what to do. */

@@ -12,6 +12,7 @@ import {
 } from './grafana';
 import { RECEIVERS } from './routing';
 import { TEMPLATE_NAME } from './texts';
+import { DATASOURCE_PLUGIN_ID } from '../constants';
 
 /**
  * The app's alert installer, without React or I/O: from what Grafana holds now, the requests that
@@ -78,7 +79,6 @@ export interface Plan {
   skipped: string[];
 }
 
-export const DATASOURCE_TYPE = 'memstack-agentmemory-datasource';
 export const PROVENANCE_HEADERS = { 'X-Disable-Provenance': 'true' };
 
 /* ---------- what Grafana stores for what is sent ---------- */
@@ -321,9 +321,9 @@ function dataSourceBlockers(state: GrafanaState, options: InstallOptions): strin
       `No data source with uid "${options.datasourceUid}": add an Agent Memory data source (Connections → Data sources) or pick another one.`,
     ];
   }
-  if (state.datasource.type !== DATASOURCE_TYPE) {
+  if (state.datasource.type !== DATASOURCE_PLUGIN_ID) {
     return [
-      `Data source "${state.datasource.name}" is of type ${state.datasource.type}; the rules need an Agent Memory data source (${DATASOURCE_TYPE}).`,
+      `Data source "${state.datasource.name}" is of type ${state.datasource.type}; the rules need an Agent Memory data source (${DATASOURCE_PLUGIN_ID}).`,
     ];
   }
   return [];

@@ -1,4 +1,4 @@
-import { PRODUCT_LABEL, type Severity, type Team } from './rules';
+import { PRODUCT_LABEL, type AlertSeverity, type Team } from './rules';
 
 /**
  * Who hears about which alert, as the guide routes it: critical alerts to the on-call channel and
@@ -61,7 +61,7 @@ export const RECEIVERS: readonly ReceiverSpec[] = [
 
 export interface RouteSpec {
   receiver: ReceiverName;
-  match: { severity?: Severity; team?: Team };
+  match: { severity?: AlertSeverity; team?: Team };
   continue: boolean;
 }
 

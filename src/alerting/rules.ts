@@ -1,15 +1,15 @@
 import type { AgentMemoryQueryModel, EventFilterField } from '../../contract';
 import { counterShare, eq, gauge, histogramQuantile, re, summaryMean } from '../dashboards/promql';
-import { THRESHOLDS } from '../thresholds';
+import { CATALOG, THRESHOLDS } from '@memstack/telemetry/signals';
 
 /**
  * The app's alert rules, one source of truth for Grafana's provisioning files, the installer's
  * HTTP API requests and the Prometheus rule file. Expressions name metrics only through the
  * dashboards' PromQL helpers, which are typed by metric kind (a counter only through rate(), a
  * histogram through its bucket rates by `le`, a summary through _sum/_count). Thresholds come from
- * src/thresholds.ts, where the dashboards draw them too.
+ * THRESHOLDS of @memstack/telemetry/signals, where the dashboards draw them too.
  */
-export type Severity = 'critical' | 'warning';
+export type AlertSeverity = 'critical' | 'warning';
 export type Team = 'ai-team' | 'infra-team';
 export type RuleGroupName = 'memory-operations' | 'resilience' | 'agent-behaviour' | 'infrastructure' | 'ai-events';
 
@@ -44,7 +44,7 @@ export interface GuideRule {
   /** The guide's `for`; '0s' where it has none (a legacy dashboard alert, a Logstash post). */
   for: string;
   /** The guide's labels; absent where it sets none. */
-  severity?: Severity;
+  severity?: AlertSeverity;
   team?: string;
   /** Why each of ours differs from the guide's; required for each field that differs. */
   why: Partial<Record<'expr' | 'threshold' | 'for' | 'severity' | 'team', string>>;
@@ -64,7 +64,7 @@ export interface AlertRuleSpec {
   windowSeconds: number;
   /** How long the condition must hold before the alert fires. */
   forSeconds: number;
-  severity: Severity;
+  severity: AlertSeverity;
   team: Team;
   valueFormat: ValueFormat;
   /** Texts with `{{ $labels.x }}` and `{{ VALUE }}` (the rule's value, formatted). */
@@ -340,8 +340,8 @@ export const ALERT_RULES: readonly AlertRuleSpec[] = [
       kind: 'metrics',
       // Relative to the fleet's median, with a floor of 1 MiB/h so that a quiet fleet does not divide by ~0.
       expr: () =>
-        'ai_context_growth_rate_per_hour / on (job, instance) group_left () ' +
-        'clamp_min(quantile by (job, instance) (0.5, ai_context_growth_rate_per_hour), 1048576)',
+        `${CATALOG.contextGrowthRate.name} / on (job, instance) group_left () ` +
+        `clamp_min(quantile by (job, instance) (0.5, ${CATALOG.contextGrowthRate.name}), 1048576)`,
     },
     comparison: 'gt',
     threshold: T.contextGrowthFactor,

@@ -102,6 +102,133 @@ function describeCall(method: Mem0Method, args: unknown[]) {
   }
 }
 
+/** Who a call's agent is, from the options (a function, a fixed type, or derived from the agent id). */
+function agentTypeOf(options: InstrumentMem0Options, ids: CallIds): string {
+  return typeof options.agentType === 'function'
+    ? options.agentType(ids)
+    : (options.agentType ?? agentTypeFromId(ids.agentId));
+}
+
+/** What a call is about, from its arguments and the ambient caller; any fault here is the SDK's. */
+function prepareCall(
+  options: InstrumentMem0Options,
+  privacy: ReturnType<typeof resolvePrivacy>,
+  method: Mem0Method,
+  args: unknown[]
+) {
+  const call = describeCall(method, args);
+  const ambient = callerContext.getStore();
+  call.ids = {
+    userId: call.ids.userId ?? ambient?.userId,
+    agentId: call.ids.agentId ?? ambient?.agentId,
+    runId: call.ids.runId ?? ambient?.runId,
+  };
+  const agentType = ambient?.agentType ?? agentTypeOf(options, call.ids);
+  const span: MemoryOperationContext = {
+    operation: method,
+    agentId: call.ids.agentId,
+    agentType,
+    userId: call.ids.userId,
+    contextSize: 'contextSize' in call ? call.contextSize : undefined,
+    storeId: options.storeId ?? 'mem0',
+    recordId: 'recordId' in call ? call.recordId : undefined,
+    query: 'query' in call ? call.query : undefined,
+    recordQueryText: options.recordQueryText,
+    privacy,
+  };
+  return { call, agentType, span };
+}
+
+/** Reports an instrumentation fault once; the host's logger failing must not fail the host's call. */
+function reportFault(telemetry: InstrumentMem0Options['telemetry'], method: string, error: unknown): void {
+  try {
+    telemetry.reportOnce(
+      'mem0',
+      `telemetry: instrumentMem0 could not record ${method}: ${(error as Error)?.message ?? String(error)}`
+    );
+  } catch {
+    // the host's logger failing must not fail the host's call
+  }
+}
+
+/** How a call ended: its result items and count, or its error. */
+type CallOutcome = { items?: MemoryItemLike[]; count?: number; error?: unknown };
+
+/** One call of the host's: what it asked and when it started (wall clock and monotonic). */
+type CallStart = {
+  method: Mem0Method;
+  call: ReturnType<typeof describeCall>;
+  agentType: string;
+  started: number;
+  t0: number;
+};
+
+/** Records a finished call: its metrics, then its AI event. */
+function recordCall(options: InstrumentMem0Options, start: CallStart, outcome: CallOutcome): void {
+  // Always called inside guarded(): a fault here reaches fault(), never the host.
+  const { method, call, agentType, t0 } = start;
+  const { items = [], error } = outcome;
+  const seconds = (performance.now() - t0) / 1000;
+  const scores = recordCallMetrics(options.telemetry, method, call, agentType, seconds, items, error);
+  logCallEvent(options, start, seconds, outcome, scores);
+}
+
+/** The call's metrics: operation, access, relevance scores and query pattern of a search, batch size of an add. */
+function recordCallMetrics(
+  telemetry: InstrumentMem0Options['telemetry'],
+  method: Mem0Method,
+  call: ReturnType<typeof describeCall>,
+  agentType: string,
+  seconds: number,
+  items: MemoryItemLike[],
+  error: unknown
+): number[] {
+  telemetry.recordOperation(method, agentType, error ? 'error' : 'success', seconds);
+  telemetry.trackMemoryAccess(agentType);
+  const scores = items.map((i) => i.score).filter((s): s is number => typeof s === 'number' && Number.isFinite(s));
+  if (method === 'search') {
+    scores.forEach((score) => telemetry.trackRelevanceScore(agentType, Math.max(0, Math.min(1, score))));
+    if (call.query) {
+      telemetry.trackQueryPattern(call.query, agentType);
+    }
+  }
+  if (method === 'add' && 'batchSize' in call && call.batchSize !== undefined) {
+    telemetry.trackBatchSize('add', call.batchSize);
+  }
+  return scores;
+}
+
+/** The call's AI event (memory_operation). */
+function logCallEvent(
+  options: InstrumentMem0Options,
+  { method, call, agentType, started }: CallStart,
+  seconds: number,
+  outcome: CallOutcome,
+  scores: number[]
+): void {
+  const { items = [], count, error } = outcome;
+  const err = error as Error | undefined;
+  options.events?.log({
+    event_type: 'memory_operation',
+    operation: method,
+    level: err ? 'ERROR' : 'INFO',
+    message: err
+      ? `${err.name && err.name !== 'Error' ? err.name : 'MemoryError'}: ${err.message}`
+      : `${method} finished`,
+    agent_id: call.ids.agentId,
+    agent_type: agentType,
+    user_id: call.ids.userId,
+    start_time: started / 1000,
+    end_time: (started + seconds * 1000) / 1000,
+    query: 'query' in call ? call.query : undefined,
+    memory_id: 'recordId' in call ? call.recordId : items[0]?.id,
+    relevance_score: scores.length > 0 ? Math.max(...scores) : undefined,
+    result_count: count,
+    batch_size: 'batchSize' in call ? call.batchSize : undefined,
+    context_size: 'contextSize' in call ? call.contextSize : undefined,
+  });
+}
+
 /**
  * Makes a mem0 `Memory` (self-hosted, `mem0ai/oss`) or `MemoryClient` emit every signal with no
  * other code: operation counts and latency, relevance scores of search results, batch sizes of
@@ -111,37 +238,8 @@ function describeCall(method: Mem0Method, args: unknown[]) {
  */
 export function instrumentMem0<M extends object>(memory: M, options: InstrumentMem0Options): M {
   const { telemetry } = options;
-  const agentTypeOf = (ids: CallIds) =>
-    typeof options.agentType === 'function'
-      ? options.agentType(ids)
-      : (options.agentType ?? agentTypeFromId(ids.agentId));
-
   const privacy = resolvePrivacy(options.privacy);
-
-  /** What a call is about, from its arguments and the ambient caller; any fault here is the SDK's. */
-  const prepare = (method: Mem0Method, args: unknown[]) => {
-    const call = describeCall(method, args);
-    const ambient = callerContext.getStore();
-    call.ids = {
-      userId: call.ids.userId ?? ambient?.userId,
-      agentId: call.ids.agentId ?? ambient?.agentId,
-      runId: call.ids.runId ?? ambient?.runId,
-    };
-    const agentType = ambient?.agentType ?? agentTypeOf(call.ids);
-    const span: MemoryOperationContext = {
-      operation: method,
-      agentId: call.ids.agentId,
-      agentType,
-      userId: call.ids.userId,
-      contextSize: 'contextSize' in call ? call.contextSize : undefined,
-      storeId: options.storeId ?? 'mem0',
-      recordId: 'recordId' in call ? call.recordId : undefined,
-      query: 'query' in call ? call.query : undefined,
-      recordQueryText: options.recordQueryText,
-      privacy,
-    };
-    return { call, agentType, span };
-  };
+  const prepare = (method: Mem0Method, args: unknown[]) => prepareCall(options, privacy, method, args);
 
   /**
    * The host's call runs exactly once and its result or error reaches the host untouched; every
@@ -158,14 +256,13 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
         return original.apply(memory, args);
       }
       const { call, agentType } = prepared;
-      const started = Date.now();
-      const t0 = performance.now();
+      const start: CallStart = { method, call, agentType, started: Date.now(), t0: performance.now() };
       const run = async (report?: (o: { resultCount?: number }) => void) => {
         let result: unknown;
         try {
           result = await original.apply(memory, args);
         } catch (error) {
-          guarded(method, () => record(method, call, agentType, started, t0, { error }));
+          guarded(method, () => recordCall(options, start, { error }));
           throw error;
         }
         guarded(method, () => {
@@ -173,7 +270,7 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
           // `get` answers one memory or null; the others a list.
           const count = method === 'get' ? (result ? 1 : 0) : items.length;
           report?.({ resultCount: count });
-          record(method, call, agentType, started, t0, { items, count });
+          recordCall(options, start, { items, count });
         });
         return result;
       };
@@ -196,16 +293,7 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
       });
     };
 
-  function fault(method: string, error: unknown): void {
-    try {
-      telemetry.reportOnce(
-        'mem0',
-        `telemetry: instrumentMem0 could not record ${method}: ${(error as Error)?.message ?? String(error)}`
-      );
-    } catch {
-      // the host's logger failing must not fail the host's call
-    }
-  }
+  const fault = (method: string, error: unknown) => reportFault(telemetry, method, error);
 
   function guarded(method: string, step: () => void): void {
     try {
@@ -213,51 +301,6 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
     } catch (error) {
       fault(method, error);
     }
-  }
-
-  function record(
-    method: Mem0Method,
-    call: ReturnType<typeof describeCall>,
-    agentType: string,
-    started: number,
-    t0: number,
-    outcome: { items?: MemoryItemLike[]; count?: number; error?: unknown }
-  ): void {
-    // Always called inside guarded(): a fault here reaches fault(), never the host.
-    const { items = [], count, error } = outcome;
-    const seconds = (performance.now() - t0) / 1000;
-    telemetry.recordOperation(method, agentType, error ? 'error' : 'success', seconds);
-    telemetry.trackMemoryAccess(agentType);
-    const scores = items.map((i) => i.score).filter((s): s is number => typeof s === 'number' && Number.isFinite(s));
-    if (method === 'search') {
-      scores.forEach((score) => telemetry.trackRelevanceScore(agentType, Math.max(0, Math.min(1, score))));
-      if (call.query) {
-        telemetry.trackQueryPattern(call.query, agentType);
-      }
-    }
-    if (method === 'add' && 'batchSize' in call && call.batchSize !== undefined) {
-      telemetry.trackBatchSize('add', call.batchSize);
-    }
-    const err = error as Error | undefined;
-    options.events?.log({
-      event_type: 'memory_operation',
-      operation: method,
-      level: err ? 'ERROR' : 'INFO',
-      message: err
-        ? `${err.name && err.name !== 'Error' ? err.name : 'MemoryError'}: ${err.message}`
-        : `${method} finished`,
-      agent_id: call.ids.agentId,
-      agent_type: agentType,
-      user_id: call.ids.userId,
-      start_time: started / 1000,
-      end_time: (started + seconds * 1000) / 1000,
-      query: 'query' in call ? call.query : undefined,
-      memory_id: 'recordId' in call ? call.recordId : items[0]?.id,
-      relevance_score: scores.length > 0 ? Math.max(...scores) : undefined,
-      result_count: count,
-      batch_size: 'batchSize' in call ? call.batchSize : undefined,
-      context_size: 'contextSize' in call ? call.contextSize : undefined,
-    });
   }
 
   const wrapped = new Map<PropertyKey, unknown>();

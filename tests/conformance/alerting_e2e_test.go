@@ -425,21 +425,77 @@ func parseLabelsKey(key string) map[string]string {
 	return out
 }
 
+// TestAlertRulesEndToEnd runs its phases in order: the set-up, the quiet window, then for each
+// fault wave its firing, its notifications and its recovery, and last a table of the timings.
 func TestAlertRulesEndToEnd(t *testing.T) {
+	run := setUpAlertRun(t)
+	run.watchQuietWindow()
+	for _, wave := range faultWaves {
+		run.runFaultWave(wave)
+	}
+	run.logTimings()
+}
+
+// alertOutcome is how long a rule took to fire, to be notified and to be notified as resolved.
+type alertOutcome struct{ fire, notify, resolve time.Duration }
+
+// alertRun is the state the phases of TestAlertRulesEndToEnd share.
+type alertRun struct {
+	t                *testing.T
+	rec              *webhookRecorder
+	grafanaRules     map[string]grafanaRule
+	promURL, amURL   string
+	p                *runningPlugin
+	settings         map[string]any
+	demo, adminToken string
+	templateFile     string
+	results          map[string]*alertOutcome
+}
+
+// setUpAlertRun generates the scaled alerting files, starts a Prometheus and an Alertmanager of
+// the test's own and the plugin, resets the demo's faults and waits for the rate windows to fill.
+func setUpAlertRun(t *testing.T) *alertRun {
 	stackPrometheus := prometheusURL(t)
 	demo := envURL(t, "DEMO_URL")
 	esURL := envURL(t, "ES_URL")
-	repo, _ := filepath.Abs("../..")
 	dir := t.TempDir()
-	rec := newWebhookRecorder(t)
+	run := &alertRun{t: t, rec: newWebhookRecorder(t), demo: demo, templateFile: filepath.Join(dir, "agent-memory.tmpl"), results: map[string]*alertOutcome{}}
+	run.grafanaRules = generateScaledAlerting(t, dir, run.rec.url)
 
-	gen := exec.Command("npx", "tsx", "scripts/generate-alerting.ts", "--scaled", strconv.Itoa(alertTimeScale), dir, "--webhook", rec.url)
+	targets := alertScrapeTargets(t, stackPrometheus, demo)
+	amPort, promPort := freePort(t), freePort(t)
+	run.amURL = fmt.Sprintf("http://127.0.0.1:%d", amPort)
+	run.promURL = fmt.Sprintf("http://127.0.0.1:%d", promPort)
+	writePrometheusConfig(t, dir, targets, amPort)
+	checkAlertingConfigs(t, dir)
+	run.startServers(dir, amPort, promPort)
+
+	run.p = startPlugin(t)
+	run.settings = map[string]any{"prometheusUrl": run.promURL, "elasticsearchUrl": esURL, "jaegerUrl": envURL(t, "JAEGER_URL")}
+	run.adminToken = envURL(t, "DEMO_ADMIN_TOKEN") // stack.sh generates it; /admin/faults wants it
+	run.fault(map[string]any{"reset": true})
+	t.Cleanup(func() { run.fault(map[string]any{"reset": true}) })
+
+	// Rate windows need data: wait for one window (5m scaled) plus a few evaluations.
+	t.Logf("Prometheus %s and Alertmanager %s up; filling the rate windows", run.promURL, run.amURL)
+	time.Sleep(40 * time.Second)
+	return run
+}
+
+// generateScaledAlerting writes the alerting files at the scaled clock, with webhook as the
+// receivers' address, into dir and loads the Grafana rules from them.
+func generateScaledAlerting(t *testing.T, dir, webhook string) map[string]grafanaRule {
+	repo, _ := filepath.Abs("../..")
+	gen := exec.Command("npx", "tsx", "scripts/generate-alerting.ts", "--scaled", strconv.Itoa(alertTimeScale), dir, "--webhook", webhook)
 	gen.Dir = repo
 	if out, err := gen.CombinedOutput(); err != nil {
 		t.Fatalf("generating the scaled alerting files: %v\n%s", err, out)
 	}
-	grafanaRules := loadGrafanaRules(t, filepath.Join(dir, "grafana-rules.json"))
+	return loadGrafanaRules(t, filepath.Join(dir, "grafana-rules.json"))
+}
 
+// alertScrapeTargets are the stack's Prometheus targets, with the demo's replaced by DEMO_URL's.
+func alertScrapeTargets(t *testing.T, stackPrometheus, demo string) map[string][]string {
 	targets := scrapeTargets(t, stackPrometheus)
 	for _, job := range []string{"agentmemory-demo", "node", "postgres"} {
 		if len(targets[job]) == 0 {
@@ -453,9 +509,12 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 		t.Fatalf("DEMO_URL %q: not a URL", demo)
 	}
 	targets["agentmemory-demo"] = []string{demoURL.Host}
-	amPort, promPort := freePort(t), freePort(t)
-	amURL := fmt.Sprintf("http://127.0.0.1:%d", amPort)
-	promURL := fmt.Sprintf("http://127.0.0.1:%d", promPort)
+	return targets
+}
+
+// writePrometheusConfig writes dir/prometheus.yml: the scaled rules, the Alertmanager on amPort
+// and the targets scraped once a second.
+func writePrometheusConfig(t *testing.T, dir string, targets map[string][]string, amPort int) {
 	var scrape strings.Builder
 	for _, job := range []string{"agentmemory-demo", "node", "postgres"} {
 		fmt.Fprintf(&scrape, "  - job_name: %s\n    static_configs:\n      - targets: ['%s']\n", job, strings.Join(targets[job], "', '"))
@@ -465,6 +524,10 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(promConfig), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// checkAlertingConfigs checks the Prometheus and Alertmanager configurations with their own tools.
+func checkAlertingConfigs(t *testing.T, dir string) {
 	for _, check := range [][]string{
 		{"promtool", "check", "config", filepath.Join(dir, "prometheus.yml")},
 		{"amtool", "check-config", filepath.Join(dir, "alertmanager.yml")},
@@ -473,50 +536,65 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 			t.Fatalf("%v: %v\n%s", check, err, out)
 		}
 	}
+}
+
+// startServers starts the test's Alertmanager and Prometheus and waits until both are ready.
+func (run *alertRun) startServers(dir string, amPort, promPort int) {
+	t := run.t
 	startServer(t, "alertmanager", "prometheus-alertmanager", dir, "--config.file="+filepath.Join(dir, "alertmanager.yml"),
 		"--storage.path="+filepath.Join(dir, "am-data"), fmt.Sprintf("--web.listen-address=127.0.0.1:%d", amPort), "--cluster.listen-address=")
 	startServer(t, "prometheus", "prometheus", dir, "--config.file="+filepath.Join(dir, "prometheus.yml"),
 		"--storage.tsdb.path="+filepath.Join(dir, "prom-data"), fmt.Sprintf("--web.listen-address=127.0.0.1:%d", promPort))
-	waitReady(t, "Alertmanager", amURL+"/-/ready")
-	waitReady(t, "Prometheus", promURL+"/-/ready")
+	waitReady(t, "Alertmanager", run.amURL+"/-/ready")
+	waitReady(t, "Prometheus", run.promURL+"/-/ready")
+}
 
-	p := startPlugin(t)
-	settings := map[string]any{"prometheusUrl": promURL, "elasticsearchUrl": esURL, "jaegerUrl": envURL(t, "JAEGER_URL")}
-	adminToken := envURL(t, "DEMO_ADMIN_TOKEN") // stack.sh generates it; /admin/faults wants it
-	fault := func(body map[string]any) { postDemoFault(t, demo, adminToken, body) }
-	fault(map[string]any{"reset": true})
-	t.Cleanup(func() { fault(map[string]any{"reset": true}) })
+// fault posts one fault (or a reset) to the demo.
+func (run *alertRun) fault(body map[string]any) { postDemoFault(run.t, run.demo, run.adminToken, body) }
 
-	// Grafana-only rules: evaluated here and sent to Alertmanager as Grafana sends to an external one.
-	sendGrafanaAlerts := func(rule grafanaRule, ev evaluation, resolvedSeries map[string]bool) {
-		labelsOf := func(key string) map[string]string {
-			labels := parseLabelsKey(key)
-			for k, v := range rule.Labels {
-				labels[k] = v
-			}
-			labels["alertname"], labels["grafana_folder"], labels["__alert_rule_uid__"] = rule.Title, "Agent Memory", rule.UID
-			return labels
-		}
-		var alerts []map[string]any
-		for key, value := range ev.Firing {
-			alerts = append(alerts, map[string]any{
-				"labels": labelsOf(key), "annotations": grafanaAnnotations(t, rule, parseLabelsKey(key), value),
-				"endsAt": time.Now().Add(time.Minute).UTC().Format(time.RFC3339),
-			})
-		}
-		for key := range resolvedSeries {
-			alerts = append(alerts, map[string]any{"labels": labelsOf(key), "endsAt": time.Now().UTC().Format(time.RFC3339)})
-		}
-		if len(alerts) > 0 {
-			postJSON(t, amURL+"/api/v2/alerts", alerts)
+// grafanaAlertLabels are the labels Grafana gives the alert of a rule's series.
+func grafanaAlertLabels(rule grafanaRule, key string) map[string]string {
+	labels := parseLabelsKey(key)
+	for k, v := range rule.Labels {
+		labels[k] = v
+	}
+	labels["alertname"], labels["grafana_folder"], labels["__alert_rule_uid__"] = rule.Title, "Agent Memory", rule.UID
+	return labels
+}
+
+// sendGrafanaAlerts sends a Grafana-only rule's evaluation to Alertmanager, as Grafana sends to
+// an external one.
+func (run *alertRun) sendGrafanaAlerts(rule grafanaRule, ev evaluation, resolvedSeries map[string]bool) {
+	t := run.t
+	var alerts []map[string]any
+	for key, value := range ev.Firing {
+		alerts = append(alerts, map[string]any{
+			"labels": grafanaAlertLabels(rule, key), "annotations": grafanaAnnotations(t, rule, parseLabelsKey(key), value),
+			"endsAt": time.Now().Add(time.Minute).UTC().Format(time.RFC3339),
+		})
+	}
+	for key := range resolvedSeries {
+		alerts = append(alerts, map[string]any{"labels": grafanaAlertLabels(rule, key), "endsAt": time.Now().UTC().Format(time.RFC3339)})
+	}
+	if len(alerts) > 0 {
+		postJSON(t, run.amURL+"/api/v2/alerts", alerts)
+	}
+}
+
+// resendGrafanaOnly keeps Grafana-only alerts alive in Alertmanager while they fire, as Grafana
+// re-sends them.
+func (run *alertRun) resendGrafanaOnly() {
+	for rule := range grafanaOnly {
+		if run.results[rule] != nil && run.results[rule].fire > 0 {
+			run.sendGrafanaAlerts(run.grafanaRules[rule], evaluateGrafanaRule(run.t, run.p, run.settings, run.grafanaRules[rule], time.Now()), nil)
 		}
 	}
+}
 
-	// Rate windows need data: wait for one window (5m scaled) plus a few evaluations.
-	t.Logf("Prometheus %s and Alertmanager %s up; filling the rate windows", promURL, amURL)
-	time.Sleep(40 * time.Second)
-
-	// 1. Healthy: 10 minutes at the scaled clock, nothing fires, nothing is notified.
+// watchQuietWindow watches the healthy demo for 10 minutes at the scaled clock: nothing fires,
+// nothing is notified.
+func (run *alertRun) watchQuietWindow() {
+	t := run.t
 	quiet := time.Duration(600/alertTimeScale) * time.Second
 	t.Logf("healthy demo: watching %s (10 minutes at 1/%d)", quiet, alertTimeScale)
 	quietStart := time.Now()
@@ -526,261 +604,341 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 	trueSince := map[string]time.Time{}
 	lastGrafana := time.Time{}
 	for time.Since(quietStart) < quiet {
-		for _, a := range activeAlerts(t, promURL) {
-			if a.State == "firing" {
-				t.Fatalf("healthy demo: %s fired for %s (value %s)", a.Labels["alertname"], seriesKey(a.Labels), a.Value)
-			}
-			pendingSeen[a.Labels["alertname"]+" "+seriesKey(a.Labels)] = true
-		}
+		run.checkQuietPrometheus(pendingSeen)
 		if time.Since(lastGrafana) >= 6*time.Second {
 			lastGrafana = time.Now()
-			stillTrue := map[string]bool{}
-			for _, rule := range grafanaRules {
-				forDuration, err := time.ParseDuration(rule.For)
-				if err != nil {
-					t.Fatalf("%s: for %q: %v", rule.Title, rule.For, err)
-				}
-				for key := range evaluateGrafanaRule(t, p, settings, rule, time.Now()).Firing {
-					id := rule.Title + " " + key
-					stillTrue[id] = true
-					if _, ok := trueSince[id]; !ok {
-						trueSince[id] = time.Now()
-						pendingSeen["Grafana "+id] = true
-					}
-					if time.Since(trueSince[id]) >= forDuration {
-						t.Fatalf("healthy demo: Grafana rule %s has been true for %s since %s (its for: %s)", rule.Title, key, trueSince[id].Format(time.TimeOnly), rule.For)
-					}
-				}
-			}
-			for id := range trueSince {
-				if !stillTrue[id] {
-					delete(trueSince, id)
-				}
-			}
+			run.checkQuietGrafana(trueSince, pendingSeen)
 		}
 		time.Sleep(2 * time.Second)
 	}
-	if ns := rec.since(quietStart); len(ns) > 0 {
+	if ns := run.rec.since(quietStart); len(ns) > 0 {
 		t.Fatalf("healthy demo: %d notifications, first to %s: %v", len(ns), ns[0].Receiver, ns[0].CommonLabels)
 	}
 	t.Logf("healthy: nothing fired or was notified in %s; pending at some point (condition true for less than its `for`): %v", quiet, keys(pendingSeen))
+}
 
-	type outcome struct{ fire, notify, resolve time.Duration }
-	results := map[string]*outcome{}
-	// Keeps Grafana-only alerts alive in Alertmanager while they fire, as Grafana re-sends them.
-	resendGrafanaOnly := func() {
-		for rule := range grafanaOnly {
-			if results[rule] != nil && results[rule].fire > 0 {
-				sendGrafanaAlerts(grafanaRules[rule], evaluateGrafanaRule(t, p, settings, grafanaRules[rule], time.Now()), nil)
+// checkQuietPrometheus fails if a Prometheus rule fires, and notes the pending ones.
+func (run *alertRun) checkQuietPrometheus(pendingSeen map[string]bool) {
+	for _, a := range activeAlerts(run.t, run.promURL) {
+		if a.State == "firing" {
+			run.t.Fatalf("healthy demo: %s fired for %s (value %s)", a.Labels["alertname"], seriesKey(a.Labels), a.Value)
+		}
+		pendingSeen[a.Labels["alertname"]+" "+seriesKey(a.Labels)] = true
+	}
+}
+
+// checkQuietGrafana evaluates every Grafana rule once and fails if a series has been true for the
+// rule's `for`; trueSince keeps when each true series became true.
+func (run *alertRun) checkQuietGrafana(trueSince map[string]time.Time, pendingSeen map[string]bool) {
+	t := run.t
+	stillTrue := map[string]bool{}
+	for _, rule := range run.grafanaRules {
+		forDuration, err := time.ParseDuration(rule.For)
+		if err != nil {
+			t.Fatalf("%s: for %q: %v", rule.Title, rule.For, err)
+		}
+		for key := range evaluateGrafanaRule(t, run.p, run.settings, rule, time.Now()).Firing {
+			id := rule.Title + " " + key
+			stillTrue[id] = true
+			if _, ok := trueSince[id]; !ok {
+				trueSince[id] = time.Now()
+				pendingSeen["Grafana "+id] = true
+			}
+			if time.Since(trueSince[id]) >= forDuration {
+				t.Fatalf("healthy demo: Grafana rule %s has been true for %s since %s (its for: %s)", rule.Title, key, trueSince[id].Format(time.TimeOnly), rule.For)
 			}
 		}
 	}
-	templateFile := filepath.Join(dir, "agent-memory.tmpl")
-	for _, wave := range faultWaves {
-		t.Logf("wave: %s", wave.name)
-		start := time.Now()
-		for _, f := range wave.faults {
-			fault(f)
+	for id := range trueSince {
+		if !stillTrue[id] {
+			delete(trueSince, id)
 		}
-		pending := map[string]bool{}
-		for _, r := range append(append([]string{}, wave.expect...), wave.inhibited...) {
-			pending[r] = true
-			results[r] = &outcome{}
+	}
+}
+
+// runFaultWave posts a wave's faults, waits for its rules to fire and be notified, then resets
+// the demo and waits for everything to resolve.
+func (run *alertRun) runFaultWave(wave faultWave) {
+	run.t.Logf("wave: %s", wave.name)
+	start := time.Now()
+	for _, f := range wave.faults {
+		run.fault(f)
+	}
+	run.awaitWaveFiring(wave, start)
+	// Every expected rule reaches its receivers with the guide's texts; inhibited ones do not.
+	run.checkWaveNotified(wave, start)
+	run.checkWaveInhibited(wave, start)
+	run.awaitWaveRecovery(wave)
+}
+
+// awaitWaveFiring waits until every expected and inhibited rule of the wave fires, and fails if
+// a rule the wave must not cause fires.
+func (run *alertRun) awaitWaveFiring(wave faultWave, start time.Time) {
+	t := run.t
+	pending := map[string]bool{}
+	for _, r := range append(append([]string{}, wave.expect...), wave.inhibited...) {
+		pending[r] = true
+		run.results[r] = &alertOutcome{}
+	}
+	allowed := map[string]bool{}
+	for r := range pending {
+		allowed[r] = true
+	}
+	for _, r := range wave.consequences {
+		allowed[r] = true
+	}
+	deadline := start.Add(5 * time.Minute)
+	for len(pending) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("wave %q: after %s still not firing: %v (active: %v)", wave.name, time.Since(start).Round(time.Second), keys(pending), activeAlerts(t, run.promURL))
 		}
-		allowed := map[string]bool{}
-		for r := range pending {
-			allowed[r] = true
-		}
-		for _, r := range wave.consequences {
-			allowed[r] = true
-		}
-		deadline := start.Add(5 * time.Minute)
-		for len(pending) > 0 {
-			if time.Now().After(deadline) {
-				t.Fatalf("wave %q: after %s still not firing: %v (active: %v)", wave.name, time.Since(start).Round(time.Second), keys(pending), activeAlerts(t, promURL))
+		alerts := activeAlerts(t, run.promURL)
+		for _, a := range alerts {
+			name := a.Labels["alertname"]
+			if a.State == "firing" && !allowed[name] {
+				t.Fatalf("wave %q: %s fired, which this fault must not cause (%s, value %s)", wave.name, name, seriesKey(a.Labels), a.Value)
 			}
-			alerts := activeAlerts(t, promURL)
-			for _, a := range alerts {
-				name := a.Labels["alertname"]
-				if a.State == "firing" && !allowed[name] {
-					t.Fatalf("wave %q: %s fired, which this fault must not cause (%s, value %s)", wave.name, name, seriesKey(a.Labels), a.Value)
-				}
-			}
-			for rule := range pending {
-				grafanaRule, ok := grafanaRules[rule]
-				if !ok {
-					t.Fatalf("no Grafana rule %s in the provisioning file", rule)
-				}
-				if grafanaOnly[rule] {
-					ev := evaluateGrafanaRule(t, p, settings, grafanaRule, time.Now())
-					if len(ev.Firing) > 0 {
-						results[rule].fire = time.Since(start)
-						sendGrafanaAlerts(grafanaRule, ev, nil)
-						delete(pending, rule)
-						t.Logf("  %s: Grafana rule true for %v after %s", rule, keys(ev.Firing), results[rule].fire.Round(time.Second))
-					}
-					continue
-				}
-				firing := alertSeries(alerts, rule, "firing")
-				if len(firing) == 0 {
-					continue
-				}
-				results[rule].fire = time.Since(start)
+		}
+		for rule := range pending {
+			if run.ruleFired(rule, alerts, start) {
 				delete(pending, rule)
-				// The Grafana twin must be true for the series Prometheus holds true (pending or firing)
-				// at the same moment; both are evaluated anew until they agree or 30 s pass.
-				var ev evaluation
-				var active map[string]bool
-				agreed := false
-				for attempt := 0; attempt < 15 && !agreed; attempt++ {
-					ev = evaluateGrafanaRule(t, p, settings, grafanaRule, time.Now())
-					active = alertSeries(activeAlerts(t, promURL), rule, "")
-					agreed = sameKeys(ev.Firing, active)
-					if !agreed {
-						time.Sleep(2 * time.Second)
-					}
-				}
-				if !agreed {
-					t.Fatalf("%s: Grafana rule true for %v, Prometheus for %v", rule, keys(ev.Firing), keys(active))
-				}
-				t.Logf("  %s: firing after %s for %v; the Grafana rule agrees", rule, results[rule].fire.Round(time.Second), keys(active))
-			}
-			resendGrafanaOnly()
-			time.Sleep(time.Second)
-		}
-
-		// Every expected rule reaches its receivers with the guide's texts; inhibited ones do not.
-		receiversOf := func(rule string) []string {
-			labels := grafanaRules[rule].Labels
-			if labels["severity"] == "critical" {
-				return []string{"critical", labels["team"]}
-			}
-			return []string{labels["team"]}
-		}
-		notifyDeadline := time.Now().Add(90 * time.Second)
-		for _, rule := range wave.expect {
-			for _, receiver := range receiversOf(rule) {
-				for {
-					if n, ok := notified(rec.since(start), rule, receiver, "firing"); ok {
-						if results[rule].notify == 0 {
-							results[rule].notify = n.received.Sub(start)
-						}
-						if n.GroupLabels["alertname"] != rule {
-							t.Fatalf("%s: notification grouped by %v, expected alertname first", rule, n.GroupLabels)
-						}
-						for k := range n.GroupLabels {
-							if k != "alertname" && k != "job" && k != "service_name" {
-								t.Fatalf("%s: grouped by %q, not one of the policy's group_by labels", rule, k)
-							}
-						}
-						title, text := renderNotification(t, templateFile, n)
-						labels := grafanaRules[rule].Labels
-						firingCount := 0
-						for _, a := range n.Alerts {
-							if a.Status == "firing" {
-								firingCount++
-							}
-						}
-						wantTitle := fmt.Sprintf("[FIRING:%d] %s (%s, %s)", firingCount, rule, labels["severity"], labels["team"])
-						if title != wantTitle {
-							t.Fatalf("%s to %s: title %q, want %q", rule, receiver, title, wantTitle)
-						}
-						for _, a := range n.Alerts {
-							if !strings.Contains(text, "FIRING: "+a.Annotations["summary"]) || !strings.Contains(text, "Runbook: "+a.Annotations["runbook_url"]) {
-								t.Fatalf("%s to %s: text misses an alert's summary or runbook:\n%s", rule, receiver, text)
-							}
-							for _, v := range a.Annotations {
-								if strings.Contains(v, "<no value>") || strings.Contains(v, "{{") {
-									t.Fatalf("%s: annotation not rendered: %q", rule, v)
-								}
-							}
-						}
-						t.Logf("  %s -> %s: %q / %s", rule, receiver, title, strings.SplitN(text, "\n", 2)[0])
-						break
-					}
-					if time.Now().After(notifyDeadline) {
-						t.Fatalf("%s: no firing notification to %s (got %d notifications since the wave began)", rule, receiver, len(rec.since(start)))
-					}
-					resendGrafanaOnly()
-					time.Sleep(time.Second)
-				}
 			}
 		}
-		for _, rule := range wave.inhibited {
-			for _, n := range rec.since(start) {
-				for _, a := range n.Alerts {
-					if a.Labels["alertname"] == rule {
-						t.Fatalf("%s was notified to %s although a critical alert of the same job and instance fires (inhibition)", rule, n.Receiver)
-					}
-				}
-			}
-			t.Logf("  %s fires in Prometheus and is inhibited in Alertmanager, as configured", rule)
-		}
-
-		// Recovery: everything resolves, and the receivers hear it.
-		recovered := time.Now()
-		fault(map[string]any{"reset": true})
-		resolveDeadline := recovered.Add(4 * time.Minute)
-		grafanaFiring := map[string]map[string]bool{}
-		for {
-			alerts := activeAlerts(t, promURL)
-			open := []string{}
-			for _, rule := range append(append([]string{}, wave.expect...), wave.inhibited...) {
-				if grafanaOnly[rule] {
-					ev := evaluateGrafanaRule(t, p, settings, grafanaRules[rule], time.Now())
-					if grafanaFiring[rule] == nil {
-						grafanaFiring[rule] = map[string]bool{}
-					}
-					resolved := map[string]bool{}
-					for key := range grafanaFiring[rule] {
-						if _, still := ev.Firing[key]; !still {
-							resolved[key] = true
-							delete(grafanaFiring[rule], key)
-						}
-					}
-					for key := range ev.Firing {
-						grafanaFiring[rule][key] = true
-					}
-					sendGrafanaAlerts(grafanaRules[rule], ev, resolved)
-					if len(ev.Firing) > 0 {
-						open = append(open, rule)
-						continue
-					}
-				} else if len(alertSeries(alerts, rule, "")) > 0 {
-					open = append(open, rule)
-					continue
-				}
-				for _, receiver := range receiversOf(rule) {
-					if slices.Contains(wave.inhibited, rule) {
-						break
-					}
-					if n, ok := notified(rec.since(recovered), rule, receiver, "resolved"); !ok {
-						open = append(open, rule+" (resolved notification to "+receiver+")")
-					} else if results[rule].resolve == 0 {
-						results[rule].resolve = n.received.Sub(recovered)
-					}
-				}
-			}
-			for _, a := range alerts { // consequences too: the next wave starts from a quiet stack
-				if a.State == "firing" && !slices.Contains(open, a.Labels["alertname"]) {
-					open = append(open, a.Labels["alertname"])
-				}
-			}
-			if len(open) == 0 {
-				break
-			}
-			if time.Now().After(resolveDeadline) {
-				t.Fatalf("wave %q: %s after recovery still waiting for %v", wave.name, time.Since(recovered).Round(time.Second), open)
-			}
-			time.Sleep(time.Second)
-		}
-		t.Logf("  recovered: every rule resolved and was notified as resolved within %s", time.Since(recovered).Round(time.Second))
+		run.resendGrafanaOnly()
+		time.Sleep(time.Second)
 	}
+}
 
+// ruleFired reports whether a pending rule fires now, and records when. A Grafana-only rule is
+// evaluated here and sent to Alertmanager; a Prometheus rule's Grafana twin must agree with it.
+func (run *alertRun) ruleFired(rule string, alerts []promAlert, start time.Time) bool {
+	t := run.t
+	twin, ok := run.grafanaRules[rule]
+	if !ok {
+		t.Fatalf("no Grafana rule %s in the provisioning file", rule)
+	}
+	if grafanaOnly[rule] {
+		ev := evaluateGrafanaRule(t, run.p, run.settings, twin, time.Now())
+		if len(ev.Firing) == 0 {
+			return false
+		}
+		run.results[rule].fire = time.Since(start)
+		run.sendGrafanaAlerts(twin, ev, nil)
+		t.Logf("  %s: Grafana rule true for %v after %s", rule, keys(ev.Firing), run.results[rule].fire.Round(time.Second))
+		return true
+	}
+	if len(alertSeries(alerts, rule, "firing")) == 0 {
+		return false
+	}
+	run.results[rule].fire = time.Since(start)
+	active := run.awaitGrafanaTwin(rule, twin)
+	t.Logf("  %s: firing after %s for %v; the Grafana rule agrees", rule, run.results[rule].fire.Round(time.Second), keys(active))
+	return true
+}
+
+// awaitGrafanaTwin checks that the Grafana twin is true for the series Prometheus holds true
+// (pending or firing) at the same moment; both are evaluated anew until they agree or 30 s pass.
+// It returns the series Prometheus holds true.
+func (run *alertRun) awaitGrafanaTwin(rule string, twin grafanaRule) map[string]bool {
+	var ev evaluation
+	var active map[string]bool
+	agreed := false
+	for attempt := 0; attempt < 15 && !agreed; attempt++ {
+		ev = evaluateGrafanaRule(run.t, run.p, run.settings, twin, time.Now())
+		active = alertSeries(activeAlerts(run.t, run.promURL), rule, "")
+		agreed = sameKeys(ev.Firing, active)
+		if !agreed {
+			time.Sleep(2 * time.Second)
+		}
+	}
+	if !agreed {
+		run.t.Fatalf("%s: Grafana rule true for %v, Prometheus for %v", rule, keys(ev.Firing), keys(active))
+	}
+	return active
+}
+
+// receiversOf are the receivers a rule's alerts are routed to.
+func (run *alertRun) receiversOf(rule string) []string {
+	labels := run.grafanaRules[rule].Labels
+	if labels["severity"] == "critical" {
+		return []string{"critical", labels["team"]}
+	}
+	return []string{labels["team"]}
+}
+
+// checkWaveNotified waits until each expected rule of the wave is notified to each of its
+// receivers, and checks the notifications.
+func (run *alertRun) checkWaveNotified(wave faultWave, start time.Time) {
+	notifyDeadline := time.Now().Add(90 * time.Second)
+	for _, rule := range wave.expect {
+		for _, receiver := range run.receiversOf(rule) {
+			run.awaitFiringNotification(rule, receiver, start, notifyDeadline)
+		}
+	}
+}
+
+// awaitFiringNotification waits until receiver has a firing notification of rule since start,
+// records when the rule was first notified and checks the notification.
+func (run *alertRun) awaitFiringNotification(rule, receiver string, start, deadline time.Time) {
+	t := run.t
+	for {
+		if n, ok := notified(run.rec.since(start), rule, receiver, "firing"); ok {
+			if run.results[rule].notify == 0 {
+				run.results[rule].notify = n.received.Sub(start)
+			}
+			run.checkFiringNotification(rule, receiver, n)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: no firing notification to %s (got %d notifications since the wave began)", rule, receiver, len(run.rec.since(start)))
+		}
+		run.resendGrafanaOnly()
+		time.Sleep(time.Second)
+	}
+}
+
+// checkFiringNotification checks a firing notification's grouping, its title and its text as the
+// template renders them.
+func (run *alertRun) checkFiringNotification(rule, receiver string, n notification) {
+	t := run.t
+	if n.GroupLabels["alertname"] != rule {
+		t.Fatalf("%s: notification grouped by %v, expected alertname first", rule, n.GroupLabels)
+	}
+	for k := range n.GroupLabels {
+		if k != "alertname" && k != "job" && k != "service_name" {
+			t.Fatalf("%s: grouped by %q, not one of the policy's group_by labels", rule, k)
+		}
+	}
+	title, text := renderNotification(t, run.templateFile, n)
+	labels := run.grafanaRules[rule].Labels
+	firingCount := 0
+	for _, a := range n.Alerts {
+		if a.Status == "firing" {
+			firingCount++
+		}
+	}
+	wantTitle := fmt.Sprintf("[FIRING:%d] %s (%s, %s)", firingCount, rule, labels["severity"], labels["team"])
+	if title != wantTitle {
+		t.Fatalf("%s to %s: title %q, want %q", rule, receiver, title, wantTitle)
+	}
+	for _, a := range n.Alerts {
+		if !strings.Contains(text, "FIRING: "+a.Annotations["summary"]) || !strings.Contains(text, "Runbook: "+a.Annotations["runbook_url"]) {
+			t.Fatalf("%s to %s: text misses an alert's summary or runbook:\n%s", rule, receiver, text)
+		}
+		for _, v := range a.Annotations {
+			if strings.Contains(v, "<no value>") || strings.Contains(v, "{{") {
+				t.Fatalf("%s: annotation not rendered: %q", rule, v)
+			}
+		}
+	}
+	t.Logf("  %s -> %s: %q / %s", rule, receiver, title, strings.SplitN(text, "\n", 2)[0])
+}
+
+// checkWaveInhibited fails if a rule the wave's critical alert inhibits was notified since start.
+func (run *alertRun) checkWaveInhibited(wave faultWave, start time.Time) {
+	for _, rule := range wave.inhibited {
+		for _, n := range run.rec.since(start) {
+			for _, a := range n.Alerts {
+				if a.Labels["alertname"] == rule {
+					run.t.Fatalf("%s was notified to %s although a critical alert of the same job and instance fires (inhibition)", rule, n.Receiver)
+				}
+			}
+		}
+		run.t.Logf("  %s fires in Prometheus and is inhibited in Alertmanager, as configured", rule)
+	}
+}
+
+// awaitWaveRecovery resets the demo and waits until everything resolves and the receivers hear it.
+func (run *alertRun) awaitWaveRecovery(wave faultWave) {
+	t := run.t
+	recovered := time.Now()
+	run.fault(map[string]any{"reset": true})
+	resolveDeadline := recovered.Add(4 * time.Minute)
+	grafanaFiring := map[string]map[string]bool{}
+	for {
+		alerts := activeAlerts(t, run.promURL)
+		open := run.unresolvedRules(wave, alerts, recovered, grafanaFiring)
+		for _, a := range alerts { // consequences too: the next wave starts from a quiet stack
+			if a.State == "firing" && !slices.Contains(open, a.Labels["alertname"]) {
+				open = append(open, a.Labels["alertname"])
+			}
+		}
+		if len(open) == 0 {
+			break
+		}
+		if time.Now().After(resolveDeadline) {
+			t.Fatalf("wave %q: %s after recovery still waiting for %v", wave.name, time.Since(recovered).Round(time.Second), open)
+		}
+		time.Sleep(time.Second)
+	}
+	t.Logf("  recovered: every rule resolved and was notified as resolved within %s", time.Since(recovered).Round(time.Second))
+}
+
+// unresolvedRules names the wave's rules that are still active, and the resolved notifications
+// their receivers still wait for.
+func (run *alertRun) unresolvedRules(wave faultWave, alerts []promAlert, recovered time.Time, grafanaFiring map[string]map[string]bool) []string {
+	open := []string{}
+	for _, rule := range append(append([]string{}, wave.expect...), wave.inhibited...) {
+		if grafanaOnly[rule] {
+			if run.grafanaOnlyStillFiring(rule, grafanaFiring) {
+				open = append(open, rule)
+				continue
+			}
+		} else if len(alertSeries(alerts, rule, "")) > 0 {
+			open = append(open, rule)
+			continue
+		}
+		open = append(open, run.missingResolvedNotifications(wave, rule, recovered)...)
+	}
+	return open
+}
+
+// grafanaOnlyStillFiring evaluates a Grafana-only rule, sends Alertmanager its firing series and
+// those resolved since the last evaluation (grafanaFiring keeps them), and reports whether it
+// still fires.
+func (run *alertRun) grafanaOnlyStillFiring(rule string, grafanaFiring map[string]map[string]bool) bool {
+	ev := evaluateGrafanaRule(run.t, run.p, run.settings, run.grafanaRules[rule], time.Now())
+	if grafanaFiring[rule] == nil {
+		grafanaFiring[rule] = map[string]bool{}
+	}
+	resolved := map[string]bool{}
+	for key := range grafanaFiring[rule] {
+		if _, still := ev.Firing[key]; !still {
+			resolved[key] = true
+			delete(grafanaFiring[rule], key)
+		}
+	}
+	for key := range ev.Firing {
+		grafanaFiring[rule][key] = true
+	}
+	run.sendGrafanaAlerts(run.grafanaRules[rule], ev, resolved)
+	return len(ev.Firing) > 0
+}
+
+// missingResolvedNotifications names the receivers not yet told that rule resolved (none for an
+// inhibited rule), and records how long the first resolved notification took.
+func (run *alertRun) missingResolvedNotifications(wave faultWave, rule string, recovered time.Time) []string {
+	var open []string
+	for _, receiver := range run.receiversOf(rule) {
+		if slices.Contains(wave.inhibited, rule) {
+			break
+		}
+		if n, ok := notified(run.rec.since(recovered), rule, receiver, "resolved"); !ok {
+			open = append(open, rule+" (resolved notification to "+receiver+")")
+		} else if run.results[rule].resolve == 0 {
+			run.results[rule].resolve = n.received.Sub(recovered)
+		}
+	}
+	return open
+}
+
+// logTimings logs how long each rule took to fire, to be notified and to resolve.
+func (run *alertRun) logTimings() {
+	t := run.t
 	t.Logf("\n%-32s %-10s %-12s %-14s %s", "rule", "to fire", "to notify", "to resolve", "(scaled clock 1/"+strconv.Itoa(alertTimeScale)+")")
-	names := keys(results)
+	names := keys(run.results)
 	for _, name := range names {
-		r := results[name]
+		r := run.results[name]
 		t.Logf("%-32s %-10s %-12s %-14s", name, r.fire.Round(time.Second), r.notify.Round(time.Second), r.resolve.Round(time.Second))
 	}
 }

@@ -1,20 +1,12 @@
-import React, { useEffect, useState } from 'react';
+import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Combobox, Field, FieldSet, Input, Stack, Text, useStyles2 } from '@grafana/ui';
-import {
-  applyPlan,
-  listAgentMemoryDataSources,
-  readGrafanaState,
-  type DataSourceSummary,
-} from '../../alerting/grafanaApi';
-import { DEFAULT_INSTALL, planInstall, type InstallOptions, type Plan } from '../../alerting/installer';
+import type { Plan } from '../../alerting/installer';
 import { ALERT_RULES } from '../../alerting/rules';
 import type { ContactSecrets } from '../../alerting/grafana';
 import { testIds } from '../testIds';
-import { placeholderSecrets, withTypedSecrets } from './secretsAtApply';
-
-type Outcome = { severity: 'success' | 'info' | 'error'; title: string; text?: string };
+import { useInstaller } from './useInstaller';
 
 const SECRET_FIELDS: Array<{ key: keyof ContactSecrets; label: string; description: string }> = [
   {
@@ -34,102 +26,9 @@ const SECRET_FIELDS: Array<{ key: keyof ContactSecrets; label: string; descripti
  */
 export function AlertInstaller() {
   const s = useStyles2(getStyles);
-  const [dataSources, setDataSources] = useState<DataSourceSummary[] | undefined>();
-  const [datasourceUid, setDatasourceUid] = useState<string>('');
-  const [folderTitle, setFolderTitle] = useState(DEFAULT_INSTALL.folderTitle);
-  const [folderUid, setFolderUid] = useState(DEFAULT_INSTALL.folderUid);
-  const [secrets, setSecrets] = useState<ContactSecrets>({});
-  const [plan, setPlan] = useState<Plan | undefined>();
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome | undefined>();
+  const installer = useInstaller();
 
-  useEffect(() => {
-    listAgentMemoryDataSources()
-      .then((list) => {
-        setDataSources(list);
-        setDatasourceUid((current) => current || list[0]?.uid || '');
-      })
-      .catch((error) =>
-        setOutcome({ severity: 'error', title: 'Could not list the data sources', text: (error as Error).message })
-      );
-  }, []);
-
-  // What Review reads and plans with: the typed secrets only as placeholders (secretsAtApply.ts).
-  const reviewOptions = (): InstallOptions => ({
-    datasourceUid,
-    folderUid,
-    folderTitle,
-    secrets: placeholderSecrets(secrets),
-  });
-  // Secrets stay in the form only while a reviewed plan waits for Apply; every other outcome forgets them.
-  const forgetSecrets = () => setSecrets({});
-
-  const review = async () => {
-    setBusy(true);
-    setOutcome(undefined);
-    try {
-      const next = planInstall(await readGrafanaState(reviewOptions()), reviewOptions());
-      setPlan(next);
-      if (next.blockers.length > 0 || next.requests.length === 0) {
-        forgetSecrets();
-      }
-      if (next.blockers.length === 0 && next.requests.length === 0) {
-        setOutcome({
-          severity: 'info',
-          title: 'Nothing to change',
-          text: 'The rules, contact points, template and routes in Grafana are as the app defines them.',
-        });
-      }
-    } catch (error) {
-      setPlan(undefined);
-      forgetSecrets();
-      setOutcome({
-        severity: 'error',
-        title: 'Could not read the alerting configuration',
-        text: (error as Error).message,
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const apply = async () => {
-    if (!plan) {
-      return;
-    }
-    setBusy(true);
-    setOutcome(undefined);
-    try {
-      // The only place request bodies hold the secrets; they are sent and dropped.
-      await applyPlan(withTypedSecrets(plan, secrets));
-      // Read back: a second plan must be empty, or the install did not take.
-      const readBack = { ...reviewOptions(), secrets: {} };
-      const after = planInstall(await readGrafanaState(readBack), readBack);
-      setPlan(after);
-      if (after.requests.length > 0) {
-        setOutcome({
-          severity: 'error',
-          title: 'Grafana holds something else than was sent',
-          text: after.requests.map((r) => r.summary).join('; '),
-        });
-      } else {
-        setOutcome({
-          severity: 'success',
-          title: `Installed: ${plan.requests.length} change(s) applied`,
-          text: 'They are editable in Alerting. Running the installer again changes nothing.',
-        });
-      }
-    } catch (error) {
-      // What Grafana holds is no longer what was reviewed: Apply waits for a new Review.
-      setPlan(undefined);
-      setOutcome({ severity: 'error', title: 'Install stopped', text: (error as Error).message });
-    } finally {
-      forgetSecrets();
-      setBusy(false);
-    }
-  };
-
-  const noDataSource = dataSources !== undefined && dataSources.length === 0;
+  const noDataSource = installer.dataSources !== undefined && installer.dataSources.length === 0;
   return (
     <div data-testid={testIds.alertInstaller.container}>
       <FieldSet label="Alert rules">
@@ -148,11 +47,11 @@ export function AlertInstaller() {
           <div data-testid={testIds.alertInstaller.datasource}>
             <Combobox<string>
               id="alert-installer-datasource"
-              options={(dataSources ?? []).map((ds) => ({ label: ds.name, value: ds.uid }))}
-              value={datasourceUid || null}
+              options={(installer.dataSources ?? []).map((ds) => ({ label: ds.name, value: ds.uid }))}
+              value={installer.datasourceUid || null}
               onChange={(v) => {
-                setDatasourceUid(v?.value ?? '');
-                setPlan(undefined);
+                installer.setDatasourceUid(v?.value ?? '');
+                installer.setPlan(undefined);
               }}
               width={40}
             />
@@ -162,17 +61,17 @@ export function AlertInstaller() {
           <Field label="Folder" description="Created if it does not exist">
             <Input
               data-testid={testIds.alertInstaller.folderTitle}
-              value={folderTitle}
+              value={installer.folderTitle}
               width={30}
-              onChange={(e) => setFolderTitle(e.currentTarget.value)}
+              onChange={(e) => installer.setFolderTitle(e.currentTarget.value)}
             />
           </Field>
           <Field label="Folder uid">
             <Input
               data-testid={testIds.alertInstaller.folderUid}
-              value={folderUid}
+              value={installer.folderUid}
               width={24}
-              onChange={(e) => setFolderUid(e.currentTarget.value)}
+              onChange={(e) => installer.setFolderUid(e.currentTarget.value)}
             />
           </Field>
         </Stack>
@@ -183,11 +82,11 @@ export function AlertInstaller() {
               type="password"
               autoComplete="off"
               width={60}
-              value={secrets[key] ?? ''}
+              value={installer.secrets[key] ?? ''}
               onChange={(e) => {
                 const value = e.currentTarget.value;
-                setSecrets((current) => ({ ...current, [key]: value || undefined }));
-                setPlan(undefined);
+                installer.setSecrets((current) => ({ ...current, [key]: value || undefined }));
+                installer.setPlan(undefined);
               }}
             />
           </Field>
@@ -196,24 +95,29 @@ export function AlertInstaller() {
           <Button
             data-testid={testIds.alertInstaller.review}
             variant="secondary"
-            onClick={review}
-            disabled={busy || !datasourceUid}
+            onClick={installer.review}
+            disabled={installer.busy || !installer.datasourceUid}
           >
             Review changes
           </Button>
           <Button
             data-testid={testIds.alertInstaller.apply}
-            onClick={apply}
-            disabled={busy || !plan || plan.blockers.length > 0 || plan.requests.length === 0}
+            onClick={installer.apply}
+            disabled={
+              installer.busy ||
+              !installer.plan ||
+              installer.plan.blockers.length > 0 ||
+              installer.plan.requests.length === 0
+            }
           >
             Apply
           </Button>
         </Stack>
-        {plan && <PlanView plan={plan} className={s.plan} />}
-        {outcome && (
+        {installer.plan && <PlanView plan={installer.plan} className={s.plan} />}
+        {installer.outcome && (
           <div data-testid={testIds.alertInstaller.message} className={s.plan}>
-            <Alert title={outcome.title} severity={outcome.severity}>
-              {outcome.text}
+            <Alert title={installer.outcome.title} severity={installer.outcome.severity}>
+              {installer.outcome.text}
             </Alert>
           </div>
         )}

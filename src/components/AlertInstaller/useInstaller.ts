@@ -1,0 +1,131 @@
+import { useEffect, useState } from 'react';
+import {
+  applyPlan,
+  listAgentMemoryDataSources,
+  readGrafanaState,
+  type DataSourceSummary,
+} from '../../alerting/grafanaApi';
+import { DEFAULT_INSTALL, planInstall, type InstallOptions, type Plan } from '../../alerting/installer';
+import type { ContactSecrets } from '../../alerting/grafana';
+import { placeholderSecrets, withTypedSecrets } from './secretsAtApply';
+
+export type Outcome = { severity: 'success' | 'info' | 'error'; title: string; text?: string };
+
+/**
+ * The alert installer's state and steps: the data sources to choose from, the form, the reviewed
+ * plan, and Review and Apply, which read Grafana, plan, and send the plan.
+ */
+export function useInstaller() {
+  const [dataSources, setDataSources] = useState<DataSourceSummary[] | undefined>();
+  const [datasourceUid, setDatasourceUid] = useState<string>('');
+  const [folderTitle, setFolderTitle] = useState(DEFAULT_INSTALL.folderTitle);
+  const [folderUid, setFolderUid] = useState(DEFAULT_INSTALL.folderUid);
+  const [secrets, setSecrets] = useState<ContactSecrets>({});
+  const [plan, setPlan] = useState<Plan | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | undefined>();
+
+  useEffect(() => {
+    listAgentMemoryDataSources()
+      .then((list) => {
+        setDataSources(list);
+        setDatasourceUid((current) => current || list[0]?.uid || '');
+      })
+      .catch((error) =>
+        setOutcome({ severity: 'error', title: 'Could not list the data sources', text: (error as Error).message })
+      );
+  }, []);
+
+  // What Review reads and plans with: the typed secrets only as placeholders (secretsAtApply.ts).
+  const reviewOptions = (): InstallOptions => ({
+    datasourceUid,
+    folderUid,
+    folderTitle,
+    secrets: placeholderSecrets(secrets),
+  });
+  // Secrets stay in the form only while a reviewed plan waits for Apply; every other outcome forgets them.
+  const forgetSecrets = () => setSecrets({});
+
+  const review = async () => {
+    setBusy(true);
+    setOutcome(undefined);
+    try {
+      const next = planInstall(await readGrafanaState(reviewOptions()), reviewOptions());
+      setPlan(next);
+      if (next.blockers.length > 0 || next.requests.length === 0) {
+        forgetSecrets();
+      }
+      if (next.blockers.length === 0 && next.requests.length === 0) {
+        setOutcome({
+          severity: 'info',
+          title: 'Nothing to change',
+          text: 'The rules, contact points, template and routes in Grafana are as the app defines them.',
+        });
+      }
+    } catch (error) {
+      setPlan(undefined);
+      forgetSecrets();
+      setOutcome({
+        severity: 'error',
+        title: 'Could not read the alerting configuration',
+        text: (error as Error).message,
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const apply = async () => {
+    if (!plan) {
+      return;
+    }
+    setBusy(true);
+    setOutcome(undefined);
+    try {
+      // The only place request bodies hold the secrets; they are sent and dropped.
+      await applyPlan(withTypedSecrets(plan, secrets));
+      // Read back: a second plan must be empty, or the install did not take.
+      const readBack = { ...reviewOptions(), secrets: {} };
+      const after = planInstall(await readGrafanaState(readBack), readBack);
+      setPlan(after);
+      if (after.requests.length > 0) {
+        setOutcome({
+          severity: 'error',
+          title: 'Grafana holds something else than was sent',
+          text: after.requests.map((r) => r.summary).join('; '),
+        });
+      } else {
+        setOutcome({
+          severity: 'success',
+          title: `Installed: ${plan.requests.length} change(s) applied`,
+          text: 'They are editable in Alerting. Running the installer again changes nothing.',
+        });
+      }
+    } catch (error) {
+      // What Grafana holds is no longer what was reviewed: Apply waits for a new Review.
+      setPlan(undefined);
+      setOutcome({ severity: 'error', title: 'Install stopped', text: (error as Error).message });
+    } finally {
+      forgetSecrets();
+      setBusy(false);
+    }
+  };
+
+  return {
+    dataSources,
+    datasourceUid,
+    setDatasourceUid,
+    folderTitle,
+    setFolderTitle,
+    folderUid,
+    setFolderUid,
+    secrets,
+    setSecrets,
+    plan,
+    setPlan,
+    busy,
+    outcome,
+    review,
+    apply,
+  };
+}
