@@ -1,8 +1,5 @@
-import { getBackendSrv } from '@grafana/runtime';
-import { lastValueFrom } from 'rxjs';
 import { RULE_GROUPS } from './grafana';
-import { DATASOURCE_PLUGIN_ID } from '../constants';
-import { grafanaErrorMessage } from '../errors';
+import { GrafanaApiError, grafanaRequest } from '../grafanaApi';
 import {
   explainChangedSinceReview,
   explainFailure,
@@ -15,30 +12,10 @@ import {
 } from './installer';
 
 /** The installer's I/O: reads what Grafana holds and sends the planned requests, through Grafana's own backend service. */
-export class GrafanaApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string
-  ) {
-    super(message);
-  }
-}
-
-async function call<T>(method: string, url: string, data?: unknown, headers?: Record<string, string>): Promise<T> {
-  try {
-    const response = await lastValueFrom(
-      getBackendSrv().fetch<T>({ method, url, data, headers, showErrorAlert: false, showSuccessAlert: false })
-    );
-    return response.data;
-  } catch (error) {
-    throw new GrafanaApiError((error as { status?: number }).status ?? 0, grafanaErrorMessage(error));
-  }
-}
-
 /** GET that answers undefined for 404 (what is missing is to be created). */
 async function getOptional<T>(url: string): Promise<T | undefined> {
   try {
-    return await call<T>('GET', url);
+    return await grafanaRequest<T>('GET', url);
   } catch (error) {
     if (error instanceof GrafanaApiError && error.status === 404) {
       return undefined;
@@ -47,22 +24,11 @@ async function getOptional<T>(url: string): Promise<T | undefined> {
   }
 }
 
-export interface DataSourceSummary {
-  uid: string;
-  name: string;
-  type: string;
-}
-
-export async function listAgentMemoryDataSources(): Promise<DataSourceSummary[]> {
-  const all = await call<DataSourceSummary[]>('GET', '/api/datasources');
-  return (all ?? []).filter((ds) => ds.type === DATASOURCE_PLUGIN_ID);
-}
-
 /** Reads everything the plan compares with; a refusal is explained as what to do. */
 export async function readGrafanaState(options: InstallOptions): Promise<GrafanaState> {
   const read = async <T>(url: string, optional = false): Promise<T> => {
     try {
-      return (optional ? await getOptional<T>(url) : await call<T>('GET', url)) as T;
+      return (optional ? await getOptional<T>(url) : await grafanaRequest<T>('GET', url)) as T;
     } catch (error) {
       const status = error instanceof GrafanaApiError ? error.status : 0;
       throw new GrafanaApiError(
@@ -112,7 +78,7 @@ export async function applyPlan(plan: Plan, onSent?: (request: PlannedRequest) =
   for (const [index, request] of plan.requests.entries()) {
     await ensureUnchangedSinceReview(request, index);
     try {
-      await call(request.method, request.url, request.body, PROVENANCE_HEADERS);
+      await grafanaRequest(request.method, request.url, request.body, PROVENANCE_HEADERS);
       onSent?.(request);
     } catch (error) {
       const status = error instanceof GrafanaApiError ? error.status : 0;

@@ -1,5 +1,5 @@
 import type { AgentMemoryQueryModel, EventFilterField } from '../../contract';
-import { counterShare, eq, gauge, histogramQuantile, re, summaryMean } from '../dashboards/promql';
+import { counterShare, eq, gauge, histogramQuantile, re, summaryMean } from '../promql/builder';
 import { CATALOG, THRESHOLDS } from '@memstack/telemetry/signals';
 
 /**

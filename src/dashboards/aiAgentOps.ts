@@ -23,7 +23,7 @@ import {
   MIN_COUNTING_STEP,
   re,
   summaryMean,
-} from './promql';
+} from '../promql/builder';
 import { agentTypeVariable, operationVariable, breakerServiceVariable } from './variables';
 
 const byAgent = { agent_type: re('$agent_type') };

@@ -1,7 +1,7 @@
 import { OTHER_LABEL_VALUE } from '@memstack/telemetry/signals';
 import { layout, metricsQuery, type DashboardContent } from './common';
 import { timeSeriesPanel } from './panels';
-import { counterRate, gauge, histogramQuantile, ne, re, topOverRange } from './promql';
+import { counterRate, gauge, histogramQuantile, ne, re, topOverRange } from '../promql/builder';
 import { agentTypeVariable } from './variables';
 
 const byAgent = { agent_type: re('$agent_type') };

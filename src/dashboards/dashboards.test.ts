@@ -9,7 +9,7 @@ import { BYTES_PER_HOUR } from './aiAgentPatterns';
 import { DASHBOARD_UIDS, DATASOURCE_VARIABLE } from './common';
 import { BUNDLED, dashboardPath } from './index';
 import { lintDashboard, type LintContext, type RuleName } from './lint';
-import { MIN_COUNTING_STEP, SCRAPE_INTERVAL_SECONDS } from './promql';
+import { MIN_COUNTING_STEP, SCRAPE_INTERVAL_SECONDS } from '../promql/builder';
 import { renderDashboard, withDashboardIncludes } from './render';
 
 const src = join(__dirname, '..');

@@ -1,7 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
-import { metricOfSeries, TARGET_LABELS, type ReadableMetric } from './metrics';
-import { MIN_COUNTING_STEP } from './promql';
+import { metricOfSeries, TARGET_LABELS, type ReadableMetric } from '../promql/metrics';
+import { MIN_COUNTING_STEP } from '../promql/builder';
 
 /**
  * Lint rules over a dashboard's JSON, after grafana/dashboard-linter's documented rules (which

@@ -1,7 +1,7 @@
 import { COMPONENT_HEALTH_VALUES, DEGRADATION_LEVELS, THRESHOLDS } from '@memstack/telemetry/signals';
 import { layout, logsAndTracesLink, metricsQuery, stateMappings, thresholds, type DashboardContent } from './common';
 import { statPanel, stateTimelinePanel, timeSeriesPanel, withAlertLine } from './panels';
-import { counterRate, counterRateOrZero, counterShare, cpuBusy, gauge, histogramQuantile, re } from './promql';
+import { counterRate, counterRateOrZero, counterShare, cpuBusy, gauge, histogramQuantile, re } from '../promql/builder';
 import { degradedServiceVariable, hostTargetVariables, postgresTargetVariables } from './variables';
 
 /** The SDK's degradation encoding as value mappings: its display text and colour. */

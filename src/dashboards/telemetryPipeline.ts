@@ -2,7 +2,7 @@ import { defaultBreakerTimelineOptions } from '../panels/breaker-timeline/option
 import { BREAKER_STATES } from './aiAgentOps';
 import { layout, metricsQuery, stateMappings, type DashboardContent } from './common';
 import { breakerTimelinePanel, statPanel, timeSeriesPanel } from './panels';
-import { counterIncrease, counterRate, gauge } from './promql';
+import { counterIncrease, counterRate, gauge } from '../promql/builder';
 
 export function telemetryPipeline(): DashboardContent {
   const panels = layout([

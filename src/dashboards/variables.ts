@@ -1,5 +1,5 @@
 import { queryVariable } from './common';
-import { METRICS } from './metrics';
+import { METRICS } from '../promql/metrics';
 
 const operations = METRICS.memoryOperations.name;
 const breakers = METRICS.circuitBreakerState.name;

@@ -13,7 +13,8 @@ import {
   degradationSeverity,
   EXPLORE_QUERIES,
 } from './overview/overviewQueries';
-import { dashboardUrl, dataSourceSettingsUrl } from './overview/links';
+import { dataSourceSettingsUrl } from '../dataSources';
+import { dashboardUrl } from './overview/links';
 import { ExploreLink, FailureAlert, NoDataSource, SEVERITY_COLOUR, VerdictBanner } from './overview/OverviewParts';
 import { formatRate, formatSeconds, formatShare } from './overview/format';
 import { useDataSources, useOverviewData } from './overview/useOverviewData';

@@ -6,10 +6,13 @@ import { testIds } from '../testIds';
 import { AlertInstaller } from './AlertInstaller';
 import { placeholderSecrets, TYPED_SECRET_PLACEHOLDER, withTypedSecrets } from './secretsAtApply';
 
-jest.mock('../../alerting/grafanaApi', () => ({
+jest.mock('../../dataSources', () => ({
+  ...jest.requireActual('../../dataSources'),
   listAgentMemoryDataSources: jest.fn(async () => [
     { uid: 'agentmemory', name: 'Agent Memory', type: 'memstack-agentmemory-datasource' },
   ]),
+}));
+jest.mock('../../alerting/grafanaApi', () => ({
   readGrafanaState: jest.fn(),
   applyPlan: jest.fn(),
 }));

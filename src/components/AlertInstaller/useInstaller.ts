@@ -1,10 +1,6 @@
 import { useEffect, useState } from 'react';
-import {
-  applyPlan,
-  listAgentMemoryDataSources,
-  readGrafanaState,
-  type DataSourceSummary,
-} from '../../alerting/grafanaApi';
+import { applyPlan, readGrafanaState } from '../../alerting/grafanaApi';
+import { listAgentMemoryDataSources, type DataSourceSummary } from '../../dataSources';
 import { DEFAULT_INSTALL, planInstall, type InstallOptions, type Plan } from '../../alerting/installer';
 import type { ContactSecrets } from '../../alerting/grafana';
 import { placeholderSecrets, withTypedSecrets } from './secretsAtApply';

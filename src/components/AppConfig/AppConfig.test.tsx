@@ -5,9 +5,12 @@ import AppConfig, { AppConfigProps } from './AppConfig';
 import { testIds } from 'components/testIds';
 
 // The installer's I/O goes to Grafana's API (tested in the browser suite against the recording stand-in).
-jest.mock('../../alerting/grafanaApi', () => ({
+jest.mock('../../dataSources', () => ({
+  ...jest.requireActual('../../dataSources'),
   listAgentMemoryDataSources: () =>
     Promise.resolve([{ uid: 'agentmemory', name: 'Agent Memory', type: 'memstack-agentmemory-datasource' }]),
+}));
+jest.mock('../../alerting/grafanaApi', () => ({
   readGrafanaState: jest.fn(),
   applyPlan: jest.fn(),
 }));

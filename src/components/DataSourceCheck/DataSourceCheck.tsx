@@ -2,9 +2,13 @@ import React, { useCallback, useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, Button, FieldSet, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
-import { listAgentMemoryDataSources, type DataSourceSummary } from '../../alerting/grafanaApi';
 import { errorMessage } from '../../errors';
-import { dataSourceSettingsUrl, newDataSourceUrl } from '../../pages/overview/links';
+import {
+  dataSourceSettingsUrl,
+  listAgentMemoryDataSources,
+  newDataSourceUrl,
+  type DataSourceSummary,
+} from '../../dataSources';
 import { testIds } from '../testIds';
 import { checkDataSource, sourceStatuses, type SourceStatus } from './sourceHealth';
 

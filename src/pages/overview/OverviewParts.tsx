@@ -13,7 +13,8 @@ import {
   type Severity,
   type Verdict,
 } from './overviewQueries';
-import { dataSourceSettingsUrl, exploreUrl, newDataSourceUrl } from './links';
+import { dataSourceSettingsUrl, newDataSourceUrl } from '../../dataSources';
+import { exploreUrl } from './links';
 import type { QueryFailure } from './useOverviewData';
 
 /** The overview's smaller pieces: the verdict, the failure and empty states, the Explore link. */

@@ -29,6 +29,3 @@ export function exploreUrl(datasourceUid: string, query: AgentMemoryQueryModel, 
   };
   return urlUtil.renderUrl('/explore', { schemaVersion: 1, panes: JSON.stringify(panes) });
 }
-
-export const dataSourceSettingsUrl = (uid: string) => `/connections/datasources/edit/${encodeURIComponent(uid)}`;
-export const newDataSourceUrl = () => `/connections/datasources/new?type=${DATASOURCE_PLUGIN_ID}`;

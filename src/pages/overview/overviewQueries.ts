@@ -1,6 +1,6 @@
 // Types only from @grafana/data: this module is also imported by the Chromium specs, in Node.
 import type { DataFrame } from '@grafana/data';
-import { counterRate, counterShare, eq, gauge, histogramQuantile } from '../../dashboards/promql';
+import { counterRate, counterShare, eq, gauge, histogramQuantile } from '../../promql/builder';
 import type { AgentMemoryQueryModel } from '../../../contract';
 import { BREAKER_STATES, DEGRADATION_LEVELS, THRESHOLDS, stateOf } from '@memstack/telemetry/signals';
 

@@ -4,7 +4,7 @@ import type { DataFrame } from '@grafana/data';
 import { getBackendSrv, toDataQueryResponse, type BackendDataSourceResponse } from '@grafana/runtime';
 import { DATASOURCE_PLUGIN_ID } from '../../constants';
 import { grafanaErrorMessage } from '../../errors';
-import { listAgentMemoryDataSources, type DataSourceSummary } from '../../alerting/grafanaApi';
+import { listAgentMemoryDataSources, type DataSourceSummary } from '../../dataSources';
 import {
   buildModel,
   ERRORS_RANGE_MS,
