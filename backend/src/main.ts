@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { handshakeLine, negotiate } from './protocol/handshake';
-import { createLogger } from './protocol/logger';
-import { lazy } from './protocol/lazy';
+import { createLogger } from './runtime/logger';
+import { lazy } from './runtime/lazy';
 import { createServer } from './protocol/server';
 import { SourceBreakers } from './sources/breakers';
 
@@ -45,7 +45,7 @@ function main(): void {
 
   // prom-client (and the http modules it loads) only when a first query or CollectMetrics needs it.
   const metrics = lazy(() =>
-    (require('./protocol/pluginMetrics') as typeof import('./protocol/pluginMetrics')).createPluginMetrics()
+    (require('./runtime/pluginMetrics') as typeof import('./runtime/pluginMetrics')).createPluginMetrics()
   );
   const breakers = new SourceBreakers(() => metrics().circuitBreakerState);
   const server = createServer({

@@ -1,5 +1,5 @@
 import { CATALOG } from '@memstack/telemetry/signals';
-import type { Frame } from '../protocol/frame';
+import type { Frame } from './frame';
 import { selfLink, type SelfLink } from './eventFrames';
 import type { CorrelateQuery } from './model';
 

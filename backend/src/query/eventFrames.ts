@@ -1,4 +1,4 @@
-import type { Field, Frame, FrameMeta } from '../protocol/frame';
+import type { Field, Frame, FrameMeta } from './frame';
 import type { LogsCountQuery, LogsQuery } from './model';
 
 /** This data source, for links from one of its frames to another of its queries. */

@@ -1,4 +1,4 @@
-import type { Frame } from '../protocol/frame';
+import type { Frame } from './frame';
 import type { DataSourceSettings, SourceSettings } from '../settings';
 import type { Lane, SourceBreakers } from '../sources/breakers';
 import { ElasticsearchClient, ELASTICSEARCH } from '../sources/elasticsearch';
@@ -22,7 +22,7 @@ import {
   type ParsedQuery,
   type TracesQuery,
 } from './model';
-import { QueryTimings } from './timings';
+import { QueryTimings } from '../sources/timings';
 import { spanExtent, traceFrame, traceTableFrame } from './traceFrames';
 
 /** The outcome of one query, before wire encoding: frames, or an error that says who failed. */

@@ -1,5 +1,5 @@
 import { tableFromIPC } from 'apache-arrow';
-import { encodeFrame } from '../protocol/arrow';
+import { encodeFrame } from './arrow';
 import { correlationFrame } from './correlate';
 import { countFrames, logsFrame } from './eventFrames';
 import { interpolateMacros } from './metrics';

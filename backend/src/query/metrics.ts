@@ -1,4 +1,4 @@
-import type { Field, Frame, Notice } from '../protocol/frame';
+import type { Field, Frame, Notice } from './frame';
 import type { PromResult } from '../sources/prometheus';
 import type { MetricsQuery } from './model';
 

@@ -1,4 +1,4 @@
-import type { Frame } from '../protocol/frame';
+import type { Frame } from './frame';
 import type { JaegerSpan, JaegerTrace } from '../sources/jaeger';
 import { traceIdLink, type SelfLink } from './eventFrames';
 import type { TracesQuery } from './model';

@@ -1,7 +1,7 @@
 import { ALERT_SCHEDULER, ConcurrencyLimit, laneOf, SourceBreakers } from './breakers';
 import { CancelledError, SourceError } from './sourceError';
 import { parseSettingsAfresh, type SourceSettings } from '../settings';
-import { createPluginMetrics } from '../protocol/pluginMetrics';
+import { createPluginMetrics } from '../runtime/pluginMetrics';
 
 const source = (instanceKey: string): SourceSettings => ({
   url: 'http://prometheus:9090',

@@ -1,6 +1,6 @@
 import type { ElasticsearchSettings } from '../settings';
 import { requestJson } from './http';
-import type { QueryTimings } from '../query/timings';
+import type { QueryTimings } from './timings';
 import { SourceError } from './sourceError';
 import { LIMITS } from '../../../contract';
 import { excerpt } from '../text';

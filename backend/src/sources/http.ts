@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { CancelledError, SourceError } from './sourceError';
 import type { SourceSettings } from '../settings';
-import type { QueryTimings } from '../query/timings';
+import type { QueryTimings } from './timings';
 import { LIMITS } from '../../../contract';
 import { excerpt, trimTrailingSlashes } from '../text';
 import { StringDecoder } from 'node:string_decoder';

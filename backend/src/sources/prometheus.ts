@@ -1,5 +1,5 @@
 import { requestJson } from './http';
-import type { QueryTimings } from '../query/timings';
+import type { QueryTimings } from './timings';
 import { SourceError } from './sourceError';
 import type { SourceSettings } from '../settings';
 import { LIMITS } from '../../../contract';
