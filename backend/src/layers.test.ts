@@ -3,7 +3,7 @@ import path from 'path';
 
 /**
  * The backend's layers import one way: protocol → handlers → query → sources. A layer may import
- * the layers below it and the shared modules (runtime/, settings, text, health, resources and
+ * the layers below it and the shared modules (runtime/, settings, text and
  * contract/), never one above it: the gRPC plumbing stays apart from what a query does, and a
  * source client knows nothing of frames or requests.
  */

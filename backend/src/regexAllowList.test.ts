@@ -34,7 +34,7 @@ const ALLOWED: Allowed[] = [
     input: 'minDuration/maxDuration (capped at LIMITS.maxDurationLength): anchored, digit runs separated by "."',
   },
   {
-    file: 'backend/src/resources.ts',
+    file: 'backend/src/handlers/callResource.ts',
     regex: '/^[a-zA-Z_][a-zA-Z0-9_]*$/',
     input: '?label= of the label values resource (capped at LIMITS.maxLabelNameLength): anchored, one class',
   },

@@ -522,11 +522,3 @@ export function ruleQuery(rule: AlertRuleSpec, window: string): AgentMemoryQuery
   }
   return { queryType: 'logs_count', query: rule.source.query, groupBy: rule.source.groupBy };
 }
-
-export function ruleByName(name: string): AlertRuleSpec {
-  const rule = ALERT_RULES.find((r) => r.name === name);
-  if (!rule) {
-    throw new Error(`no alert rule ${name}`);
-  }
-  return rule;
-}

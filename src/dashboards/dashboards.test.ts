@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { formattedValueToString, getValueFormat } from '@grafana/data';
 import { ALL_METRICS, COMPONENT_HEALTH_VALUES, OTHER_LABEL_VALUE, THRESHOLDS } from '@memstack/telemetry/signals';
 import { HealthChecker } from '../../telemetry/src/health';
-import { ruleByName } from '../alerting/rules';
+import { ALERT_RULES } from '../alerting/rules';
 import { DATASOURCE_PLUGIN_ID } from '../constants';
 import { BYTES_PER_HOUR } from './aiAgentPatterns';
 import { DASHBOARD_UIDS, DATASOURCE_VARIABLE } from './common';
@@ -11,6 +11,8 @@ import { BUNDLED, dashboardPath } from './index';
 import { lintDashboard, type LintContext, type RuleName } from './lint';
 import { MIN_COUNTING_STEP, SCRAPE_INTERVAL_SECONDS } from '../promql/builder';
 import { renderDashboard, withDashboardIncludes } from './render';
+
+const ruleNamed = (name: string) => ALERT_RULES.find((r) => r.name === name)!;
 
 const src = join(__dirname, '..');
 
@@ -380,7 +382,7 @@ describe('what the bundled dashboards show', () => {
   });
 
   it('draws the latency red line on the p95 the latency alert fires on, at its threshold', () => {
-    const rule = ruleByName('HighMemoryOperationLatency');
+    const rule = ruleNamed('HighMemoryOperationLatency');
     expect(rule.source.kind === 'metrics' && rule.source.expr('5m')).toContain('histogram_quantile(0.95,');
     expect(rule.threshold).toBe(THRESHOLDS.operationLatencyP95Seconds);
     const panel = panelOf('ai-agent-ops', 'Latency p50 / p95 by operation');
@@ -399,7 +401,7 @@ describe('what the bundled dashboards show', () => {
     ['system-health', 'HTTP error share by endpoint', 'HighHttpErrorRate'],
   ])('%s "%s" turns red where %s fires', (uid, title, ruleName) => {
     const [, firstStep] = panelOf(uid, title).fieldConfig.defaults.thresholds.steps;
-    expect(firstStep.value).toBe(ruleByName(ruleName).threshold);
+    expect(firstStep.value).toBe(ruleNamed(ruleName).threshold);
   });
 
   it.each([

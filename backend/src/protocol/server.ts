@@ -11,8 +11,8 @@ import {
 import { instanceSettingsOf } from '../settings';
 
 // Loaded on first use (see runtime/lazy.ts).
-const resources = lazy(() => require('../resources') as typeof import('../resources'));
-const health = lazy(() => require('../health') as typeof import('../health'));
+const resources = lazy(() => require('../handlers/callResource') as typeof import('../handlers/callResource'));
+const health = lazy(() => require('../handlers/checkHealth') as typeof import('../handlers/checkHealth'));
 
 /** Grafana's SDK accepts 16 MiB requests; grpc-js defaults to 4 MiB. */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -91,7 +91,7 @@ export function createServer(hooks: ServerHooks): grpc.Server {
     CheckHealth: unary('CheckHealth', logger, async (request: { pluginContext?: PluginContextMessage }, signal) => {
       // Grafana calls CheckHealth with its HTTP request's context, so the signal fires when the
       // caller goes away or a deadline passes: the probe's upstream requests are then aborted
-      // (see health.ts). Grafana: CHECKHEALTH-REQUEST-CONTEXT (docs/grafana-behaviour.md)
+      // (see handlers/checkHealth.ts). Grafana: CHECKHEALTH-REQUEST-CONTEXT (docs/grafana-behaviour.md)
       const result = await health().checkHealth(instanceSettingsOf(request.pluginContext), signal);
       return {
         status: result.status,

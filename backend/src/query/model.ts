@@ -67,11 +67,6 @@ export interface CorrelateQuery extends CommonQuery, CorrelateQueryModel {}
 
 export type ParsedQuery = MetricsQuery | LogsQuery | LogsCountQuery | TracesQuery | CorrelateQuery;
 
-export const MAX_LOGS = LIMITS.maxLogs;
-export const MAX_TRACES = LIMITS.maxTraces;
-/** Elasticsearch and Jaeger searches over longer ranges are cut to their most recent part. */
-export const MAX_SEARCH_RANGE_MS = LIMITS.maxSearchRangeMs;
-
 /**
  * The model as it arrives: any JSON under the contract's keys. Reading a key the contract does
  * not have fails to compile here. (`range` is what Grafana's own Prometheus editor sends.)
@@ -136,13 +131,13 @@ function capped(limit: number | undefined, fallback: number, max: number, what: 
   return limit;
 }
 
-/** Caps a search range to its most recent MAX_SEARCH_RANGE_MS, with a notice. */
+/** Elasticsearch and Jaeger searches over longer ranges are cut to their most recent LIMITS.maxSearchRangeMs, with a notice. */
 function searchRange(range: TimeRangeMs, notices: string[]): TimeRangeMs {
-  if (range.to - range.from <= MAX_SEARCH_RANGE_MS) {
+  if (range.to - range.from <= LIMITS.maxSearchRangeMs) {
     return range;
   }
   notices.push(`The time range was longer than 31 days; only its last 31 days were searched.`);
-  return { from: range.to - MAX_SEARCH_RANGE_MS, to: range.to };
+  return { from: range.to - LIMITS.maxSearchRangeMs, to: range.to };
 }
 
 export function parseQuery(message: DataQueryMessage): ParsedQuery {
@@ -187,7 +182,7 @@ function parsedQuery(model: QueryModel, raw: RawModel, common: CommonQuery): Par
         query: model.query,
         filters: model.filters ?? {},
         sort: model.sort ?? 'desc',
-        limit: capped(model.limit, LIMITS.defaultLogs, MAX_LOGS, 'logs', notices),
+        limit: capped(model.limit, LIMITS.defaultLogs, LIMITS.maxLogs, 'logs', notices),
         range: searchRange(common.range, notices),
       };
     case 'logs_count':
@@ -211,7 +206,7 @@ function parsedQuery(model: QueryModel, raw: RawModel, common: CommonQuery): Par
         tags: model.tags ?? {},
         minDuration: model.minDuration,
         maxDuration: model.maxDuration,
-        limit: capped(model.limit, LIMITS.defaultTraces, MAX_TRACES, 'traces', notices),
+        limit: capped(model.limit, LIMITS.defaultTraces, LIMITS.maxTraces, 'traces', notices),
         range: searchRange(common.range, notices),
       };
     case 'correlate':

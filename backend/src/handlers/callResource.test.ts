@@ -1,6 +1,6 @@
-import { LIMITS } from '../../contract';
-import { callResource } from './resources';
-import { SourceBreakers } from './sources/breakers';
+import { LIMITS } from '../../../contract';
+import { callResource } from './callResource';
+import { SourceBreakers } from '../sources/breakers';
 
 describe('resource paths', () => {
   const breakers = new SourceBreakers();

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkHealth, healthThrottle } from './health';
+import { checkHealth, healthThrottle } from './checkHealth';
 
 /**
  * A Jaeger whose /api/services answers after `delayMs`, or never ('hang'); it counts the

@@ -5,15 +5,15 @@ import {
   isEventFilterField,
   type ResourceErrorBody,
   type ResourcePath,
-} from '../../contract';
-import { parseSettings, SettingsError, type DataSourceSettings, type InstanceSettingsMessage } from './settings';
-import type { SourceBreakers } from './sources/breakers';
-import { ElasticsearchClient, ELASTICSEARCH } from './sources/elasticsearch';
-import { fieldValuesBody } from './sources/elasticsearchDsl';
-import { JaegerClient, JAEGER } from './sources/jaeger';
-import { PrometheusClient, PROMETHEUS, type LabelOptions } from './sources/prometheus';
-import { CancelledError, SourceError, configuredSource } from './sources/sourceError';
-import { excerpt, trimSlashes } from './text';
+} from '../../../contract';
+import { parseSettings, SettingsError, type DataSourceSettings, type InstanceSettingsMessage } from '../settings';
+import type { SourceBreakers } from '../sources/breakers';
+import { ElasticsearchClient, ELASTICSEARCH } from '../sources/elasticsearch';
+import { fieldValuesBody } from '../sources/elasticsearchDsl';
+import { JaegerClient, JAEGER } from '../sources/jaeger';
+import { PrometheusClient, PROMETHEUS, type LabelOptions } from '../sources/prometheus';
+import { CancelledError, SourceError, configuredSource } from '../sources/sourceError';
+import { excerpt, trimSlashes } from '../text';
 
 export interface ResourceRequest {
   path: string;

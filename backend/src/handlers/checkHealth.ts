@@ -1,9 +1,9 @@
-import { parseSettingsAfresh, settingsKey, SettingsError, type InstanceSettingsMessage } from './settings';
-import { ElasticsearchClient } from './sources/elasticsearch';
-import { JaegerClient } from './sources/jaeger';
-import { PrometheusClient } from './sources/prometheus';
-import { SourceError } from './sources/sourceError';
-import type { HealthDetails, SourceHealth, SourceId } from '../../contract';
+import { parseSettingsAfresh, settingsKey, SettingsError, type InstanceSettingsMessage } from '../settings';
+import { ElasticsearchClient } from '../sources/elasticsearch';
+import { JaegerClient } from '../sources/jaeger';
+import { PrometheusClient } from '../sources/prometheus';
+import { SourceError } from '../sources/sourceError';
+import type { HealthDetails, SourceHealth, SourceId } from '../../../contract';
 
 export interface HealthResult {
   status: 'OK' | 'ERROR';
