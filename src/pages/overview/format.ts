@@ -1,11 +1,13 @@
-/** Number formatting of the overview (pure). */
-export const formatRate = (perSecond?: number) =>
-  perSecond === undefined ? '—' : perSecond >= 10 ? `${perSecond.toFixed(0)}/s` : `${perSecond.toFixed(2)}/s`;
-export const formatShare = (share?: number) =>
-  share === undefined || Number.isNaN(share) ? '—' : `${(share * 100).toFixed(share < 0.01 && share > 0 ? 2 : 1)} %`;
-export const formatSeconds = (seconds?: number) =>
-  seconds === undefined || Number.isNaN(seconds)
-    ? '—'
-    : seconds < 1
-      ? `${(seconds * 1000).toFixed(seconds < 0.01 ? 1 : 0)} ms`
-      : `${seconds.toFixed(2)} s`;
+import { formattedValueToString, getValueFormat } from '@grafana/data';
+
+/**
+ * Number formatting of the overview: Grafana's own value formatters with the units the bundled
+ * dashboards give the same numbers (reqps, percentunit, s), so a value reads the same on the
+ * overview as on the dashboard it links to. A missing value is a dash.
+ */
+const formatted = (unit: string, decimals?: number) => (value?: number) =>
+  value === undefined || Number.isNaN(value) ? '—' : formattedValueToString(getValueFormat(unit)(value, decimals));
+
+export const formatRate = formatted('reqps');
+export const formatShare = formatted('percentunit');
+export const formatSeconds = formatted('s');

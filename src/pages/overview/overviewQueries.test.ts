@@ -154,8 +154,8 @@ describe('the overview links', () => {
   });
 
   it('format rates, shares and durations for people', () => {
-    expect([formatRate(12.34), formatRate(0.5), formatRate(undefined)]).toEqual(['12/s', '0.50/s', '—']);
-    expect([formatShare(0.0512), formatShare(0.0004), formatShare(0)]).toEqual(['5.1 %', '0.04 %', '0.0 %']);
-    expect([formatSeconds(0.25), formatSeconds(0.0042), formatSeconds(1.5)]).toEqual(['250 ms', '4.2 ms', '1.50 s']);
+    expect([formatRate(12.34), formatRate(0.5), formatRate(undefined)]).toEqual(['12.3 req/s', '0.500 req/s', '—']);
+    expect([formatShare(0.0512), formatShare(0.0004), formatShare(0)]).toEqual(['5.12%', '0.0400%', '0%']);
+    expect([formatSeconds(0.25), formatSeconds(0.0042), formatSeconds(1.5)]).toEqual(['250 ms', '4.20 ms', '1.50 s']);
   });
 });
