@@ -202,32 +202,35 @@ function logsCountModel(model: RawQueryModel): QueryModel {
   };
 }
 
+/** A span duration bound such as 100ms or 1.5s, or undefined. */
+function traceDuration(model: RawQueryModel, key: 'minDuration' | 'maxDuration'): string | undefined {
+  const d = optionalString(model, key, LIMITS.maxDurationLength);
+  if (d !== undefined && !TRACE_DURATION.test(d)) {
+    throw new Problem(key, `${key} "${d}" is not a duration such as 100ms or 1.5s`);
+  }
+  return d;
+}
+
 function tracesModel(model: RawQueryModel): TracesQueryModel {
   const traceId = optionalString(model, 'traceId', LIMITS.maxTraceIdLength);
   if (traceId !== undefined && !TRACE_ID.test(traceId)) {
     throw new Problem('traceId', `traceId "${traceId.slice(0, 40)}" is not a trace id (1 to 32 hex digits)`);
   }
   const service = optionalString(model, 'service', LIMITS.maxServiceLength);
-  const tags = tagsOf(model.tags);
-  for (const key of ['minDuration', 'maxDuration'] as const) {
-    const d = optionalString(model, key, LIMITS.maxDurationLength);
-    if (d !== undefined && !TRACE_DURATION.test(d)) {
-      throw new Problem(key, `${key} "${d}" is not a duration such as 100ms or 1.5s`);
-    }
-  }
   const fields = {
     queryType: 'traces' as const,
+    tags: tagsOf(model.tags),
+    minDuration: traceDuration(model, 'minDuration'),
+    maxDuration: traceDuration(model, 'maxDuration'),
     operation: optionalString(model, 'operation', LIMITS.maxOperationLength),
-    tags,
-    minDuration: optionalString(model, 'minDuration', LIMITS.maxDurationLength),
-    maxDuration: optionalString(model, 'maxDuration', LIMITS.maxDurationLength),
     limit: limitOf(model.limit, 'traces'),
   };
-  if (traceId !== undefined && traceId.trim() !== '') {
+  // A trace id is hex digits only (TRACE_ID); a service of spaces names nothing to search.
+  if (traceId !== undefined) {
     return { ...fields, traceId, service };
   }
   if (service !== undefined && service.trim() !== '') {
-    return { ...fields, traceId, service };
+    return { ...fields, service };
   }
   throw new Problem('traceId', 'a traces query needs a traceId, or a service to search', true);
 }
