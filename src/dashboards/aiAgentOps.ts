@@ -1,4 +1,4 @@
-import { BREAKER_STATES as BREAKER_ENCODING, BREAKER_STATE_VALUES, THRESHOLDS } from '@memstack/telemetry/signals';
+import { BREAKER_STATES, BREAKER_STATE_VALUES, THRESHOLDS } from '@memstack/telemetry/signals';
 import { defaultBreakerTimelineOptions } from '../panels/breaker-timeline/options';
 import { defaultRelevanceHeatmapOptions } from '../panels/relevance-heatmap/options';
 import {
@@ -28,9 +28,6 @@ import { agentTypeVariable, operationVariable, breakerServiceVariable } from './
 
 const byAgent = { agent_type: re('$agent_type') };
 const byAgentAndOperation = { agent_type: re('$agent_type'), operation: re('$operation') };
-
-/** The SDK's breaker encoding as value mappings: its display text and colour. */
-export const BREAKER_STATES = BREAKER_ENCODING.map((s) => ({ value: s.value, text: s.display, color: s.colour }));
 
 export function aiAgentOps(): DashboardContent {
   const panels = layout([

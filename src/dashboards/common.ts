@@ -3,6 +3,7 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { AgentMemoryQueryModel } from '../../contract/queries';
 import type { AgentMemoryVariableQueryModel } from '../../contract/resources';
+import type { StateEncoding } from '@memstack/telemetry/signals';
 import { DATASOURCE_PLUGIN_ID } from '../constants';
 
 /** Bundled dashboards, by uid; links between dashboards are typed by this list. */
@@ -198,11 +199,13 @@ export function thresholds(base: string, steps: Array<[number, string]>): dashbo
     .steps([{ value: null, color: base }, ...steps.map(([value, color]) => ({ value, color }))]);
 }
 
-/** Value → text and colour mappings, e.g. breaker or degradation states. */
-export function stateMappings(states: Array<{ value: number; text: string; color: string }>): dashboard.ValueMapping[] {
+/** Value → text and colour mappings of a state encoding (the SDK's breaker or degradation states). */
+export function stateMappings(
+  states: ReadonlyArray<Pick<StateEncoding, 'value' | 'display' | 'colour'>>
+): dashboard.ValueMapping[] {
   const options: Record<string, dashboard.ValueMappingResult> = {};
   states.forEach((s, index) => {
-    options[String(s.value)] = { text: s.text, color: s.color, index };
+    options[String(s.value)] = { text: s.display, color: s.colour, index };
   });
   return [{ type: dashboard.MappingType.ValueToText, options }];
 }

@@ -4,9 +4,6 @@ import { statPanel, stateTimelinePanel, timeSeriesPanel, withAlertLine } from '.
 import { counterRate, counterRateOrZero, counterShare, cpuBusy, gauge, histogramQuantile, re } from '../promql/builder';
 import { degradedServiceVariable, hostTargetVariables, postgresTargetVariables } from './variables';
 
-/** The SDK's degradation encoding as value mappings: its display text and colour. */
-export const DEGRADATION_STATES = DEGRADATION_LEVELS.map((s) => ({ value: s.value, text: s.display, color: s.colour }));
-
 const byService = { service_name: re('$service_name') };
 /** The scrape targets picked in the target variables, split by job and instance as the alert rules are. */
 const byHost = { job: re('$job'), instance: re('$instance') };
@@ -22,7 +19,7 @@ export function systemHealth(): DashboardContent {
         'Degradation level of each service: normal, reduced, essential, read-only or maintenance.',
         'none',
         metricsQuery(gauge('max', 'degradationLevel', byService, ['service_name']), '{{service_name}}')
-      ).mappings(stateMappings(DEGRADATION_STATES)),
+      ).mappings(stateMappings(DEGRADATION_LEVELS)),
       24,
       7,
     ],
@@ -53,8 +50,8 @@ export function systemHealth(): DashboardContent {
       )
         .mappings(
           stateMappings([
-            { value: COMPONENT_HEALTH_VALUES.unhealthy, text: 'unhealthy', color: 'red' },
-            { value: COMPONENT_HEALTH_VALUES.healthy, text: 'healthy', color: 'green' },
+            { value: COMPONENT_HEALTH_VALUES.unhealthy, display: 'unhealthy', colour: 'red' },
+            { value: COMPONENT_HEALTH_VALUES.healthy, display: 'healthy', colour: 'green' },
           ])
         )
         .thresholds(thresholds('red', [[COMPONENT_HEALTH_VALUES.healthy, 'green']])),

@@ -1,5 +1,5 @@
 import { defaultBreakerTimelineOptions } from '../panels/breaker-timeline/options';
-import { BREAKER_STATES } from './aiAgentOps';
+import { BREAKER_STATES } from '@memstack/telemetry/signals';
 import { layout, metricsQuery, stateMappings, type DashboardContent } from './common';
 import { breakerTimelinePanel, statPanel, timeSeriesPanel } from './panels';
 import { counterIncrease, counterRate, gauge } from '../promql/builder';

@@ -2,7 +2,13 @@
 import type { DataFrame } from '@grafana/data';
 import { counterRate, counterShare, eq, gauge, histogramQuantile } from '../../promql/builder';
 import type { AgentMemoryQueryModel } from '../../../contract';
-import { BREAKER_STATES, DEGRADATION_LEVELS, THRESHOLDS, stateOf } from '@memstack/telemetry/signals';
+import {
+  BREAKER_STATES,
+  DEGRADATION_LEVELS,
+  THRESHOLDS,
+  stateOf,
+  type Severity as StateSeverity,
+} from '@memstack/telemetry/signals';
 
 /**
  * What the overview asks and how it reads the answers: pure, so the numbers a user sees are
@@ -170,7 +176,7 @@ export function buildModel(frames: OverviewFrames): OverviewModel {
 export type Verdict = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
 
 /** How bad one state is: the verdict, the verdict's details and the badges all read it. */
-export type Severity = 'ok' | 'warning' | 'critical' | 'unknown';
+export type Severity = StateSeverity | 'unknown';
 
 /** A degradation level's severity, from the SDK's encoding (essential and read-only are critical). */
 export function degradationSeverity(level: number): Severity {
