@@ -98,6 +98,24 @@ func TestElasticsearchAndJaegerQueries(t *testing.T) {
 		}
 	})
 
+	t.Run("correlate shows an error rate of 0, not nothing, for an operation without errors", func(t *testing.T) {
+		f := decodeFrames(t, res.Responses["CORR"])[0]
+		p99, errorRate := fieldByName(t, f, "p99 latency"), fieldByName(t, f, "error rate")
+		withCalls := 0
+		for i := 0; i < f.Rows(); i++ {
+			if v, ok := p99.At(i).(*float64); !ok || v == nil {
+				continue // no calls in the range: nothing to rate
+			}
+			withCalls++
+			if v, ok := errorRate.At(i).(*float64); !ok || v == nil {
+				t.Fatalf("operation %v has calls but no error rate", fieldByName(t, f, "operation").At(i))
+			}
+		}
+		if withCalls == 0 {
+			t.Fatal("no operation with calls in the correlated view")
+		}
+	})
+
 	t.Run("logs_count decodes as labelled time series", func(t *testing.T) {
 		frames := decodeFrames(t, res.Responses["COUNT"])
 		ops := map[string]bool{}
@@ -367,5 +385,24 @@ func TestQueryPhaseMetrics(t *testing.T) {
 	}
 	if n := value("agentmemory_backend_querydata_seconds_count"); n != 1 {
 		t.Fatalf("QueryData handler observations = %v, want 1", n)
+	}
+}
+
+// TestTracesQueryOfOnlySpacesIsRefused: a traces query needs a trace id or a service, and a service
+// of spaces names nothing to search (contract/validate.ts), as the browser's filterQuery says too.
+func TestTracesQueryOfOnlySpacesIsRefused(t *testing.T) {
+	p := startPlugin(t)
+	ctx := pluginContext(t, allSources(t, envURL(t, "ES_URL")), nil)
+	to := time.Now()
+	res, err := p.data.QueryData(ctxWithTimeout(t, 30*time.Second), &pluginv2.QueryDataRequest{
+		PluginContext: ctx,
+		Queries:       []*pluginv2.DataQuery{query(t, "BLANK", "traces", map[string]any{"service": "   "}, to.Add(-time.Hour), to)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Responses["BLANK"]
+	if r.Status != 400 || !strings.Contains(r.Error, "a traces query needs a traceId, or a service to search") {
+		t.Fatalf("status %d, error %q: want 400 naming the missing traceId or service", r.Status, r.Error)
 	}
 }
