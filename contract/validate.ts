@@ -1,6 +1,6 @@
 /**
  * "Can this query run": the one set of rules the browser (DataSource.filterQuery) and the backend
- * (backend/src/query/model.ts) apply to a query model. Required fields per query type, the length
+ * (backend/src/query/parse.ts and each type's parse.ts) apply to a query model. Required fields per query type, the length
  * caps of LIMITS, and the shape of each field; every message names the field. What only the
  * backend knows (Jaeger's path rules, capping a limit with a notice) stays in the backend.
  */

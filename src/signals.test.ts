@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ALL_METRICS, BREAKER_STATES, DEGRADATION_LEVELS, THRESHOLDS } from '@memstack/telemetry/signals';
+import {
+  ALL_METRICS,
+  BREAKER_STATES,
+  DEGRADATION_LEVELS,
+  MEMORY_SPAN_PREFIX,
+  THRESHOLDS,
+} from '@memstack/telemetry/signals';
 
 /**
  * One source of truth per signal (issue 21): metric names, state names and thresholds are written
@@ -171,13 +177,15 @@ describe('signals are written once, in @memstack/telemetry/signals', () => {
     }
   });
 
-  it('no metric name of the catalog, and no state name, as a string literal outside the signals', () => {
+  it('no metric name, span name or state name of the catalog as a string literal outside the signals', () => {
     const strays: string[] = [];
     for (const file of files) {
       for (const literal of scan(readFileSync(join(ROOT, file), 'utf8')).strings) {
         const metric = METRIC_NAMES.find((name) => literal.includes(name));
         if (metric !== undefined && !isAllowedFile(file)) {
           strays.push(`${file}: metric ${metric} in "${literal}"`);
+        } else if (literal.startsWith(MEMORY_SPAN_PREFIX)) {
+          strays.push(`${file}: span name "${literal}"`);
         } else if (STATE_NAMES.has(literal) && !isAllowed(file, literal)) {
           strays.push(`${file}: state "${literal}"`);
         }

@@ -46,3 +46,33 @@ describe('backend layers', () => {
     expect(upward).toEqual([]);
   });
 });
+
+/**
+ * Inside query/, each query type keeps its parse, run and frames in its own folder, which imports
+ * only the shared query modules beside it; the correlated view alone reads another type's helpers.
+ */
+const QUERY_TYPE_FOLDERS = ['metrics', 'logs', 'traces', 'correlate'];
+const queryTypeOf = (relative: string) => {
+  const [layer, folder] = relative.split(path.sep);
+  return layer === 'query' && QUERY_TYPE_FOLDERS.includes(folder) ? folder : undefined;
+};
+
+describe('query types', () => {
+  it('has a folder with parse, run and frames for each query type', () => {
+    for (const folder of QUERY_TYPE_FOLDERS) {
+      for (const file of ['parse.ts', 'run.ts', 'frames.ts']) {
+        expect(fs.existsSync(path.join(SRC, 'query', folder, file))).toBe(true);
+      }
+    }
+  });
+
+  it('no query type imports another, except the correlated view', () => {
+    const crossing = edges.filter((e) => {
+      const from = queryTypeOf(e.from);
+      const to = queryTypeOf(e.to);
+      return from !== undefined && to !== undefined && from !== to && from !== 'correlate';
+    });
+    expect(crossing).toEqual([]);
+    expect(edges).toContainEqual({ from: 'query/correlate/run.ts', to: 'query/traces/frames' });
+  });
+});

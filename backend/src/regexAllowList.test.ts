@@ -19,7 +19,7 @@ interface Allowed {
 const ALLOWED: Allowed[] = [
   { file: 'backend/src/protocol/services.ts', regex: '/^\\./', input: 'gRPC service names from our own proto files' },
   ...['rate_interval_ms', 'rate_interval', 'interval_ms', 'interval', 'range_ms', 'range_s', 'range'].map((macro) => ({
-    file: 'backend/src/query/metrics.ts',
+    file: 'backend/src/query/metrics/window.ts',
     regex: `/\\$__${macro}\\b/g`,
     input: 'the PromQL expression (capped at LIMITS.maxExprLength): a literal then \\b, no quantifier',
   })),

@@ -259,6 +259,13 @@ export const EVENT_FIELDS: Readonly<Record<string, EventFieldType>> = {
   span_id: 'keyword',
 };
 
+/** Memory operation spans are named `ai.memory.<operation>`, the guide's names that users' trace searches rely on. */
+export const MEMORY_SPAN_PREFIX = 'ai.memory.';
+
+export function memorySpanName(operation: string): string {
+  return `${MEMORY_SPAN_PREFIX}${operation}`;
+}
+
 /** Every attribute the SDK sets on memory spans: the guide's `ai.*` and the GenAI memory conventions. */
 export const SPAN_ATTRIBUTES = [
   'operation.type',

@@ -16,6 +16,7 @@ import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Span as SdkSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { memorySpanName } from './catalog.js';
 
 export const TRACER_NAME = '@memstack/telemetry';
 
@@ -270,7 +271,7 @@ export function traceMemoryOperation<T>(
   ctx: MemoryOperationContext,
   fn: (span: Span, report: (o: MemoryOperationOutcome) => void) => T | Promise<T>
 ): Promise<T> {
-  return traceOperation(`ai.memory.${ctx.operation}`, memoryOperationAttributes(ctx), (span) => {
+  return traceOperation(memorySpanName(ctx.operation), memoryOperationAttributes(ctx), (span) => {
     span.setAttribute('ai.trace_id', span.spanContext().traceId);
     const report = (outcome: MemoryOperationOutcome) => {
       if (outcome.resultCount !== undefined) {

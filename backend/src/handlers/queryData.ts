@@ -2,7 +2,7 @@ import type { Logger } from '../runtime/logger';
 import { lazy } from '../runtime/lazy';
 import type { PluginMetrics } from '../runtime/pluginMetrics';
 import type { QueryOutcome, TimedOutcome } from '../query/execute';
-import type { DataQueryMessage } from '../query/model';
+import type { DataQueryMessage } from '../query/common';
 import { instanceSettingsOf, parseSettings, SettingsError, type InstanceSettingsMessage } from '../settings';
 import { LIMITS } from '../../../contract';
 import { excerpt } from '../text';

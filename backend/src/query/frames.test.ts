@@ -1,10 +1,12 @@
 import { tableFromIPC } from 'apache-arrow';
 import { encodeFrame } from './arrow';
-import { correlationFrame } from './correlate';
-import { countFrames, logsFrame } from './eventFrames';
-import { interpolateMacros } from './metrics';
-import type { CorrelateQuery, LogsCountQuery, LogsQuery, TracesQuery } from './model';
-import { traceFrame, traceTableFrame } from './traceFrames';
+import { correlationFrame } from './correlate/frames';
+import { countFrames, logsFrame } from './logs/frames';
+import { interpolateMacros } from './metrics/window';
+import type { CorrelateQuery } from './correlate/parse';
+import type { LogsCountQuery, LogsQuery } from './logs/parse';
+import type { TracesQuery } from './traces/parse';
+import { traceFrame, traceTableFrame } from './traces/frames';
 
 const common = {
   refId: 'A',

@@ -1,7 +1,8 @@
-import { parseSampleValue, promResultToFrames, rangeWindow, renderLegend } from './metrics';
+import { parseSampleValue, promResultToFrames, renderLegend } from './frames';
+import { rangeWindow } from './window';
 
 const SCRAPE_SEC = 15;
-import type { MetricsQuery } from './model';
+import type { MetricsQuery } from './parse';
 
 const query = (patch: Partial<MetricsQuery> = {}): MetricsQuery => ({
   queryType: 'metrics',

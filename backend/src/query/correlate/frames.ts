@@ -1,7 +1,7 @@
-import { CATALOG } from '@memstack/telemetry/signals';
-import type { Frame } from './frame';
-import { selfLink, type SelfLink } from './eventFrames';
-import type { CorrelateQuery } from './model';
+import { CATALOG, memorySpanName } from '@memstack/telemetry/signals';
+import type { Frame } from '../frame';
+import { selfLink, type SelfLink } from '../links';
+import type { CorrelateQuery } from './parse';
 
 /** What each source contributed, by memory operation; a missing part is undefined. */
 export interface CorrelationParts {
@@ -65,7 +65,7 @@ export function correlationFrame(
                   selfLink(self, 'Traces of this operation', {
                     queryType: 'traces',
                     service,
-                    operation: 'ai.memory.${__value.raw}',
+                    operation: memorySpanName('${__value.raw}'),
                   }),
                 ]
               : []),

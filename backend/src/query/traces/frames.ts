@@ -1,7 +1,7 @@
-import type { Frame } from './frame';
-import type { JaegerSpan, JaegerTrace } from '../sources/jaeger';
-import { traceIdLink, type SelfLink } from './eventFrames';
-import type { TracesQuery } from './model';
+import type { Frame } from '../frame';
+import type { JaegerSpan, JaegerTrace } from '../../sources/jaeger';
+import { traceIdLink, type SelfLink } from '../links';
+import type { TracesQuery } from './parse';
 
 const keyValues = (tags: Array<{ key: string; value: unknown }> | undefined) =>
   (tags ?? []).map((t) => ({ key: t.key, value: t.value }));

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { SourceBreakers } from '../sources/breakers';
 import { eventsFilter } from '../sources/elasticsearchDsl';
 import { executeQuery } from './execute';
-import { parseQuery, QueryModelError, QUERY_TYPES } from './model';
+import { parseQuery, QueryModelError, QUERY_TYPES } from './parse';
 
 const hostileString = fc.oneof(
   fc.string(),

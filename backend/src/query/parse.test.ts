@@ -1,4 +1,4 @@
-import { parseDurationSeconds, parseQuery, QueryModelError } from './model';
+import { parseDurationSeconds, parseQuery, QueryModelError } from './parse';
 
 const base = {
   refId: 'A',

@@ -1,7 +1,7 @@
-import type { JaegerTrace } from '../sources/jaeger';
-import type { SelfLink } from './eventFrames';
-import type { TracesQuery } from './model';
-import { spanExtent, traceTableFrame } from './traceFrames';
+import type { JaegerTrace } from '../../sources/jaeger';
+import type { SelfLink } from '../links';
+import type { TracesQuery } from './parse';
+import { spanExtent, traceTableFrame } from './frames';
 
 const query: TracesQuery = {
   queryType: 'traces',
