@@ -102,20 +102,8 @@ export type QueryModel =
 /** The model of one query type. */
 export type QueryModelOf<T extends QueryType> = Extract<QueryModel, { queryType?: T }>;
 
-/**
- * Every query type's fields at once, all optional: the loose shape the builders outside the data
- * source (src/dashboards, src/pages/overview, src/alerting) still write; new code uses QueryModel.
- */
-export type AgentMemoryQueryModel = { queryType?: QueryType } & Partial<
-  Omit<MetricsQueryModel, 'queryType'> &
-    Omit<LogsQueryModel, 'queryType'> &
-    Omit<LogsCountQueryModel, 'queryType'> &
-    Omit<TracesQueryFields, 'queryType'> &
-    Omit<CorrelateQueryModel, 'queryType'>
->;
-
-/** A field of any query type's model. */
-export type QueryModelField = keyof AgentMemoryQueryModel;
+/** A field of any query type's model (distributed over the union, so every type's keys count). */
+export type QueryModelField = QueryModel extends infer M ? (M extends unknown ? keyof M : never) : never;
 
 export const LIMITS = {
   /** Log lines per logs query. */

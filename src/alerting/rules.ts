@@ -1,4 +1,4 @@
-import type { AgentMemoryQueryModel, EventFilterField } from '../../contract';
+import type { EventFilterField, LogsCountQueryModel, MetricsQueryModel } from '../../contract';
 import { counterShare, eq, gauge, histogramQuantile, re, summaryMean } from '../promql/builder';
 import { CATALOG, THRESHOLDS } from '@memstack/telemetry/signals';
 
@@ -516,7 +516,7 @@ export const ALERT_RULES: readonly AlertRuleSpec[] = [
 ];
 
 /** The data source query of a rule (refId A), for Grafana and for the conformance evaluator. */
-export function ruleQuery(rule: AlertRuleSpec, window: string): AgentMemoryQueryModel {
+export function ruleQuery(rule: AlertRuleSpec, window: string): MetricsQueryModel | LogsCountQueryModel {
   if (rule.source.kind === 'metrics') {
     return { queryType: 'metrics', expr: rule.source.expr(window), instant: true, legendFormat: '__auto' };
   }

@@ -1,7 +1,7 @@
 import * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type { AgentMemoryQueryModel } from '../../contract/queries';
+import type { MetricsQueryModel, QueryModel } from '../../contract/queries';
 import type { AgentMemoryVariableQueryModel } from '../../contract/resources';
 import type { StateEncoding } from '@memstack/telemetry/signals';
 import { DATASOURCE_PLUGIN_ID } from '../constants';
@@ -36,9 +36,9 @@ export function datasourceVariable(): dashboard.DatasourceVariableBuilder {
 
 /** A query of our data source (cog's extension point for third-party query types). */
 export class AgentMemoryQuery implements cog.Builder<cog.Dataquery> {
-  private readonly query: AgentMemoryQueryModel & { refId?: string; datasource?: common.DataSourceRef };
+  private readonly query: QueryModel & { refId?: string; datasource?: common.DataSourceRef };
 
-  constructor(model: AgentMemoryQueryModel) {
+  constructor(model: QueryModel) {
     this.query = { ...model, datasource: DATASOURCE };
   }
 
@@ -52,8 +52,11 @@ export class AgentMemoryQuery implements cog.Builder<cog.Dataquery> {
   }
 }
 
-export const metricsQuery = (expr: string, legendFormat: string, extra: AgentMemoryQueryModel = {}) =>
-  new AgentMemoryQuery({ queryType: 'metrics', expr, legendFormat, ...extra });
+export const metricsQuery = (
+  expr: string,
+  legendFormat: string,
+  extra: Pick<MetricsQueryModel, 'minStep' | 'instant'> = {}
+) => new AgentMemoryQuery({ queryType: 'metrics', expr, legendFormat, ...extra });
 
 /**
  * How "All" reaches a query: as a regex matching every value (PromQL matchers, inserted as

@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, LinkButton, Stack, Text, useStyles2, type BadgeColor } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
-import type { AgentMemoryQueryModel } from '../../../contract';
+import type { QueryModel } from '../../../contract';
 import {
   breakerSeverity,
   degradationName,
@@ -29,7 +29,7 @@ const SECTION_NAMES: Record<string, string> = {
   topErrors: 'top error types',
 };
 
-export function ExploreLink({ uid, query, children }: { uid: string; query: AgentMemoryQueryModel; children: string }) {
+export function ExploreLink({ uid, query, children }: { uid: string; query: QueryModel; children: string }) {
   return (
     <LinkButton size="sm" variant="secondary" fill="text" icon="compass" href={exploreUrl(uid, query)}>
       {children}

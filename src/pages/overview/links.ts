@@ -1,7 +1,7 @@
 import { urlUtil } from '@grafana/data';
 import type { DashboardUid } from '../../dashboards/common';
 import { DATASOURCE_PLUGIN_ID } from '../../constants';
-import type { AgentMemoryQueryModel } from '../../../contract';
+import type { QueryModel } from '../../../contract';
 
 /** Links out of the overview: pure URL building, so tests can check where each one lands. */
 
@@ -19,7 +19,7 @@ export const dashboardUrl = (uid: DashboardUid, vars: Record<string, string> = {
  * data source uids are per org (DS-UID-PER-ORG), so a fixed orgId would move users of other orgs
  * to org 1 and query a data source they lack.
  */
-export function exploreUrl(datasourceUid: string, query: AgentMemoryQueryModel, from = 'now-1h'): string {
+export function exploreUrl(datasourceUid: string, query: QueryModel, from = 'now-1h'): string {
   const panes = {
     a: {
       datasource: datasourceUid,

@@ -1,7 +1,7 @@
 // Types only from @grafana/data: this module is also imported by the Chromium specs, in Node.
 import type { DataFrame } from '@grafana/data';
 import { counterRate, counterShare, eq, gauge, histogramQuantile } from '../../promql/builder';
-import type { AgentMemoryQueryModel } from '../../../contract';
+import type { LogsCountQueryModel, LogsQueryModel, MetricsQueryModel } from '../../../contract';
 import {
   BREAKER_STATES,
   DEGRADATION_LEVELS,
@@ -22,11 +22,10 @@ export const ERRORS_RANGE_MS = 60 * 60 * 1000;
 
 export type OverviewQueryId = 'health' | 'degradation' | 'breakers' | 'rate' | 'errors' | 'p99' | 'topErrors';
 
-export interface OverviewQuery extends AgentMemoryQueryModel {
-  refId: OverviewQueryId;
-}
+/** Every overview query is a metrics query except the top error types, which count events. */
+export type OverviewQuery = (MetricsQueryModel | LogsCountQueryModel) & { refId: OverviewQueryId };
 
-export const OVERVIEW_QUERIES: Record<OverviewQueryId, OverviewQuery> = {
+export const OVERVIEW_QUERIES = {
   health: { refId: 'health', queryType: 'metrics', instant: true, expr: gauge('min', 'systemHealthScore') },
   degradation: {
     refId: 'degradation',
@@ -64,7 +63,7 @@ export const OVERVIEW_QUERIES: Record<OverviewQueryId, OverviewQuery> = {
     groupBy: 'error_type',
     filters: { level: ['ERROR', 'CRITICAL'] },
   },
-};
+} satisfies Record<OverviewQueryId, OverviewQuery>;
 
 /** One labelled number: the last value of a series. */
 export interface Labelled {
@@ -210,12 +209,12 @@ export const breakerName = (state: number) => stateOf(BREAKER_STATES, state)?.di
 
 /** What the overview's Explore links open: the row's own series over Explore's range. */
 export const EXPLORE_QUERIES = {
-  p99: (operation: string): AgentMemoryQueryModel => ({
+  p99: (operation: string): MetricsQueryModel => ({
     queryType: 'metrics',
     expr: histogramQuantile(0.99, 'memoryOperationDuration', { operation: eq(operation) }, ['operation']),
     legendFormat: 'p99 {{operation}}',
   }),
-  errorEvents: (errorType: string): AgentMemoryQueryModel => ({
+  errorEvents: (errorType: string): LogsQueryModel => ({
     queryType: 'logs',
     filters: { level: ['ERROR', 'CRITICAL'], error_type: [errorType] },
     sort: 'desc',
