@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { lintAlertExpression } from '../dashboards/lint';
+import { lintAlertExpression } from '../promql/lint';
 import { THRESHOLDS } from '@memstack/telemetry/signals';
 import { formatDuration } from './durations';
 import { renderAlertingFiles, ALERTING_FILES } from './files';

@@ -8,7 +8,7 @@ import { DATASOURCE_PLUGIN_ID } from '../constants';
 import { BYTES_PER_HOUR } from './aiAgentPatterns';
 import { DASHBOARD_UIDS, DATASOURCE_VARIABLE } from './common';
 import { BUNDLED, dashboardPath } from './index';
-import { lintDashboard, type LintContext, type RuleName } from './lint';
+import { lintDashboard, type LintContext, type RuleName } from './lint.testutil';
 import { MIN_COUNTING_STEP, SCRAPE_INTERVAL_SECONDS } from '../promql/builder';
 import { renderDashboard, withDashboardIncludes } from './render';
 
