@@ -3,6 +3,7 @@
  * of template variables. Paths and parameters are shared by the browser and the backend.
  */
 import type { EventFilterField } from './queries';
+import type { SourceId } from './settings';
 
 export const RESOURCE_PATHS = {
   prometheusLabels: 'prometheus/labels',
@@ -16,8 +17,8 @@ export type ResourcePath = (typeof RESOURCE_PATHS)[keyof typeof RESOURCE_PATHS];
 /** Every resource answers a JSON list of strings, or `{ error, source? }` with a 4xx/5xx code. */
 export interface ResourceErrorBody {
   error: string;
-  /** The upstream that failed, when one did. */
-  source?: string;
+  /** The upstream that failed, when one did, by id (SOURCE_LABELS names it for people). */
+  source?: SourceId;
 }
 
 /** What a template variable of this data source lists. */

@@ -302,9 +302,9 @@ export function parseSettingsAfresh(message: InstanceSettingsMessage | undefined
   const secure: SecureSettings = message?.decryptedSecureJsonData ?? {};
   // Grafana: DS-UID-PER-ORG (docs/grafana-behaviour.md): the uid names an instance within its organisation.
   const owner = `${message?.orgId ?? ''}/${message?.uid ?? ''}`;
-  const promUrl = normaliseUrl(json.prometheusUrl, 'Prometheus');
-  const esUrl = normaliseUrl(json.elasticsearchUrl, 'Elasticsearch');
-  const jaegerUrl = normaliseUrl(json.jaegerUrl, 'Jaeger');
+  const promUrl = normaliseUrl(json.prometheusUrl, SOURCE_LABELS.prometheus);
+  const esUrl = normaliseUrl(json.elasticsearchUrl, SOURCE_LABELS.elasticsearch);
+  const jaegerUrl = normaliseUrl(json.jaegerUrl, SOURCE_LABELS.jaeger);
   const index =
     typeof json.elasticsearchIndex === 'string' && json.elasticsearchIndex !== ''
       ? json.elasticsearchIndex

@@ -64,13 +64,14 @@ func TestResources(t *testing.T) {
 		want    string // a value the demo has produced
 		bad     url.Values
 		badWant string
-		source  string
+		source  string // the id in the error body; the message names its label
+		label   string
 	}{
-		{"prometheus/labels", nil, "operation", url.Values{"from": {"x"}}, "epoch milliseconds", "Prometheus"},
-		{"prometheus/label-values", url.Values{"label": {"operation"}}, "search", url.Values{"label": {"no such-label"}}, "not a Prometheus label name", "Prometheus"},
-		{"elasticsearch/field-values", url.Values{"field": {"agent_type"}}, "coding", url.Values{"field": {"message"}}, "not an event field", "Elasticsearch"},
-		{"jaeger/services", nil, "agentmemory-demo", nil, "", "Jaeger"},
-		{"jaeger/operations", url.Values{"service": {"agentmemory-demo"}}, "ai.memory.search", url.Values{}, "needs ?service=", "Jaeger"},
+		{"prometheus/labels", nil, "operation", url.Values{"from": {"x"}}, "epoch milliseconds", "prometheus", "Prometheus"},
+		{"prometheus/label-values", url.Values{"label": {"operation"}}, "search", url.Values{"label": {"no such-label"}}, "not a Prometheus label name", "prometheus", "Prometheus"},
+		{"elasticsearch/field-values", url.Values{"field": {"agent_type"}}, "coding", url.Values{"field": {"message"}}, "not an event field", "elasticsearch", "Elasticsearch"},
+		{"jaeger/services", nil, "agentmemory-demo", nil, "", "jaeger", "Jaeger"},
+		{"jaeger/operations", url.Values{"service": {"agentmemory-demo"}}, "ai.memory.search", url.Values{}, "needs ?service=", "jaeger", "Jaeger"},
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {
@@ -85,8 +86,8 @@ func TestResources(t *testing.T) {
 				}
 			}
 			failed := callResource(t, p, down, c.path, c.params)
-			if failed.code != 502 || failed.err.Source != c.source || !strings.Contains(failed.err.Error, c.source+" at ") {
-				t.Fatalf("%s with %s down: code %d %+v; want 502 naming %s", c.path, c.source, failed.code, failed.err, c.source)
+			if failed.code != 502 || failed.err.Source != c.source || !strings.Contains(failed.err.Error, c.label+" at ") {
+				t.Fatalf("%s with %s down: code %d %+v; want 502 from %s naming %s", c.path, c.label, failed.code, failed.err, c.source, c.label)
 			}
 		})
 	}
@@ -137,7 +138,7 @@ func TestChainedVariable(t *testing.T) {
 		t.Fatalf("operations with errors %v, all %v", withErrors.values, all.values)
 	}
 	badLucene := callResource(t, p, settings, "elasticsearch/field-values", url.Values{"field": {"operation"}, "query": {"level:(ERROR"}})
-	if badLucene.code != 400 || badLucene.err.Source != "Elasticsearch" {
+	if badLucene.code != 400 || badLucene.err.Source != "elasticsearch" {
 		t.Fatalf("a broken Lucene query: %d %+v; want 400 from Elasticsearch", badLucene.code, badLucene.err)
 	}
 }

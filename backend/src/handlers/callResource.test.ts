@@ -12,7 +12,7 @@ describe('resource paths', () => {
     const response = await call('//jaeger/services//');
     expect(response).toEqual({
       code: 400,
-      body: { error: 'No Jaeger URL is configured: set it in the data source settings', source: 'Jaeger' },
+      body: { error: 'No Jaeger URL is configured: set it in the data source settings', source: 'jaeger' },
     });
   });
 

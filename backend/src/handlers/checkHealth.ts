@@ -3,7 +3,7 @@ import { ElasticsearchClient } from '../sources/elasticsearch';
 import { JaegerClient } from '../sources/jaeger';
 import { PrometheusClient } from '../sources/prometheus';
 import { SourceError } from '../sources/sourceError';
-import type { HealthDetails, SourceHealth, SourceId } from '../../../contract';
+import { SOURCE_LABELS, type HealthDetails, type SourceHealth, type SourceId } from '../../../contract';
 
 export interface HealthResult {
   status: 'OK' | 'ERROR';
@@ -12,8 +12,8 @@ export interface HealthResult {
   details: HealthDetails;
 }
 
-function describe(error: unknown, source: string): string {
-  return error instanceof SourceError ? error.message : `${source} check failed: ${String(error)}`;
+function describe(error: unknown, what: string): string {
+  return error instanceof SourceError ? error.message : `${what} check failed: ${String(error)}`;
 }
 
 /**
@@ -164,7 +164,7 @@ async function probeSources(instance: InstanceSettingsMessage | undefined, signa
       try {
         details[name] = { ok: true, message: await check() };
       } catch (error) {
-        details[name] = { ok: false, message: describe(error, name) };
+        details[name] = { ok: false, message: describe(error, SOURCE_LABELS[name]) };
       }
     })
   );

@@ -1,3 +1,4 @@
+import type { SourceId } from '../../../contract';
 import type { DataSourceSettings, SourceSettings } from '../settings';
 import type { Lane, SourceBreakers } from '../sources/breakers';
 import { ElasticsearchClient, ELASTICSEARCH } from '../sources/elasticsearch';
@@ -25,7 +26,7 @@ export function selfOf(ctx: ExecuteContext): SelfLink {
 /** A configured upstream's client and its breaker; "not configured" names the source and the fix. */
 function upstream<S extends SourceSettings, C>(
   ctx: ExecuteContext,
-  name: string,
+  name: SourceId,
   settings: S | undefined,
   Client: new (settings: S, timings?: QueryTimings) => C
 ) {

@@ -4,7 +4,7 @@ import { JAEGER } from '../sources/jaeger';
 import { PROMETHEUS } from '../sources/prometheus';
 import { CancelledError, SourceError } from '../sources/sourceError';
 import { QueryTimings } from '../sources/timings';
-import { isQueryType, LIMITS } from '../../../contract';
+import { isQueryType, LIMITS, SOURCE_LABELS, type SourceId } from '../../../contract';
 import { excerpt } from '../text';
 import type { ExecuteContext } from './context';
 import { runCorrelate } from './correlate/run';
@@ -67,17 +67,19 @@ export function failureOutcome(refId: string, queryType: string, error: unknown)
   };
 }
 
-const SOURCE_OF: Record<ParsedQuery['queryType'], string> = {
+/** The one source a query type reads; the correlated view reads all three, each part on its own. */
+const SOURCE_OF: Record<ParsedQuery['queryType'], SourceId | undefined> = {
   metrics: PROMETHEUS,
   logs: ELASTICSEARCH,
   logs_count: ELASTICSEARCH,
   traces: JAEGER,
-  correlate: 'the correlated view',
+  correlate: undefined,
 };
 
 /**
  * An answer the clients' shape checks let through but frame building cannot use is still the
  * upstream's odd answer, not an internal error: it is reported as the source's bad response.
+ * (The correlated view catches each source's failure in its part; what is left is internal.)
  */
 async function run(query: ParsedQuery, ctx: ExecuteContext): Promise<Frame[]> {
   try {
@@ -87,10 +89,13 @@ async function run(query: ParsedQuery, ctx: ExecuteContext): Promise<Frame[]> {
       throw error;
     }
     const source = SOURCE_OF[query.queryType];
+    if (source === undefined) {
+      throw error;
+    }
     throw new SourceError(
       source,
       'bad_response',
-      `${source} answered data of an unexpected shape: ${error instanceof Error ? error.message : String(error)}`
+      `${SOURCE_LABELS[source]} answered data of an unexpected shape: ${error instanceof Error ? error.message : String(error)}`
     );
   }
 }

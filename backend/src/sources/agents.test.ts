@@ -41,9 +41,9 @@ const instance = (instanceKey: string): SourceSettings => ({
 describe('connection pools', () => {
   it('are per data source instance: two instances never share a socket', async () => {
     const before = connections;
-    await requestJson('Test', instance('pool-a'), '/fast');
-    await requestJson('Test', instance('pool-a'), '/fast'); // reuses pool-a's keep-alive socket
-    await requestJson('Test', instance('pool-b'), '/fast');
+    await requestJson('prometheus', instance('pool-a'), '/fast');
+    await requestJson('prometheus', instance('pool-a'), '/fast'); // reuses pool-a's keep-alive socket
+    await requestJson('prometheus', instance('pool-b'), '/fast');
     expect(connections - before).toBe(2);
   });
 
@@ -51,10 +51,10 @@ describe('connection pools', () => {
     const max = agentPool.maxAgents;
     agentPool.maxAgents = 1;
     try {
-      const running = requestJson('Test', instance('busy'), '/slow');
+      const running = requestJson('prometheus', instance('busy'), '/slow');
       await new Promise((r) => setTimeout(r, 50)); // the slow request holds its socket
       for (const key of ['other-1', 'other-2', 'other-3']) {
-        await requestJson('Test', instance(key), '/fast'); // each new pool pushes the count over the bound
+        await requestJson('prometheus', instance(key), '/fast'); // each new pool pushes the count over the bound
       }
       await expect(running).resolves.toEqual({ status: 200, json: { path: '/slow' } });
     } finally {

@@ -15,7 +15,7 @@ const fail = (error: Error) => () => Promise.reject(error);
 
 async function failTimes(breakers: SourceBreakers, settings: SourceSettings, error: Error, times: number) {
   for (let i = 0; i < times; i++) {
-    await breakers.call('Prometheus', settings, fail(error)).catch(() => undefined);
+    await breakers.call('prometheus', settings, fail(error)).catch(() => undefined);
   }
 }
 
@@ -25,28 +25,28 @@ describe('SourceBreakers', () => {
   afterEach(() => breakers.shutdown());
 
   it('opens after repeated upstream faults, for that data source instance only', async () => {
-    await failTimes(breakers, source('a'), new SourceError('Prometheus', 'unreachable', 'down'), 6);
-    await expect(breakers.call('Prometheus', source('a'), async () => 1)).rejects.toThrow(/circuit open/);
-    await expect(breakers.call('Prometheus', source('b'), async () => 2)).resolves.toBe(2);
+    await failTimes(breakers, source('a'), new SourceError('prometheus', 'unreachable', 'down'), 6);
+    await expect(breakers.call('prometheus', source('a'), async () => 1)).rejects.toThrow(/circuit open/);
+    await expect(breakers.call('prometheus', source('b'), async () => 2)).resolves.toBe(2);
   });
 
   it('never opens on the user’s own bad queries, oversized answers or cancellations', async () => {
-    await failTimes(breakers, source('a'), new SourceError('Prometheus', 'bad_query', 'parse error', 400), 10);
-    await failTimes(breakers, source('a'), new SourceError('Prometheus', 'too_large', 'too big', 200), 10);
+    await failTimes(breakers, source('a'), new SourceError('prometheus', 'bad_query', 'parse error', 400), 10);
+    await failTimes(breakers, source('a'), new SourceError('prometheus', 'too_large', 'too big', 200), 10);
     await failTimes(breakers, source('a'), new CancelledError(), 10);
-    await expect(breakers.call('Prometheus', source('a'), async () => 'still closed')).resolves.toBe('still closed');
+    await expect(breakers.call('prometheus', source('a'), async () => 'still closed')).resolves.toBe('still closed');
   });
 
   it('never opens on timeouts: the caller shaped the query, and any viewer could send five', async () => {
-    await failTimes(breakers, source('a'), new SourceError('Prometheus', 'timeout', 'did not answer within 30 s'), 10);
+    await failTimes(breakers, source('a'), new SourceError('prometheus', 'timeout', 'did not answer within 30 s'), 10);
     // Prometheus's own query timeout is a 503 with errorType "timeout", read as kind timeout.
-    await failTimes(breakers, source('a'), new SourceError('Prometheus', 'timeout', 'query timed out', 503), 10);
-    await expect(breakers.call('Prometheus', source('a'), async () => 'still closed')).resolves.toBe('still closed');
+    await failTimes(breakers, source('a'), new SourceError('prometheus', 'timeout', 'query timed out', 503), 10);
+    await expect(breakers.call('prometheus', source('a'), async () => 'still closed')).resolves.toBe('still closed');
   });
 
   it('counts 5xx answers as upstream faults', async () => {
-    await failTimes(breakers, source('a'), new SourceError('Prometheus', 'http', 'HTTP 503', 503), 6);
-    await expect(breakers.call('Prometheus', source('a'), async () => 1)).rejects.toThrow(/circuit open/);
+    await failTimes(breakers, source('a'), new SourceError('prometheus', 'http', 'HTTP 503', 503), 6);
+    await expect(breakers.call('prometheus', source('a'), async () => 1)).rejects.toThrow(/circuit open/);
   });
 });
 
@@ -66,27 +66,27 @@ describe('SourceBreakers across organisations and instances', () => {
   let breakers: SourceBreakers;
   beforeEach(() => (breakers = new SourceBreakers(undefined, 60_000)));
   afterEach(() => breakers.shutdown());
-  const down = new SourceError('Prometheus', 'unreachable', 'down');
+  const down = new SourceError('prometheus', 'unreachable', 'down');
 
   it('keeps apart two organisations whose data sources have the same uid and URL', async () => {
     const org1 = instance('1', 'agentmemory', 'http://prometheus:9090');
     const org2 = instance('2', 'agentmemory', 'http://prometheus:9090');
     await failTimes(breakers, org1, down, 6);
-    await expect(breakers.call('Prometheus', org1, async () => 1)).rejects.toThrow(/circuit open/);
-    await expect(breakers.call('Prometheus', org2, async () => 2)).resolves.toBe(2);
+    await expect(breakers.call('prometheus', org1, async () => 1)).rejects.toThrow(/circuit open/);
+    await expect(breakers.call('prometheus', org2, async () => 2)).resolves.toBe(2);
   });
 
   it('starts a fresh breaker when the URL or the password changes, not when the name does', async () => {
     const before = instance('1', 'agentmemory', 'http://prometheus:9090');
     await failTimes(breakers, before, down, 6);
     await expect(
-      breakers.call('Prometheus', instance('1', 'agentmemory', 'http://prometheus-2:9090'), async () => 'url')
+      breakers.call('prometheus', instance('1', 'agentmemory', 'http://prometheus-2:9090'), async () => 'url')
     ).resolves.toBe('url');
     await expect(
-      breakers.call('Prometheus', instance('1', 'agentmemory', 'http://prometheus:9090', 'new'), async () => 'password')
+      breakers.call('prometheus', instance('1', 'agentmemory', 'http://prometheus:9090', 'new'), async () => 'password')
     ).resolves.toBe('password');
     await expect(
-      breakers.call('Prometheus', instance('1', 'agentmemory', 'http://prometheus:9090'), async () => 1)
+      breakers.call('prometheus', instance('1', 'agentmemory', 'http://prometheus:9090'), async () => 1)
     ).rejects.toThrow(/circuit open/);
   });
 
@@ -95,13 +95,13 @@ describe('SourceBreakers across organisations and instances', () => {
     const settings = instance('1', 'agentmemory', 'http://prometheus:9090');
     const releases: Array<() => void> = [];
     const slow = () => new Promise<void>((resolve) => releases.push(resolve));
-    const viewers = Array.from({ length: 6 }, () => limited.call('Prometheus', settings, slow));
+    const viewers = Array.from({ length: 6 }, () => limited.call('prometheus', settings, slow));
     await new Promise((r) => setImmediate(r));
-    expect(limited.active('Prometheus', settings, 'viewer')).toBe(2);
-    const alert = limited.call('Prometheus', settings, async () => 'evaluated', undefined, 'alert');
+    expect(limited.active('prometheus', settings, 'viewer')).toBe(2);
+    const alert = limited.call('prometheus', settings, async () => 'evaluated', undefined, 'alert');
     const first = await Promise.race([alert, new Promise((r) => setTimeout(() => r('still queued'), 100))]);
     expect(first).toBe('evaluated');
-    while (releases.length > 0 || limited.active('Prometheus', settings, 'viewer') > 0) {
+    while (releases.length > 0 || limited.active('prometheus', settings, 'viewer') > 0) {
       releases.splice(0).forEach((release) => release());
       await new Promise((r) => setImmediate(r));
     }

@@ -2,7 +2,7 @@ import CircuitBreaker from 'opossum';
 import type { Gauge } from 'prom-client';
 import { CancelledError, SourceError } from './sourceError';
 import type { SourceSettings } from '../settings';
-import { DEFAULTS } from '../../../contract';
+import { DEFAULTS, SOURCE_LABELS, type SourceId } from '../../../contract';
 
 /** A FIFO semaphore: at most `limit` calls run at once, the rest wait their turn (or their cancellation). */
 export class ConcurrencyLimit {
@@ -93,12 +93,12 @@ interface Guard {
   breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
   lanes: Record<Lane, ConcurrencyLimit>;
   /** The metric's labels: the source and the opaque instance key, never a host. */
-  labels: { source: string; instance_id: string };
+  labels: { source: SourceId; instance_id: string };
 }
 
 const MAX_GUARDS = 1000;
 
-const guardName = (source: string, settings: SourceSettings) => `${source.toLowerCase()} ${settings.instanceKey}`;
+const guardName = (source: SourceId, settings: SourceSettings) => `${source} ${settings.instanceKey}`;
 
 const idle = (guard: Guard) => guard.lanes.viewer.active === 0 && guard.lanes.alert.active === 0;
 
@@ -121,7 +121,7 @@ export class SourceBreakers {
     private readonly concurrency: number = DEFAULTS.maxConcurrentCallsPerSource
   ) {}
 
-  private guard(source: string, settings: SourceSettings): Guard {
+  private guard(source: SourceId, settings: SourceSettings): Guard {
     const name = guardName(source, settings);
     let guard = this.guards.get(name);
     if (guard) {
@@ -138,7 +138,7 @@ export class SourceBreakers {
       // True means "not a failure": only upstream faults count.
       errorFilter: (error: unknown) => !(error instanceof SourceError && error.upstreamFault),
     });
-    const labels = { source: source.toLowerCase(), instance_id: settings.instanceKey };
+    const labels = { source, instance_id: settings.instanceKey };
     const set = (value: number) => this.state?.().set(labels, value);
     breaker.on('open', () => set(1));
     breaker.on('halfOpen', () => set(2));
@@ -173,7 +173,7 @@ export class SourceBreakers {
   }
 
   async call<T>(
-    source: string,
+    source: SourceId,
     settings: SourceSettings,
     fn: () => Promise<T>,
     signal?: AbortSignal,
@@ -191,7 +191,7 @@ export class SourceBreakers {
           throw new SourceError(
             source,
             'unreachable',
-            `${source} failed repeatedly and is paused for a few seconds (circuit open); it is retried automatically`
+            `${SOURCE_LABELS[source]} failed repeatedly and is paused for a few seconds (circuit open); it is retried automatically`
           );
         }
         throw error;
@@ -200,7 +200,7 @@ export class SourceBreakers {
   }
 
   /** How many calls of a lane run now for a source of an instance (for tests and diagnostics). */
-  active(source: string, settings: SourceSettings, lane: Lane): number {
+  active(source: SourceId, settings: SourceSettings, lane: Lane): number {
     return this.guards.get(guardName(source, settings))?.lanes[lane].active ?? 0;
   }
 

@@ -2,11 +2,11 @@ import type { ElasticsearchSettings } from '../settings';
 import { requestJson } from './http';
 import type { QueryTimings } from './timings';
 import { SourceError } from './sourceError';
-import { LIMITS } from '../../../contract';
+import { LIMITS, type SourceId } from '../../../contract';
 import { excerpt } from '../text';
 import { indexPatternProblem } from './elasticsearchDsl';
 
-export const ELASTICSEARCH = 'Elasticsearch';
+export const ELASTICSEARCH = 'elasticsearch' satisfies SourceId;
 
 interface SearchResponse {
   hits?: {

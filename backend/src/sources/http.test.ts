@@ -87,19 +87,19 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 
 describe('requestJson', () => {
   it('decodes characters whose bytes arrive in two chunks, as each chunk is decoded on arrival', async () => {
-    const { json } = await requestJson('Test', settings(), '/split-characters');
+    const { json } = await requestJson('prometheus', settings(), '/split-characters');
     expect(json).toEqual({ text: 'größe 记忆 é' });
   });
 
   it('sends custom headers and parses JSON', async () => {
-    const { status, json } = await requestJson('Test', settings({ headers: { 'X-Tenant': 't1' } }), '/ok');
+    const { status, json } = await requestJson('prometheus', settings({ headers: { 'X-Tenant': 't1' } }), '/ok');
     expect(status).toBe(200);
     expect(json).toEqual({ echo: 't1' });
   });
 
   it('cuts an endless body off at the byte cap with an error that names the source and the cap', async () => {
     const started = Date.now();
-    const error = await failure(requestJson('Prometheus', settings(), '/endless'));
+    const error = await failure(requestJson('prometheus', settings(), '/endless'));
     expect(error).toBeInstanceOf(SourceError);
     expect((error as SourceError).kind).toBe('too_large');
     expect(error.message).toMatch(/^Prometheus at http:\/\/127\.0\.0\.1:\d+ sent a response larger than 1 MiB/);
@@ -108,12 +108,12 @@ describe('requestJson', () => {
   });
 
   it('refuses a declared length over the cap before reading it', async () => {
-    const error = await failure(requestJson('Jaeger', settings(), '/declared-huge'));
+    const error = await failure(requestJson('jaeger', settings(), '/declared-huge'));
     expect((error as SourceError).kind).toBe('too_large');
   });
 
   it('times out a silent upstream, which does not count against its breaker (the query may be the slow part)', async () => {
-    const error = (await failure(requestJson('Jaeger', settings({ timeoutMs: 200 }), '/silent'))) as SourceError;
+    const error = (await failure(requestJson('jaeger', settings({ timeoutMs: 200 }), '/silent'))) as SourceError;
     expect(error.kind).toBe('timeout');
     expect(error.message).toContain('did not answer within 0.2 s');
     expect(error.upstreamFault).toBe(false);
@@ -122,15 +122,15 @@ describe('requestJson', () => {
   it('turns a cancellation into CancelledError, not a source failure', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const error = await failure(requestJson('Jaeger', settings(), '/silent', { signal: controller.signal }));
+    const error = await failure(requestJson('jaeger', settings(), '/silent', { signal: controller.signal }));
     expect(error).toBeInstanceOf(CancelledError);
   });
 
   it('reports HTML as not JSON (a 5xx counts against the breaker) and a 401 as refused credentials', async () => {
-    const html = (await failure(requestJson('Elasticsearch', settings(), '/html'))) as SourceError;
+    const html = (await failure(requestJson('elasticsearch', settings(), '/html'))) as SourceError;
     expect(html.message).toMatch(/answered HTTP 502 with something that is not JSON: "<html><body>Bad gateway/);
     expect(html.upstreamFault).toBe(true);
-    const denied = (await failure(requestJson('Elasticsearch', settings(), '/denied'))) as SourceError;
+    const denied = (await failure(requestJson('elasticsearch', settings(), '/denied'))) as SourceError;
     expect(denied.message).toMatch(/refused the credentials \(HTTP 401\).*unable to authenticate/);
     expect(denied.upstreamFault).toBe(false);
   });
@@ -150,13 +150,13 @@ describe('requestJson', () => {
   it('bounds the memory held over all requests at once, and releases it afterwards', async () => {
     await withBudget(1, 64, async () => {
       const wide = settings({ maxResponseBytes: 8 * 1024 * 1024 });
-      const errors = await Promise.all([1, 2, 3].map(() => failure(requestJson('Prometheus', wide, '/endless'))));
+      const errors = await Promise.all([1, 2, 3].map(() => failure(requestJson('prometheus', wide, '/endless'))));
       expect(errors.every((e) => e instanceof SourceError && e.kind === 'too_large')).toBe(true);
       expect(errors.map((e) => e.message).join(' ')).toContain(
         'already holds 1 MiB of answers for all data sources, its memory budget: try again in a moment'
       );
       // Everything was released: a normal answer goes through under the same small budget.
-      await expect(requestJson('Test', settings(), '/ok')).resolves.toMatchObject({ status: 200 });
+      await expect(requestJson('prometheus', settings(), '/ok')).resolves.toMatchObject({ status: 200 });
       expect(poolUsage('test')).toEqual({ instance: 0, process: 0 });
     });
   });
@@ -164,7 +164,7 @@ describe('requestJson', () => {
   it("counts an answer's parsed form: a matrix under the byte cap fails once its parse would pass the budget", async () => {
     await withBudget(64, 2, async () => {
       const error = (await failure(
-        requestJson('Prometheus', settings({ instanceKey: 'small' }), '/matrix')
+        requestJson('prometheus', settings({ instanceKey: 'small' }), '/matrix')
       )) as SourceError;
       expect(error.kind).toBe('too_large');
       expect(error.message).toMatch(
@@ -174,7 +174,7 @@ describe('requestJson', () => {
     });
     // With room for it, the same answer parses.
     await expect(
-      requestJson('Prometheus', settings({ maxResponseBytes: 8 * 1024 * 1024 }), '/matrix')
+      requestJson('prometheus', settings({ maxResponseBytes: 8 * 1024 * 1024 }), '/matrix')
     ).resolves.toMatchObject({
       status: 200,
     });
@@ -184,13 +184,13 @@ describe('requestJson', () => {
     await withBudget(64, 8, async () => {
       const wide = settings({ maxResponseBytes: 8 * 1024 * 1024, instanceKey: 'tenant-a' });
       const reservation = new Reservation('tenant-a');
-      await queryMemory.run(reservation, () => requestJson('Prometheus', wide, '/matrix'));
+      await queryMemory.run(reservation, () => requestJson('prometheus', wide, '/matrix'));
       // Held: ~0.5 MiB of text and 40,000 elements of 48 bytes each.
       expect(reservation.bytes).toBeGreaterThan(2 * 1024 * 1024);
       expect(poolUsage('tenant-a').instance).toBe(reservation.bytes);
       // Another instance's budget is its own.
       expect(poolUsage('tenant-b').instance).toBe(0);
-      await expect(requestJson('Prometheus', { ...wide, instanceKey: 'tenant-b' }, '/matrix')).resolves.toMatchObject({
+      await expect(requestJson('prometheus', { ...wide, instanceKey: 'tenant-b' }, '/matrix')).resolves.toMatchObject({
         status: 200,
       });
       reservation.releaseAll();
@@ -201,7 +201,7 @@ describe('requestJson', () => {
   it('clamps the per-source cap to a third of the instance budget, and says so', async () => {
     await withBudget(64, 3, async () => {
       const huge = settings({ maxResponseBytes: 1024 * 1024 * 1024 });
-      const error = await failure(requestJson('Prometheus', huge, '/declared-huge'));
+      const error = await failure(requestJson('prometheus', huge, '/declared-huge'));
       expect(error.message).toContain(
         'sent a response larger than 1 MiB, the cap for this source (its "max response size" of 1024 MiB is clamped to a third of the data source\'s memory budget)'
       );
@@ -216,7 +216,7 @@ describe('requestJson', () => {
     const url = `https://127.0.0.1:${(mute.address() as AddressInfo).port}`;
     try {
       const error = (await failure(
-        requestJson('Prometheus', settings({ url, timeoutMs: 200, instanceKey: 'mute' }), '/api/v1/query')
+        requestJson('prometheus', settings({ url, timeoutMs: 200, instanceKey: 'mute' }), '/api/v1/query')
       )) as SourceError;
       expect(error.kind).toBe('unreachable');
       expect(error.message).toContain(`could not connect to Prometheus at ${url} within 0.2 s: check that it runs`);
@@ -228,15 +228,15 @@ describe('requestJson', () => {
   });
 
   it('still reports a late answer on a reused keep-alive connection as a timeout', async () => {
-    await requestJson('Jaeger', settings({ instanceKey: 'reused' }), '/ok'); // leaves a free socket
+    await requestJson('jaeger', settings({ instanceKey: 'reused' }), '/ok'); // leaves a free socket
     const error = (await failure(
-      requestJson('Jaeger', settings({ timeoutMs: 200, instanceKey: 'reused' }), '/silent')
+      requestJson('jaeger', settings({ timeoutMs: 200, instanceKey: 'reused' }), '/silent')
     )) as SourceError;
     expect(error.kind).toBe('timeout');
   });
 
   it('says how to fix a refused connection', async () => {
-    const error = await failure(requestJson('Prometheus', settings({ url: 'http://127.0.0.1:1' }), '/ok'));
+    const error = await failure(requestJson('prometheus', settings({ url: 'http://127.0.0.1:1' }), '/ok'));
     expect(error.message).toMatch(/is unreachable \(ECONNREFUSED\): check that it runs/);
   });
 });

@@ -3,7 +3,7 @@ import * as https from 'node:https';
 import { CancelledError, SourceError } from './sourceError';
 import type { SourceSettings } from '../settings';
 import type { QueryTimings } from './timings';
-import { LIMITS } from '../../../contract';
+import { LIMITS, SOURCE_LABELS, type SourceId } from '../../../contract';
 import { excerpt, trimTrailingSlashes } from '../text';
 import { StringDecoder } from 'node:string_decoder';
 import {
@@ -146,12 +146,12 @@ export interface RequestInit {
  * CancelledError, which is nobody's failure.
  */
 export function requestJson(
-  sourceName: string,
+  source: SourceId,
   settings: SourceSettings,
   path: string,
   init: RequestInit = {}
 ): Promise<{ status: number; json: unknown }> {
-  const where = `${sourceName} at ${displayUrl(settings.url)}`;
+  const where = `${SOURCE_LABELS[source]} at ${displayUrl(settings.url)}`;
   if (init.signal?.aborted) {
     return Promise.reject(new CancelledError());
   }
@@ -206,7 +206,7 @@ export function requestJson(
       { method: init.method ?? (body ? 'POST' : 'GET'), headers, agent: agentFor(settings) },
       (response) =>
         readJsonBody(response, {
-          sourceName,
+          source,
           where,
           maxBytes,
           clampedFrom: clamped ? settings.maxResponseBytes : 0,
@@ -222,14 +222,14 @@ export function requestJson(
     init.signal?.addEventListener('abort', onAbort, { once: true });
     const connection = trackConnection(request, url.protocol === 'https:');
     const timer = setTimeout(
-      () => finish(timedOut(sourceName, where, settings.timeoutMs, connection.state)),
+      () => finish(timedOut(source, where, settings.timeoutMs, connection.state)),
       settings.timeoutMs
     );
     request.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code;
       finish(
         new SourceError(
-          sourceName,
+          source,
           'unreachable',
           `${where} is unreachable${code ? ` (${code})` : ''}: ${transportHint(code)}`
         )
@@ -241,7 +241,7 @@ export function requestJson(
 
 /** What reading one answer's body needs of its request. */
 interface BodyReading {
-  sourceName: string;
+  source: SourceId;
   where: string;
   maxBytes: number;
   /** The configured cap when the memory budget clamped it, else 0 (for the too-large message). */
@@ -269,7 +269,7 @@ interface AnswerRead {
 function readJsonBody(response: http.IncomingMessage, reading: BodyReading): void {
   const status = response.statusCode ?? 0;
   const declared = Number(response.headers['content-length']);
-  const over = () => tooLarge(reading.sourceName, reading.where, reading.maxBytes, status, reading.clampedFrom);
+  const over = () => tooLarge(reading.source, reading.where, reading.maxBytes, status, reading.clampedFrom);
   if (Number.isFinite(declared) && declared > reading.maxBytes) {
     reading.finish(over());
     return;
@@ -286,7 +286,7 @@ function readJsonBody(response: http.IncomingMessage, reading: BodyReading): voi
   response.on('error', () =>
     reading.finish(
       new SourceError(
-        reading.sourceName,
+        reading.source,
         'unreachable',
         `${reading.where} stopped answering while sending its response`
       )
@@ -322,7 +322,7 @@ function takeChunk(
   if (answer.received > reading.maxBytes || short) {
     releaseAnswer(answer, reading.reservation);
     response.destroy();
-    reading.finish(short ? budgetSpent(reading.sourceName, reading.where, estimate, short, status) : over());
+    reading.finish(short ? budgetSpent(reading.source, reading.where, estimate, short, status) : over());
     return;
   }
   answer.charged = estimate;
@@ -337,7 +337,7 @@ function endAnswer(reading: BodyReading, answer: AnswerRead, status: number): vo
   answer.pieces.push(answer.decoder.end());
   const receivedAt = performance.now();
   try {
-    const json = parsedAnswer(reading.sourceName, reading.where, status, answer.pieces, answer.received);
+    const json = parsedAnswer(reading.source, reading.where, status, answer.pieces, answer.received);
     // The text is garbage now; the parsed form stays the query's until its frames are encoded.
     const kept = reading.keepParsed ? Math.min(answer.charged, parsedBytes(answer.received, answer.commas)) : 0;
     reading.reservation.give(answer.charged - kept);
@@ -379,24 +379,24 @@ function trackConnection(request: http.ClientRequest, tls: boolean): { state: Co
  * against the source's breaker like a refused one; an answer that came late is a timeout, which
  * does not (see SourceError.upstreamFault). Waiting for one of the agent's sockets is neither.
  */
-function timedOut(sourceName: string, where: string, timeoutMs: number, state: ConnectionState): SourceError {
+function timedOut(source: SourceId, where: string, timeoutMs: number, state: ConnectionState): SourceError {
   const seconds = timeoutMs / 1000;
   if (state === 'connecting') {
     return new SourceError(
-      sourceName,
+      source,
       'unreachable',
       `could not connect to ${where} within ${seconds} s: ${transportHint(undefined)}`
     );
   }
-  return new SourceError(sourceName, 'timeout', `${where} did not answer within ${seconds} s`);
+  return new SourceError(source, 'timeout', `${where} did not answer within ${seconds} s`);
 }
 
-function tooLarge(sourceName: string, where: string, maxBytes: number, status: number, setting: number): SourceError {
+function tooLarge(source: SourceId, where: string, maxBytes: number, status: number, setting: number): SourceError {
   const why = setting
     ? `, the cap for this source (its "max response size" of ${mib(setting)} MiB is clamped to a third of the data source's memory budget): narrow the query (shorter range, lower limit)`
     : `, the cap for this source: narrow the query (shorter range, lower limit) or raise "max response size" in the data source settings`;
   return new SourceError(
-    sourceName,
+    source,
     'too_large',
     `${where} sent a response larger than ${mib(maxBytes)} MiB${why}`,
     status
@@ -404,14 +404,14 @@ function tooLarge(sourceName: string, where: string, maxBytes: number, status: n
 }
 
 function budgetSpent(
-  sourceName: string,
+  source: SourceId,
   where: string,
   estimate: number,
   pool: MemoryPool,
   status: number
 ): SourceError {
   return new SourceError(
-    sourceName,
+    source,
     'too_large',
     `${where} is sending an answer that needs about ${mib(estimate)} MiB of memory once parsed, and ${budgetSpentText(pool)}`,
     status
@@ -422,8 +422,8 @@ function budgetSpent(
  * The answer parsed from its decoded pieces, which are emptied. Its own function so that no
  * caller's frame still holds the text when the collection after the parse runs.
  */
-function parsedAnswer(sourceName: string, where: string, status: number, pieces: string[], received: number): unknown {
-  return parseBody(sourceName, where, status, joined(pieces, received));
+function parsedAnswer(source: SourceId, where: string, status: number, pieces: string[], received: number): unknown {
+  return parseBody(source, where, status, joined(pieces, received));
 }
 
 /**
@@ -437,10 +437,10 @@ function joined(pieces: string[], received: number): string {
   return text;
 }
 
-function parseBody(sourceName: string, where: string, status: number, text: string): unknown {
+function parseBody(source: SourceId, where: string, status: number, text: string): unknown {
   if (status === 401 || status === 403) {
     throw new SourceError(
-      sourceName,
+      source,
       'http',
       `${where} refused the credentials (HTTP ${status}): check the auth settings${upstreamReason(text)}`,
       status
@@ -451,7 +451,7 @@ function parseBody(sourceName: string, where: string, status: number, text: stri
   } catch {
     const snippet = text.slice(0, 120).replace(/\s+/g, ' ');
     throw new SourceError(
-      sourceName,
+      source,
       'bad_response',
       `${where} answered HTTP ${status} with something that is not JSON: "${snippet}"`,
       status

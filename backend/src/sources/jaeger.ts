@@ -2,10 +2,10 @@ import type { SourceSettings } from '../settings';
 import { requestJson } from './http';
 import type { QueryTimings } from './timings';
 import { SourceError } from './sourceError';
-import { LIMITS } from '../../../contract';
+import { LIMITS, type SourceId } from '../../../contract';
 import { excerpt, onlyDots } from '../text';
 
-export const JAEGER = 'Jaeger';
+export const JAEGER = 'jaeger' satisfies SourceId;
 
 export interface JaegerSpan {
   traceID: string;

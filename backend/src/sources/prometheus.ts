@@ -2,13 +2,13 @@ import { requestJson } from './http';
 import type { QueryTimings } from './timings';
 import { SourceError } from './sourceError';
 import type { SourceSettings } from '../settings';
-import { LIMITS } from '../../../contract';
+import { LIMITS, type SourceId } from '../../../contract';
 import { excerpt } from '../text';
 
 /** Text Prometheus sent, as it may be quoted in a message. */
 const quoted = (text: unknown) => excerpt(text, LIMITS.maxUpstreamTextLength);
 
-export const PROMETHEUS = 'Prometheus';
+export const PROMETHEUS = 'prometheus' satisfies SourceId;
 
 /** One series of a Prometheus matrix or vector result, values as [epoch seconds, "value"]. */
 export interface PromSeries {

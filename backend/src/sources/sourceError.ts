@@ -1,4 +1,4 @@
-import { LIMITS } from '../../../contract';
+import { LIMITS, SOURCE_LABELS, type SourceId } from '../../../contract';
 import { excerpt } from '../text';
 
 /** Why a call to an upstream source failed; the message names the source and how to fix it. */
@@ -7,7 +7,8 @@ export type SourceErrorKind =
 
 export class SourceError extends Error {
   constructor(
-    readonly source: string,
+    /** Which source failed, by id (what resource errors carry); the message names it for people. */
+    readonly source: SourceId,
     readonly kind: SourceErrorKind,
     message: string,
     readonly status?: number
@@ -44,12 +45,12 @@ export class SourceError extends Error {
 }
 
 /** The settings of a source, or the error that names it and says how to configure it. */
-export function configuredSource<T>(settings: T | undefined, source: string): T {
+export function configuredSource<T>(settings: T | undefined, source: SourceId): T {
   if (!settings) {
     throw new SourceError(
       source,
       'not_configured',
-      `No ${source} URL is configured: set it in the data source settings`
+      `No ${SOURCE_LABELS[source]} URL is configured: set it in the data source settings`
     );
   }
   return settings;
