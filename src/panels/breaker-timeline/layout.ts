@@ -16,6 +16,36 @@ export interface Viewport {
   gap: number;
 }
 
+const ROW_GAP = 2;
+
+/**
+ * The viewport of a panel's rows: each row at least `minRowHeight` tall (the rows scroll past
+ * that), sharing the height left under the axis and legend otherwise. `totalHeight` is that of
+ * all rows, scrolled or not.
+ */
+export function timelineViewport(p: {
+  rowCount: number;
+  from: number;
+  to: number;
+  plotWidth: number;
+  rowsHeight: number;
+  minRowHeight: number;
+  scrollTop: number;
+}): { vp: Viewport; totalHeight: number } {
+  const rowHeight = p.rowCount ? Math.max(p.minRowHeight, p.rowsHeight / p.rowCount) : p.rowsHeight;
+  const totalHeight = rowHeight * p.rowCount;
+  const vp: Viewport = {
+    from: p.from,
+    to: p.to,
+    width: p.plotWidth,
+    height: Math.min(p.rowsHeight, totalHeight),
+    rowHeight,
+    scrollRows: p.scrollTop / rowHeight,
+    gap: rowHeight > 6 ? ROW_GAP : 0,
+  };
+  return { vp, totalHeight };
+}
+
 /** Indices of the rows at least partly visible. */
 export function visibleRows(rowCount: number, vp: Viewport): { first: number; last: number } {
   const first = Math.max(0, Math.floor(vp.scrollRows));

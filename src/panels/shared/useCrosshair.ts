@@ -6,7 +6,16 @@ import { DataHoverClearEvent, DataHoverEvent, type EventBus } from '@grafana/dat
  * way to tell the other panels where this one is hovered. The dashboard's "shared crosshair"
  * setting decides whether the bus carries these events between panels.
  */
-export function useCrosshair(eventBus: EventBus | undefined) {
+/** Tells the other panels where this one is hovered, or that it no longer is. */
+export interface CrosshairPublish {
+  hover: (time: number) => void;
+  clear: () => void;
+}
+
+export function useCrosshair(eventBus: EventBus | undefined): {
+  sharedTime: number | undefined;
+  publish: CrosshairPublish;
+} {
   const [sharedTime, setSharedTime] = useState<number | undefined>(undefined);
   useEffect(() => {
     if (!eventBus) {
