@@ -3,7 +3,7 @@ import path from 'path';
 
 /**
  * Dependencies point one way: pages and components use the shared modules (constants, errors,
- * grafanaApi, dataSources, promql, the contract, @memstack/telemetry/signals); a component never
+ * grafanaApi, dataSources, the contract, @memstack/telemetry/signals); a component never
  * reaches into a page, and only the installer's UI reads the alerting code. Dashboards expose
  * their uids and titles, nothing else, to the rest of the app.
  */

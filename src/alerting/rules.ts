@@ -1,6 +1,14 @@
 import type { EventFilterField, LogsCountQueryModel, MetricsQueryModel } from '../../contract';
-import { counterShare, eq, gauge, histogramQuantile, re, summaryMean } from '../promql/builder';
-import { CATALOG, THRESHOLDS } from '@memstack/telemetry/signals';
+import {
+  CATALOG,
+  counterShare,
+  eq,
+  gauge,
+  histogramQuantile,
+  re,
+  summaryMean,
+  THRESHOLDS,
+} from '@memstack/telemetry/signals';
 
 /**
  * The app's alert rules, one source of truth for Grafana's provisioning files, the installer's

@@ -1,4 +1,18 @@
-import { BREAKER_STATES, BREAKER_STATE_VALUES, THRESHOLDS } from '@memstack/telemetry/signals';
+import {
+  BREAKER_STATE_VALUES,
+  BREAKER_STATES,
+  counterRate,
+  counterShare,
+  eq,
+  gauge,
+  gaugeEnters,
+  histogramBuckets,
+  histogramQuantile,
+  MIN_COUNTING_STEP,
+  re,
+  summaryMean,
+  THRESHOLDS,
+} from '@memstack/telemetry/signals';
 import { defaultBreakerTimelineOptions } from '../panels/breaker-timeline/options';
 import { defaultRelevanceHeatmapOptions } from '../panels/relevance-heatmap/options';
 import {
@@ -12,18 +26,6 @@ import {
   type DashboardContent,
 } from './common';
 import { breakerTimelinePanel, relevanceHeatmapPanel, statPanel, timeSeriesPanel, withAlertLine } from './panels';
-import {
-  counterRate,
-  counterShare,
-  eq,
-  gauge,
-  gaugeEnters,
-  histogramBuckets,
-  histogramQuantile,
-  MIN_COUNTING_STEP,
-  re,
-  summaryMean,
-} from '../promql/builder';
 import { agentTypeVariable, operationVariable, breakerServiceVariable } from './variables';
 
 const byAgent = { agent_type: re('$agent_type') };

@@ -1,7 +1,14 @@
-import { OTHER_LABEL_VALUE } from '@memstack/telemetry/signals';
+import {
+  counterRate,
+  gauge,
+  histogramQuantile,
+  ne,
+  OTHER_LABEL_VALUE,
+  re,
+  topOverRange,
+} from '@memstack/telemetry/signals';
 import { layout, metricsQuery, type DashboardContent } from './common';
 import { timeSeriesPanel } from './panels';
-import { counterRate, gauge, histogramQuantile, ne, re, topOverRange } from '../promql/builder';
 import { agentTypeVariable } from './variables';
 
 const byAgent = { agent_type: re('$agent_type') };

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formattedValueToString, getValueFormat } from '@grafana/data';
-import { ALL_METRICS, COMPONENT_HEALTH_VALUES, OTHER_LABEL_VALUE, THRESHOLDS } from '@memstack/telemetry/signals';
+import {
+  ALL_METRICS,
+  COMPONENT_HEALTH_VALUES,
+  MIN_COUNTING_STEP,
+  OTHER_LABEL_VALUE,
+  SCRAPE_INTERVAL_SECONDS,
+  THRESHOLDS,
+} from '@memstack/telemetry/signals';
 import { HealthChecker } from '../../telemetry/src/health';
 import { ALERT_RULES } from '../alerting/rules';
 import { DATASOURCE_PLUGIN_ID } from '../constants';
@@ -9,7 +16,6 @@ import { BYTES_PER_HOUR } from './aiAgentPatterns';
 import { DASHBOARD_UIDS, DATASOURCE_VARIABLE } from './common';
 import { BUNDLED, dashboardPath } from './index';
 import { lintDashboard, type LintContext, type RuleName } from './lint.testutil';
-import { MIN_COUNTING_STEP, SCRAPE_INTERVAL_SECONDS } from '../promql/builder';
 import { renderDashboard, withDashboardIncludes } from './render';
 
 const ruleNamed = (name: string) => ALERT_RULES.find((r) => r.name === name)!;

@@ -1,5 +1,5 @@
 import { parseDurationSeconds } from '../../contract';
-import { MIN_COUNTING_STEP } from '../promql/builder';
+import { MIN_COUNTING_STEP } from '@memstack/telemetry/signals';
 import { labelKnown, lintPromQL, type PromQLRuleName, type Violation as PromQLViolation } from '../promql/lint';
 
 /**

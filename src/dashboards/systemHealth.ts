@@ -1,7 +1,17 @@
-import { COMPONENT_HEALTH_VALUES, DEGRADATION_LEVELS, THRESHOLDS } from '@memstack/telemetry/signals';
+import {
+  COMPONENT_HEALTH_VALUES,
+  counterRate,
+  counterRateOrZero,
+  counterShare,
+  cpuBusy,
+  DEGRADATION_LEVELS,
+  gauge,
+  histogramQuantile,
+  re,
+  THRESHOLDS,
+} from '@memstack/telemetry/signals';
 import { layout, logsAndTracesLink, metricsQuery, stateMappings, thresholds, type DashboardContent } from './common';
 import { statPanel, stateTimelinePanel, timeSeriesPanel, withAlertLine } from './panels';
-import { counterRate, counterRateOrZero, counterShare, cpuBusy, gauge, histogramQuantile, re } from '../promql/builder';
 import { degradedServiceVariable, hostTargetVariables, postgresTargetVariables } from './variables';
 
 const byService = { service_name: re('$service_name') };

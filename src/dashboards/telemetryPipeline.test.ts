@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PLUGIN_BREAKER_METRIC } from '../../contract/pluginMetrics';
-import { CATALOG } from '@memstack/telemetry/signals';
+import { CATALOG, PLUGIN_BREAKER_METRIC } from '@memstack/telemetry/signals';
 import { BUNDLED } from './index';
 
 const dashboardJson = (uid: string) => JSON.parse(readFileSync(join(__dirname, `${uid}.json`), 'utf8'));

@@ -1,8 +1,7 @@
 import { defaultBreakerTimelineOptions } from '../panels/breaker-timeline/options';
-import { BREAKER_STATES } from '@memstack/telemetry/signals';
+import { BREAKER_STATES, counterIncrease, counterRate, gauge } from '@memstack/telemetry/signals';
 import { layout, metricsQuery, stateMappings, type DashboardContent } from './common';
 import { breakerTimelinePanel, statPanel, timeSeriesPanel } from './panels';
-import { counterIncrease, counterRate, gauge } from '../promql/builder';
 
 export function telemetryPipeline(): DashboardContent {
   const panels = layout([

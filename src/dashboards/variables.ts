@@ -1,5 +1,5 @@
 import { queryVariable } from './common';
-import { METRICS } from '../promql/metrics';
+import { METRICS } from '@memstack/telemetry/signals';
 
 const operations = METRICS.memoryOperations.name;
 const breakers = METRICS.circuitBreakerState.name;

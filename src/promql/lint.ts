@@ -1,7 +1,6 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
-import { metricOfSeries, TARGET_LABELS, type ReadableMetric } from './metrics';
-import { MIN_COUNTING_STEP } from './builder';
+import { metricOfSeries, MIN_COUNTING_STEP, type ReadableMetric, TARGET_LABELS } from '@memstack/telemetry/signals';
 
 /**
  * PromQL rules over the signal catalog: an expression parses, names catalog metrics and their

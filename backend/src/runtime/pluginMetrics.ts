@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { PLUGIN_BREAKER_METRIC } from '../../../contract/pluginMetrics';
+import { PLUGIN_BREAKER_METRIC } from '@memstack/telemetry/signals';
 
 /** The backend's own metrics, returned by CollectMetrics (Grafana serves them at /metrics/plugins/<id>). */
 export function createPluginMetrics() {

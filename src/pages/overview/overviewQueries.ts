@@ -1,14 +1,18 @@
 // Types only from @grafana/data: this module is also imported by the Chromium specs, in Node.
 import type { DataFrame } from '@grafana/data';
-import { counterRate, counterShare, eq, gauge, histogramQuantile } from '../../promql/builder';
-import type { LogsCountQueryModel, LogsQueryModel, MetricsQueryModel } from '../../../contract';
 import {
   BREAKER_STATES,
+  counterRate,
+  counterShare,
   DEGRADATION_LEVELS,
-  THRESHOLDS,
-  stateOf,
+  eq,
+  gauge,
+  histogramQuantile,
   type Severity as StateSeverity,
+  stateOf,
+  THRESHOLDS,
 } from '@memstack/telemetry/signals';
+import type { LogsCountQueryModel, LogsQueryModel, MetricsQueryModel } from '../../../contract';
 
 /**
  * What the overview asks and how it reads the answers: pure, so the numbers a user sees are

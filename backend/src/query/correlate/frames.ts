@@ -1,4 +1,4 @@
-import { CATALOG, memorySpanName } from '@memstack/telemetry/signals';
+import { counterShare, eq, histogramQuantile, memorySpanName } from '@memstack/telemetry/signals';
 import type { Frame } from '../frame';
 import { selfLink, type SelfLink } from '../links';
 import type { CorrelateQuery } from './parse';
@@ -14,19 +14,15 @@ export interface CorrelationParts {
 }
 
 /**
- * PromQL of the correlated view, over the query's range. Metric names come from the SDK's catalog.
- * The error rate is zero-filled like the dashboards' shares (`errors or all * 0`): an operation
- * without errors has no error series, and shows 0 rather than nothing.
+ * PromQL of the correlated view over the query's range, from the signals' PromQL builder: the
+ * error rate is the zero-filled share the dashboards use, so an operation without errors shows 0
+ * rather than nothing.
  */
 export function correlatePromQL(rangeSeconds: number): { p99: string; errorRate: string } {
   const window = `${Math.max(60, Math.round(rangeSeconds))}s`;
-  const duration = CATALOG.memoryOperationDuration.name;
-  const operations = CATALOG.memoryOperations.name;
-  const all = `sum by (operation) (rate(${operations}[${window}]))`;
-  const errors = `sum by (operation) (rate(${operations}{status="error"}[${window}]))`;
   return {
-    p99: `histogram_quantile(0.99, sum by (operation, le) (rate(${duration}_bucket[${window}])))`,
-    errorRate: `(${errors} or ${all} * 0) / ${all}`,
+    p99: histogramQuantile(0.99, 'memoryOperationDuration', {}, ['operation'], window),
+    errorRate: counterShare('memoryOperations', { status: eq('error') }, {}, ['operation'], window),
   };
 }
 

@@ -1,10 +1,8 @@
-import { CATALOG, type MetricDefinition, type MetricType } from '@memstack/telemetry/signals';
-import { PLUGIN_BREAKER_METRIC } from '../../contract/pluginMetrics';
+import { CATALOG, type MetricType } from './catalog.js';
 
 /**
  * Every metric a bundled dashboard reads, with its type and labels: the product's own catalog
- * (from @memstack/telemetry, the one source of truth) plus the exporters the guide's System Health
- * dashboard reads. Dashboards name metrics only through this module, so the lint test can check
+ * plus the exporters the guide's System Health dashboard reads and the data source backend's own. Dashboards name metrics only through this module, so the lint test can check
  * each expression against the type and labels of what it reads.
  */
 export interface ReadableMetric {
@@ -33,6 +31,22 @@ export const EXPORTER_METRICS = {
     labelNames: ['datname', 'state', 'server'],
   },
 } as const satisfies Record<string, ReadableMetric>;
+
+/**
+ * The data source backend's own circuit breaker gauge, served by Grafana at
+ * /metrics/plugins/<plugin id>, which needs no login by default (Grafana: PLUGIN-METRICS-UNAUTH,
+ * docs/grafana-behaviour.md). So its labels name no upstream host: the source and an opaque
+ * per-process key of the data source instance (SourceSettings.instanceKey), named instance_id
+ * because Prometheus gives every scraped series its own `instance` label. Its name differs from
+ * the memory service's `circuit_breaker_state`, so that neither's panels show the other's breakers,
+ * whatever job names a Prometheus gives the two scrapes.
+ */
+export const PLUGIN_BREAKER_METRIC = {
+  name: 'agentmemory_backend_circuit_breaker_state',
+  type: 'gauge',
+  help: 'State of the data source backend circuit breaker of one upstream source of one data source instance (0=closed, 1=open, 2=half-open)',
+  labelNames: ['source', 'instance_id'],
+} as const;
 
 /** The data source backend's own metrics the dashboards read (served by Grafana at /metrics/plugins/<id>). */
 export const PLUGIN_METRICS = {
@@ -77,5 +91,3 @@ export function metricOfSeries(
   }
   return undefined;
 }
-
-export type { MetricDefinition };

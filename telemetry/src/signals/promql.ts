@@ -1,4 +1,4 @@
-import { METRICS, type LabelOf, type MetricKey } from './metrics';
+import { METRICS, type LabelOf, type MetricKey } from './readable.js';
 
 /**
  * PromQL built from the metric catalog, one helper per kind of metric, so that an expression is
@@ -30,7 +30,7 @@ export const STEP_INTERVAL = '$__interval';
 
 /**
  * The scrape interval a dashboard assumes: Grafana's default "Scrape interval" of a Prometheus
- * data source (jsonData.timeInterval, 15 s), which backend/src/query/metrics/window.ts also uses for
+ * data source (jsonData.timeInterval, 15 s), which the backend's query/metrics/window.ts also uses for
  * `$__rate_interval`. Prometheus scraping more often (the demo scrapes every 5 s) only adds samples.
  */
 export const SCRAPE_INTERVAL_SECONDS = 15;
