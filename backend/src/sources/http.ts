@@ -138,23 +138,8 @@ export interface RequestInit {
   timings?: QueryTimings;
 }
 
-/**
- * GETs or POSTs JSON from one upstream with its own timeout and response-size cap. The body is
- * read as a stream and the request is cut off as soon as it passes the cap, so one huge or
- * endless answer cannot take the process's memory. Every failure becomes a SourceError whose
- * message names the source and its URL, never a credential; a cancellation by Grafana becomes a
- * CancelledError, which is nobody's failure.
- */
-export function requestJson(
-  source: SourceId,
-  settings: SourceSettings,
-  path: string,
-  init: RequestInit = {}
-): Promise<{ status: number; json: unknown }> {
-  const where = `${SOURCE_LABELS[source]} at ${displayUrl(settings.url)}`;
-  if (init.signal?.aborted) {
-    return Promise.reject(new CancelledError());
-  }
+/** The request's headers and body: the source's own headers and credentials, then the payload's. */
+function outgoing(settings: SourceSettings, init: RequestInit): { headers: Record<string, string>; body?: string } {
   // Uncompressed: the upstreams sit next to Grafana, and (de)compression cost more CPU on both
   // sides than the bytes it saves (measured with npm run bench:queries).
   const headers: Record<string, string> = {
@@ -173,8 +158,13 @@ export function requestJson(
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(init.body);
   }
-  const url = new URL(`${settings.url}${path}`);
-  const transport = url.protocol === 'https:' ? https : http;
+  return { headers, body };
+}
+
+/** How much of an answer may be read, and whose memory it counts against. */
+function answerCap(
+  settings: SourceSettings
+): Pick<BodyReading, 'maxBytes' | 'clampedFrom' | 'reservation' | 'keepParsed'> {
   // A query's answers count against its reservation until its response is encoded (see the
   // QueryData handler); a health or resource call gets its own until its answer is parsed.
   const queryReservation = queryMemory.getStore();
@@ -183,6 +173,35 @@ export function requestJson(
   // take the memory of the other data sources.
   const maxBytes = Math.min(settings.maxResponseBytes, Math.floor(reservation.ceiling / COPIES_OF_THE_TEXT));
   const clamped = maxBytes < settings.maxResponseBytes;
+  return {
+    maxBytes,
+    clampedFrom: clamped ? settings.maxResponseBytes : 0,
+    reservation,
+    keepParsed: queryReservation !== undefined,
+  };
+}
+
+/**
+ * GETs or POSTs JSON from one upstream with its own timeout and response-size cap. The body is
+ * read as a stream and the request is cut off as soon as it passes the cap, so one huge or
+ * endless answer cannot take the process's memory. Every failure becomes a SourceError whose
+ * message names the source and its URL, never a credential; a cancellation by Grafana becomes a
+ * CancelledError, which is nobody's failure.
+ */
+export function requestJson(
+  source: SourceId,
+  settings: SourceSettings,
+  path: string,
+  init: RequestInit = {}
+): Promise<{ status: number; json: unknown }> {
+  const where = `${SOURCE_LABELS[source]} at ${displayUrl(settings.url)}`;
+  if (init.signal?.aborted) {
+    return Promise.reject(new CancelledError());
+  }
+  const { headers, body } = outgoing(settings, init);
+  const url = new URL(`${settings.url}${path}`);
+  const transport = url.protocol === 'https:' ? https : http;
+  const cap = answerCap(settings);
 
   return new Promise((resolve, reject) => {
     const sentAt = performance.now();
@@ -208,10 +227,7 @@ export function requestJson(
         readJsonBody(response, {
           source,
           where,
-          maxBytes,
-          clampedFrom: clamped ? settings.maxResponseBytes : 0,
-          reservation,
-          keepParsed: queryReservation !== undefined,
+          ...cap,
           sentAt,
           timings: init.timings,
           settled: () => settled,
@@ -285,11 +301,7 @@ function readJsonBody(response: http.IncomingMessage, reading: BodyReading): voi
   });
   response.on('error', () =>
     reading.finish(
-      new SourceError(
-        reading.source,
-        'unreachable',
-        `${reading.where} stopped answering while sending its response`
-      )
+      new SourceError(reading.source, 'unreachable', `${reading.where} stopped answering while sending its response`)
     )
   );
   response.on('end', () => endAnswer(reading, answer, status));
@@ -403,13 +415,7 @@ function tooLarge(source: SourceId, where: string, maxBytes: number, status: num
   );
 }
 
-function budgetSpent(
-  source: SourceId,
-  where: string,
-  estimate: number,
-  pool: MemoryPool,
-  status: number
-): SourceError {
+function budgetSpent(source: SourceId, where: string, estimate: number, pool: MemoryPool, status: number): SourceError {
   return new SourceError(
     source,
     'too_large',
