@@ -3,34 +3,40 @@ import { applyPlan, readGrafanaState } from '../../alerting/grafanaApi';
 import { listAgentMemoryDataSources, type DataSourceSummary } from '../../dataSources';
 import { DEFAULT_INSTALL, planInstall, type InstallOptions, type Plan } from '../../alerting/installer';
 import type { ContactSecrets } from '../../alerting/grafana';
+import { applyOutcome, failureOutcome, reviewOutcome, type Outcome } from './outcomes';
 import { placeholderSecrets, withTypedSecrets } from './secretsAtApply';
 
-export type Outcome = { severity: 'success' | 'info' | 'error'; title: string; text?: string };
+export type { Outcome } from './outcomes';
 
-/**
- * The alert installer's state and steps: the data sources to choose from, the form, the reviewed
- * plan, and Review and Apply, which read Grafana, plan, and send the plan.
- */
-export function useInstaller() {
+/** The Agent Memory data sources the rules can query, the first chosen until the user picks. */
+function useDataSourceChoice(onError: (outcome: Outcome) => void) {
   const [dataSources, setDataSources] = useState<DataSourceSummary[] | undefined>();
   const [datasourceUid, setDatasourceUid] = useState<string>('');
-  const [folderTitle, setFolderTitle] = useState(DEFAULT_INSTALL.folderTitle);
-  const [folderUid, setFolderUid] = useState(DEFAULT_INSTALL.folderUid);
-  const [secrets, setSecrets] = useState<ContactSecrets>({});
-  const [plan, setPlan] = useState<Plan | undefined>();
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome | undefined>();
-
   useEffect(() => {
     listAgentMemoryDataSources()
       .then((list) => {
         setDataSources(list);
         setDatasourceUid((current) => current || list[0]?.uid || '');
       })
-      .catch((error) =>
-        setOutcome({ severity: 'error', title: 'Could not list the data sources', text: (error as Error).message })
-      );
+      .catch((error) => onError(failureOutcome('Could not list the data sources', error)));
+    // Listed once, when the installer opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+  return { dataSources, datasourceUid, setDatasourceUid };
+}
+
+/**
+ * The alert installer's state and steps: the data sources to choose from, the form, the reviewed
+ * plan, and Review and Apply, which read Grafana, plan, and send the plan.
+ */
+export function useInstaller() {
+  const [outcome, setOutcome] = useState<Outcome | undefined>();
+  const { dataSources, datasourceUid, setDatasourceUid } = useDataSourceChoice(setOutcome);
+  const [folderTitle, setFolderTitle] = useState(DEFAULT_INSTALL.folderTitle);
+  const [folderUid, setFolderUid] = useState(DEFAULT_INSTALL.folderUid);
+  const [secrets, setSecrets] = useState<ContactSecrets>({});
+  const [plan, setPlan] = useState<Plan | undefined>();
+  const [busy, setBusy] = useState(false);
 
   // What Review reads and plans with: the typed secrets only as placeholders (secretsAtApply.ts).
   const reviewOptions = (): InstallOptions => ({
@@ -51,21 +57,11 @@ export function useInstaller() {
       if (next.blockers.length > 0 || next.requests.length === 0) {
         forgetSecrets();
       }
-      if (next.blockers.length === 0 && next.requests.length === 0) {
-        setOutcome({
-          severity: 'info',
-          title: 'Nothing to change',
-          text: 'The rules, contact points, template and routes in Grafana are as the app defines them.',
-        });
-      }
+      setOutcome(reviewOutcome(next));
     } catch (error) {
       setPlan(undefined);
       forgetSecrets();
-      setOutcome({
-        severity: 'error',
-        title: 'Could not read the alerting configuration',
-        text: (error as Error).message,
-      });
+      setOutcome(failureOutcome('Could not read the alerting configuration', error));
     } finally {
       setBusy(false);
     }
@@ -84,23 +80,11 @@ export function useInstaller() {
       const readBack = { ...reviewOptions(), secrets: {} };
       const after = planInstall(await readGrafanaState(readBack), readBack);
       setPlan(after);
-      if (after.requests.length > 0) {
-        setOutcome({
-          severity: 'error',
-          title: 'Grafana holds something else than was sent',
-          text: after.requests.map((r) => r.summary).join('; '),
-        });
-      } else {
-        setOutcome({
-          severity: 'success',
-          title: `Installed: ${plan.requests.length} change(s) applied`,
-          text: 'They are editable in Alerting. Running the installer again changes nothing.',
-        });
-      }
+      setOutcome(applyOutcome(plan, after));
     } catch (error) {
       // What Grafana holds is no longer what was reviewed: Apply waits for a new Review.
       setPlan(undefined);
-      setOutcome({ severity: 'error', title: 'Install stopped', text: (error as Error).message });
+      setOutcome(failureOutcome('Install stopped', error));
     } finally {
       forgetSecrets();
       setBusy(false);
