@@ -31,6 +31,9 @@ export interface QueryOutcome {
 /** An outcome with where its time went. */
 export type TimedOutcome = QueryOutcome & { timings: QueryTimings };
 
+/** An answer of the correlated view's sources that its frame could not be built from. */
+class CorrelatedAnswerError extends Error {}
+
 /** Maps any failure to a per-query error; nothing thrown here reaches the gRPC layer. */
 export function failureOutcome(refId: string, queryType: string, error: unknown): QueryOutcome {
   if (error instanceof CancelledError) {
@@ -45,6 +48,9 @@ export function failureOutcome(refId: string, queryType: string, error: unknown)
       error: `Invalid query: ${error.message}`,
       errorSource: 'plugin',
     };
+  }
+  if (error instanceof CorrelatedAnswerError) {
+    return { refId, queryType, frames: [], status: 502, error: error.message, errorSource: 'downstream' };
   }
   if (error instanceof SourceError) {
     return {
@@ -67,19 +73,18 @@ export function failureOutcome(refId: string, queryType: string, error: unknown)
   };
 }
 
-/** The one source a query type reads; the correlated view reads all three, each part on its own. */
-const SOURCE_OF: Record<ParsedQuery['queryType'], SourceId | undefined> = {
+/** The one source a query type reads; the correlated view reads all three. */
+const SOURCE_OF: Record<ParsedQuery['queryType'], SourceId | 'correlate'> = {
   metrics: PROMETHEUS,
   logs: ELASTICSEARCH,
   logs_count: ELASTICSEARCH,
   traces: JAEGER,
-  correlate: undefined,
+  correlate: 'correlate',
 };
 
 /**
  * An answer the clients' shape checks let through but frame building cannot use is still the
  * upstream's odd answer, not an internal error: it is reported as the source's bad response.
- * (The correlated view catches each source's failure in its part; what is left is internal.)
  */
 async function run(query: ParsedQuery, ctx: ExecuteContext): Promise<Frame[]> {
   try {
@@ -89,13 +94,14 @@ async function run(query: ParsedQuery, ctx: ExecuteContext): Promise<Frame[]> {
       throw error;
     }
     const source = SOURCE_OF[query.queryType];
-    if (source === undefined) {
-      throw error;
+    const problem = error instanceof Error ? error.message : String(error);
+    if (source === 'correlate') {
+      throw new CorrelatedAnswerError(`the correlated view answered data of an unexpected shape: ${problem}`);
     }
     throw new SourceError(
       source,
       'bad_response',
-      `${SOURCE_LABELS[source]} answered data of an unexpected shape: ${error instanceof Error ? error.message : String(error)}`
+      `${SOURCE_LABELS[source]} answered data of an unexpected shape: ${problem}`
     );
   }
 }
