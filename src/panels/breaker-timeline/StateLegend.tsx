@@ -16,7 +16,7 @@ export function StateLegend(props: {
 }) {
   const s = useStyles2(getStyles);
   return (
-    <LegendBar height={props.height} testId={props.testId}>
+    <LegendBar height={props.height} clip testId={props.testId}>
       {props.states.map((state, i) => (
         <button
           type="button"
