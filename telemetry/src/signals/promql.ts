@@ -42,8 +42,9 @@ export const SCRAPE_INTERVAL_SECONDS = 15;
  */
 export const MIN_COUNTING_STEP = `${2 * SCRAPE_INTERVAL_SECONDS}s`;
 
-function selector<K extends MetricKey>(key: K, suffix: string, matchers: Matchers<K>): string {
-  const parts = Object.entries(matchers as Record<string, string>).map(([label, op]) => `${label}${op}`);
+function selector<K extends MetricKey>(key: K, suffix: string, matchers: Matchers<K>, bucket?: { le: string }): string {
+  const all: Record<string, string> = { ...(matchers as Record<string, string>), ...bucket };
+  const parts = Object.entries(all).map(([label, op]) => `${label}${op}`);
   return `${METRICS[key].name}${suffix}${parts.length ? `{${parts.join(', ')}}` : ''}`;
 }
 
@@ -121,8 +122,8 @@ export function histogramBuckets<K extends HistogramKey>(key: K, matchers: Match
   return `sum by (le) (increase(${selector(key, '_bucket', matchers)}[${STEP_INTERVAL}]))`;
 }
 
-/** Mean observed value of a summary over the rate window: rate of _sum over rate of _count. */
-export function summaryMean<K extends SummaryKey>(
+/** Mean observed value of a summary or histogram over the rate window: rate of _sum over rate of _count. */
+export function observedMean<K extends SummaryKey | HistogramKey>(
   key: K,
   matchers: Matchers<K> = {},
   labels: Array<LabelOf<K>> = [],
@@ -131,6 +132,35 @@ export function summaryMean<K extends SummaryKey>(
   const sum = `sum${by(labels)} (rate(${selector(key, '_sum', matchers)}[${window}]))`;
   const count = `sum${by(labels)} (rate(${selector(key, '_count', matchers)}[${window}]))`;
   return `${sum} / ${count}`;
+}
+
+/** The summary's mean: see observedMean. */
+export const summaryMean = <K extends SummaryKey>(
+  key: K,
+  matchers: Matchers<K> = {},
+  labels: Array<LabelOf<K>> = [],
+  window = RATE_INTERVAL
+) => observedMean(key, matchers, labels, window);
+
+/**
+ * Share of a histogram's observations at or under one bucket bound, per label set: the rate of
+ * that `le` bucket over the rate of `_count` (e.g. the share of adds that stored nothing is the
+ * `le="0"` bucket of memories per add). The bound must be one of the histogram's buckets.
+ */
+export function histogramShareAtMost<K extends HistogramKey>(
+  key: K,
+  bound: number,
+  matchers: Matchers<K> = {},
+  labels: Array<LabelOf<K>> = [],
+  window = RATE_INTERVAL
+) {
+  const buckets: readonly number[] = (METRICS[key] as { buckets?: readonly number[] }).buckets ?? [];
+  if (!buckets.includes(bound)) {
+    throw new Error(`${METRICS[key].name} has no bucket le="${bound}" (its buckets: ${buckets.join(', ')})`);
+  }
+  const part = `sum${by(labels)} (rate(${selector(key, '_bucket', matchers, { le: eq(String(bound)) })}[${window}]))`;
+  const whole = `sum${by(labels)} (rate(${selector(key, '_count', matchers)}[${window}]))`;
+  return `${part} / ${whole}`;
 }
 
 /** A gauge aggregated by the given labels (max for states, sum for counts, avg for ratios). */
