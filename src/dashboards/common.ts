@@ -13,6 +13,7 @@ export const DASHBOARD_UIDS = {
   patterns: 'ai-agent-patterns',
   logsTraces: 'ai-agent-logs-traces',
   pipeline: 'ai-telemetry-pipeline',
+  quality: 'ai-memory-quality',
 } as const;
 export type DashboardUid = (typeof DASHBOARD_UIDS)[keyof typeof DASHBOARD_UIDS];
 

@@ -10,6 +10,7 @@ import {
   type DashboardUid,
 } from './common';
 import { logsTraces } from './logsTraces';
+import { memoryQuality } from './memoryQuality';
 import { systemHealth } from './systemHealth';
 import { telemetryPipeline } from './telemetryPipeline';
 import { TITLES } from './titles';
@@ -21,6 +22,7 @@ export const BUNDLED: Array<{ uid: DashboardUid; build: () => DashboardContent; 
   { uid: DASHBOARD_UIDS.patterns, build: aiAgentPatterns },
   { uid: DASHBOARD_UIDS.logsTraces, build: logsTraces },
   { uid: DASHBOARD_UIDS.pipeline, build: telemetryPipeline },
+  { uid: DASHBOARD_UIDS.quality, build: memoryQuality },
 ];
 
 /** Where a bundled dashboard's JSON lives, relative to src/ (and to the plugin's directory once built). */

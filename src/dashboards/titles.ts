@@ -6,4 +6,5 @@ export const TITLES: Record<DashboardUid, string> = {
   'ai-agent-patterns': 'AI Agent Patterns',
   'ai-agent-logs-traces': 'AI Agent Logs and Traces',
   'ai-telemetry-pipeline': 'Telemetry Pipeline',
+  'ai-memory-quality': 'AI Agent Memory Quality',
 };

@@ -17,10 +17,14 @@ export interface MetricDefinition {
   /** Histogram bucket upper bounds (seconds, scores or sizes), as the guide has them. */
   readonly buckets?: readonly number[];
   /** Which part of the product records it; documentation for dashboards and tests. */
-  readonly group: 'memory' | 'cache' | 'agent' | 'resilience' | 'http' | 'pattern' | 'health' | 'guard';
+  readonly group: 'memory' | 'quality' | 'cache' | 'agent' | 'resilience' | 'http' | 'pattern' | 'health' | 'guard';
 }
 
 const SCORE_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0] as const;
+/** Memories per call: 0 is its own bucket, so empty adds and searches are `_bucket{le="0"}`. */
+const COUNT_BUCKETS = [0, 1, 2, 3, 5, 10, 20, 50] as const;
+/** A minute to a quarter. */
+const AGE_BUCKETS = [60, 600, 3600, 6 * 3600, 86400, 7 * 86400, 30 * 86400, 90 * 86400] as const;
 
 export const CATALOG = {
   memoryOperations: {
@@ -74,6 +78,45 @@ export const CATALOG = {
     labelNames: ['operation_type'],
     buckets: [1, 5, 10, 20, 50, 100, 200, 500],
     group: 'memory',
+  },
+  memoryWriteOutcomes: {
+    name: 'ai_memory_write_outcomes_total',
+    type: 'counter',
+    help: 'Memories written, by what each write did: decision add, update, delete, or none (the fact was already stored)',
+    labelNames: ['operation', 'agent_type', 'decision'],
+    group: 'quality',
+  },
+  memoriesPerAdd: {
+    name: 'ai_memory_add_memories',
+    type: 'histogram',
+    help: 'Memories an add stored; 0 when every fact was a duplicate or nothing was extracted',
+    labelNames: ['agent_type'],
+    buckets: COUNT_BUCKETS,
+    group: 'quality',
+  },
+  searchResults: {
+    name: 'ai_memory_search_results',
+    type: 'histogram',
+    help: 'Memories a search returned; 0 for an empty search',
+    labelNames: ['agent_type'],
+    buckets: COUNT_BUCKETS,
+    group: 'quality',
+  },
+  searchTopSimilarity: {
+    name: 'ai_memory_search_top_similarity',
+    type: 'histogram',
+    help: 'Similarity score of the best memory a search returned (searches that returned scores)',
+    labelNames: ['agent_type'],
+    buckets: SCORE_BUCKETS,
+    group: 'quality',
+  },
+  recallAge: {
+    name: 'ai_memory_recall_age_seconds',
+    type: 'histogram',
+    help: 'Age of each memory a search returned, since it was last written (updated, else created)',
+    labelNames: ['agent_type'],
+    buckets: AGE_BUCKETS,
+    group: 'quality',
   },
   circuitBreakerState: {
     name: 'circuit_breaker_state',
@@ -197,6 +240,13 @@ export const CATALOG = {
     labelNames: ['metric', 'label'],
     group: 'guard',
   },
+  unreadableResults: {
+    name: 'ai_telemetry_unreadable_results_total',
+    type: 'counter',
+    help: 'Parts of a memory library answer the SDK could not read (an unknown result shape, a score or a date), so their signals were not recorded',
+    labelNames: ['operation', 'what'],
+    group: 'guard',
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type CatalogKey = keyof typeof CATALOG;
@@ -205,6 +255,14 @@ export const ALL_METRICS: readonly MetricDefinition[] = Object.values(CATALOG);
 
 /** Labels that must never be metric labels: unbounded values belong in events and spans. */
 export const FORBIDDEN_METRIC_LABELS: readonly string[] = ['user_id'];
+
+/** `decision` of ai_memory_write_outcomes_total: what one write did to the store. */
+export const WRITE_DECISIONS = ['add', 'update', 'delete', 'none'] as const;
+export type WriteDecision = (typeof WRITE_DECISIONS)[number];
+
+/** `what` of ai_telemetry_unreadable_results_total: the part of an answer the SDK could not read. */
+export const UNREADABLE_PARTS = ['result', 'score', 'date'] as const;
+export type UnreadablePart = (typeof UNREADABLE_PARTS)[number];
 
 /** Circuit breaker states as the guide encodes them; anything else is -1. */
 export const BREAKER_STATE_VALUES = { closed: 0, open: 1, half_open: 2 } as const;

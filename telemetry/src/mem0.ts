@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span } from '@opentelemetry/api';
 import { agentTypeFromId, type AiEvent } from './enrich.js';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
+import { recordQuality, type RecalledMemory } from './mem0Quality.js';
 import { resolvePrivacy, type PrivacyOptions } from './privacy.js';
 import { traceMemoryOperation, type MemoryOperationContext } from './tracing.js';
 
@@ -43,7 +44,7 @@ export function withMemoryCaller<T>(caller: CallIds & { agentType?: string }, fn
 export const MEM0_METHODS = ['add', 'search', 'get', 'getAll', 'update', 'delete', 'deleteAll', 'history'] as const;
 type Mem0Method = (typeof MEM0_METHODS)[number];
 
-interface MemoryItemLike {
+interface MemoryItemLike extends RecalledMemory {
   id?: string;
   score?: number;
   memory?: string;
@@ -63,12 +64,13 @@ export function callIds(options: unknown): CallIds {
   return { userId: pick('userId', 'user_id'), agentId: pick('agentId', 'agent_id'), runId: pick('runId', 'run_id') };
 }
 
-function resultItems(result: unknown): MemoryItemLike[] {
+/** The memories of an answer (a list, or `{ results }`), or undefined when it has another shape. */
+function resultItems(result: unknown): MemoryItemLike[] | undefined {
   if (Array.isArray(result)) {
     return result as MemoryItemLike[];
   }
   const items = (result as { results?: unknown })?.results;
-  return Array.isArray(items) ? (items as MemoryItemLike[]) : [];
+  return Array.isArray(items) ? (items as MemoryItemLike[]) : undefined;
 }
 
 function messageCount(messages: unknown): number {
@@ -268,9 +270,10 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
         guarded(method, () => {
           const items = resultItems(result);
           // `get` answers one memory or null; the others a list.
-          const count = method === 'get' ? (result ? 1 : 0) : items.length;
+          const count = method === 'get' ? (result ? 1 : 0) : (items?.length ?? 0);
           report?.({ resultCount: count });
-          recordCall(options, start, { items, count });
+          recordCall(options, start, { items: items ?? [], count });
+          recordQuality(telemetry, method, agentType, items, Date.now());
         });
         return result;
       };

@@ -1,5 +1,13 @@
 import { Registry } from 'prom-client';
-import { BREAKER_STATE_VALUES, CATALOG, type CatalogKey, DEGRADATION_LEVEL_VALUES } from './catalog.js';
+import {
+  BREAKER_STATE_VALUES,
+  CATALOG,
+  type CatalogKey,
+  DEGRADATION_LEVEL_VALUES,
+  UNREADABLE_PARTS,
+  type UnreadablePart,
+  type WriteDecision,
+} from './catalog.js';
 import { LabelGuard, OTHER_LABEL_VALUE, SeriesGuard } from './labelGuard.js';
 import { createTelemetryRegistry, type CatalogMetrics, type TelemetryRegistryOptions } from './registry.js';
 import { classifyQuery, contextGrowthPerHour, type QueryPattern, type TimedSample } from './patterns.js';
@@ -80,6 +88,10 @@ export class MemoryTelemetry {
     this.agentIds = new LabelGuard({ cap: options.agentIdCap, onFold });
     this.labels = new LabelGuard({ cap: options.labelCap, onFold });
     this.series = new SeriesGuard({ cap: options.seriesCap });
+    // Shown at 0 from the start, so "nothing unreadable" is a value rather than no series.
+    for (const operation of ['add', 'search']) {
+      UNREADABLE_PARTS.forEach((what) => this.metrics.unreadableResults.inc({ operation, what }, 0));
+    }
   }
 
   /**
@@ -91,7 +103,10 @@ export class MemoryTelemetry {
       const op = this.label('operation', operation);
       const type = this.label('agent_type', agentType);
       if (status !== 'success' && status !== 'error') {
-        this.reportOnce('status', 'telemetry: an operation status other than "success" or "error" was recorded as "error"');
+        this.reportOnce(
+          'status',
+          'telemetry: an operation status other than "success" or "error" was recorded as "error"'
+        );
       }
       // Literal objects, not spreads: prom-client hashes label objects on every call, and a
       // spread-built object took it from ~0.2 to ~0.9 µs (npm run bench:sdk).
@@ -166,6 +181,70 @@ export class MemoryTelemetry {
         this.finite('batch size', size)
       )
     );
+  }
+
+  /** What one write did: `count` memories added, updated, deleted, or left as they were (`none`). */
+  trackWriteOutcome(operation: string, agentType: string, decision: WriteDecision, count = 1): void {
+    this.safely('trackWriteOutcome', () => {
+      const labels = {
+        operation: this.label('operation', operation),
+        agent_type: this.label('agent_type', agentType),
+        decision,
+      };
+      this.metrics.memoryWriteOutcomes.inc(
+        this.guardSeries('memoryWriteOutcomes', labels),
+        this.finite('count', count)
+      );
+    });
+  }
+
+  /** Memories one add stored: 0 when all its facts were already stored or none was extracted. */
+  trackMemoriesPerAdd(agentType: string, added: number): void {
+    this.safely('trackMemoriesPerAdd', () =>
+      this.metrics.memoriesPerAdd.observe(
+        this.guardSeries('memoriesPerAdd', { agent_type: this.label('agent_type', agentType) }),
+        this.finite('memories added', added)
+      )
+    );
+  }
+
+  /** One search's outcome: how many memories it returned, and the best one's similarity when scored. */
+  trackSearchOutcome(agentType: string, results: number, topSimilarity?: number): void {
+    this.safely('trackSearchOutcome', () => {
+      const labels = { agent_type: this.label('agent_type', agentType) };
+      this.metrics.searchResults.observe(
+        this.guardSeries('searchResults', labels),
+        this.finite('result count', results)
+      );
+      if (topSimilarity !== undefined) {
+        const score = Math.max(0, Math.min(1, this.finite('similarity', topSimilarity)));
+        this.metrics.searchTopSimilarity.observe(this.guardSeries('searchTopSimilarity', labels), score);
+      }
+    });
+  }
+
+  /** The age of one recalled memory, seconds since it was last written. */
+  trackRecallAge(agentType: string, seconds: number): void {
+    this.safely('trackRecallAge', () =>
+      this.metrics.recallAge.observe(
+        this.guardSeries('recallAge', { agent_type: this.label('agent_type', agentType) }),
+        Math.max(0, this.finite('recall age', seconds))
+      )
+    );
+  }
+
+  /**
+   * A part of a memory library's answer the SDK could not read, so the signals it carries are
+   * missing (reported once per operation and part as well).
+   */
+  countUnreadable(operation: string, what: UnreadablePart): void {
+    this.safely('countUnreadable', () => {
+      this.metrics.unreadableResults.inc({ operation: this.label('operation', operation), what });
+      this.reportOnce(
+        `unreadable:${operation}:${what}`,
+        `telemetry: could not read the ${what} of a ${operation} answer`
+      );
+    });
   }
 
   /** closed 0, open 1, half_open 2; anything else -1 (unknown). */
@@ -362,7 +441,10 @@ export class MemoryTelemetry {
     }
     const text = typeof value === 'string' ? value : safeString(value, '');
     if (text === '') {
-      this.reportOnce(`label:${name}:unprintable`, `telemetry: label ${name} got a value without text; recorded as "unknown"`);
+      this.reportOnce(
+        `label:${name}:unprintable`,
+        `telemetry: label ${name} got a value without text; recorded as "unknown"`
+      );
       return 'unknown';
     }
     if (text.length > MAX_LABEL_LENGTH) {

@@ -1,0 +1,115 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import {
+  counterRate,
+  counterShare,
+  histogramBuckets,
+  histogramQuantile,
+  histogramShareAtMost,
+  MIN_COUNTING_STEP,
+  observedMean,
+  re,
+} from '@memstack/telemetry/signals';
+import { defaultRelevanceHeatmapOptions } from '../panels/relevance-heatmap/options';
+import { layout, metricsQuery, type DashboardContent } from './common';
+import { relevanceHeatmapPanel, timeSeriesPanel } from './panels';
+import { agentTypeVariable } from './variables';
+
+const byAgent = { agent_type: re('$agent_type') };
+
+/**
+ * The memory's quality rather than its infrastructure: what writes did to the store (added,
+ * rewritten, removed, or nothing new), how searches did (empty, weak matches), and how old the
+ * recalled memories are.
+ */
+export function memoryQuality(): DashboardContent {
+  const panels = layout([
+    [
+      timeSeriesPanel(
+        'Write outcomes',
+        'Memories added, updated and deleted per second, stacked; "none" is a fact the memory already held (older mem0 versions report it; mem0 3.x skips it silently, which shows as empty adds).',
+        'wps',
+        metricsQuery(counterRate('memoryWriteOutcomes', byAgent, ['decision']), '{{decision}}')
+      )
+        .min(0)
+        .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)),
+      12,
+      8,
+    ],
+    [
+      timeSeriesPanel(
+        'Churn and empty adds',
+        'Churn: the share of writes that rewrote or removed a memory. Empty adds: the share of adds that stored nothing, because every fact was already stored or none was extracted.',
+        'percentunit',
+        metricsQuery(
+          counterShare('memoryWriteOutcomes', { decision: re('update|delete') }, byAgent, ['agent_type']),
+          'churn {{agent_type}}'
+        ),
+        metricsQuery(histogramShareAtMost('memoriesPerAdd', 0, byAgent, ['agent_type']), 'empty adds {{agent_type}}')
+      )
+        .min(0)
+        .max(1),
+      12,
+      8,
+    ],
+    [
+      timeSeriesPanel(
+        'Memories stored per add',
+        'Mean number of memories one add stored, by agent type; it falls when agents repeat what the memory already holds.',
+        'short',
+        metricsQuery(observedMean('memoriesPerAdd', byAgent, ['agent_type']), '{{agent_type}}')
+      ).min(0),
+      12,
+      8,
+    ],
+    [
+      timeSeriesPanel(
+        'Empty searches',
+        'Share of searches that returned no memory, by agent type.',
+        'percentunit',
+        metricsQuery(histogramShareAtMost('searchResults', 0, byAgent, ['agent_type']), '{{agent_type}}')
+      )
+        .min(0)
+        .max(1),
+      12,
+      8,
+    ],
+    [
+      relevanceHeatmapPanel(
+        'Best match per search',
+        'Similarity of the best memory each search returned: searches per score bucket and step. Weak matches sink to the bottom rows.',
+        'none',
+        defaultRelevanceHeatmapOptions,
+        metricsQuery(histogramBuckets('searchTopSimilarity', byAgent), '{{le}}', { minStep: MIN_COUNTING_STEP })
+      ),
+      12,
+      8,
+    ],
+    [
+      timeSeriesPanel(
+        'Recalled memory age p50 / p90',
+        'How long ago the memories searches returned were last written, from the histogram buckets; a rising age means agents recall stale memories.',
+        's',
+        metricsQuery(histogramQuantile(0.5, 'recallAge', byAgent, ['agent_type']), 'p50 {{agent_type}}'),
+        metricsQuery(histogramQuantile(0.9, 'recallAge', byAgent, ['agent_type']), 'p90 {{agent_type}}')
+      ).min(0),
+      12,
+      8,
+    ],
+    [
+      timeSeriesPanel(
+        'Answers the SDK could not read',
+        'Parts of mem0 answers the SDK could not read (an unknown result shape, a score or a date): their quality signals are missing. Non-zero after a mem0 upgrade means the SDK needs one too.',
+        'ops',
+        metricsQuery(counterRate('unreadableResults', {}, ['operation', 'what']), '{{operation}} {{what}}')
+      ).min(0),
+      24,
+      6,
+    ],
+  ]);
+  return {
+    description:
+      'What the memory holds and returns: write outcomes, churn and empty adds, empty searches, match strength and the age of recalled memories.',
+    panels,
+    variables: [agentTypeVariable()],
+  };
+}
