@@ -5,8 +5,8 @@ import {
   eq,
   gauge,
   histogramQuantile,
+  observedMean,
   re,
-  summaryMean,
   THRESHOLDS,
 } from '@memstack/telemetry/signals';
 
@@ -203,7 +203,7 @@ export const ALERT_RULES: readonly AlertRuleSpec[] = [
     group: 'memory-operations',
     source: {
       kind: 'metrics',
-      expr: (w) => summaryMean('cacheHitRatio', {}, ['job', 'cache_layer'], w),
+      expr: (w) => observedMean('cacheHitRatio', {}, ['job', 'cache_layer'], w),
     },
     comparison: 'lt',
     threshold: T.cacheHitRatioMin,

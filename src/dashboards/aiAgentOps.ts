@@ -9,8 +9,8 @@ import {
   histogramBuckets,
   histogramQuantile,
   MIN_COUNTING_STEP,
+  observedMean,
   re,
-  summaryMean,
   THRESHOLDS,
 } from '@memstack/telemetry/signals';
 import { defaultBreakerTimelineOptions } from '../panels/breaker-timeline/options';
@@ -26,10 +26,9 @@ import {
   type DashboardContent,
 } from './common';
 import { breakerTimelinePanel, relevanceHeatmapPanel, statPanel, timeSeriesPanel, withAlertLine } from './panels';
-import { agentTypeVariable, operationVariable, breakerServiceVariable } from './variables';
+import { agentTypeVariable, operationVariable, breakerServiceVariable, selectedAgentTypes } from './variables';
 
-const byAgent = { agent_type: re('$agent_type') };
-const byAgentAndOperation = { agent_type: re('$agent_type'), operation: re('$operation') };
+const byAgentAndOperation = { ...selectedAgentTypes, operation: re('$operation') };
 
 export function aiAgentOps(): DashboardContent {
   const panels = layout([
@@ -86,7 +85,7 @@ export function aiAgentOps(): DashboardContent {
         'Cache hit ratio by layer',
         `Mean hit ratio of each cache layer over the rate window (summary _sum / _count). Red below ${THRESHOLDS.cacheHitRatioMin} (where LowCacheHitRatio fires), yellow below ${THRESHOLDS.cacheHitRatioGood}.`,
         'percentunit',
-        metricsQuery(summaryMean('cacheHitRatio', {}, ['cache_layer']), '{{cache_layer}}')
+        metricsQuery(observedMean('cacheHitRatio', {}, ['cache_layer']), '{{cache_layer}}')
       )
         .min(0)
         .max(1)
@@ -117,7 +116,7 @@ export function aiAgentOps(): DashboardContent {
         'Active sessions by agent type',
         'Open agent sessions by agent type.',
         'short',
-        metricsQuery(gauge('sum', 'activeSessions', byAgent, ['agent_type']), '{{agent_type}}')
+        metricsQuery(gauge('sum', 'activeSessions', selectedAgentTypes, ['agent_type']), '{{agent_type}}')
       ).min(0),
       12,
       8,
@@ -130,7 +129,7 @@ export function aiAgentOps(): DashboardContent {
         defaultRelevanceHeatmapOptions,
         // Counts per cell: increase() over one step, windows that do not overlap (a rate over
         // $__rate_interval would be a smoothed per-second rate, not the count the panel shows).
-        metricsQuery(histogramBuckets('relevanceScore', byAgent), '{{le}}', { minStep: MIN_COUNTING_STEP })
+        metricsQuery(histogramBuckets('relevanceScore', selectedAgentTypes), '{{le}}', { minStep: MIN_COUNTING_STEP })
       ),
       12,
       8,

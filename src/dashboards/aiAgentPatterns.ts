@@ -4,14 +4,12 @@ import {
   histogramQuantile,
   ne,
   OTHER_LABEL_VALUE,
-  re,
   topOverRange,
 } from '@memstack/telemetry/signals';
 import { layout, metricsQuery, type DashboardContent } from './common';
 import { timeSeriesPanel } from './panels';
-import { agentTypeVariable } from './variables';
+import { agentTypeVariable, selectedAgentTypes } from './variables';
 
-const byAgent = { agent_type: re('$agent_type') };
 /** Agents the SDK folded into one `__other__` series past its label cap are no single agent. */
 const namedAgents = { agent_id: ne(OTHER_LABEL_VALUE) };
 
@@ -25,7 +23,7 @@ export function aiAgentPatterns(): DashboardContent {
         'Query patterns',
         'Memory queries per second by detected pattern (semantic, temporal, entity…).',
         'reqps',
-        metricsQuery(counterRate('queryPatterns', byAgent, ['pattern_type']), '{{pattern_type}}')
+        metricsQuery(counterRate('queryPatterns', selectedAgentTypes, ['pattern_type']), '{{pattern_type}}')
       ).min(0),
       12,
       8,
@@ -35,8 +33,14 @@ export function aiAgentPatterns(): DashboardContent {
         'Memory access interval p50 / p90',
         'Time between successive memory accesses of an agent, by agent type, from the histogram buckets.',
         's',
-        metricsQuery(histogramQuantile(0.5, 'memoryAccessInterval', byAgent, ['agent_type']), 'p50 {{agent_type}}'),
-        metricsQuery(histogramQuantile(0.9, 'memoryAccessInterval', byAgent, ['agent_type']), 'p90 {{agent_type}}')
+        metricsQuery(
+          histogramQuantile(0.5, 'memoryAccessInterval', selectedAgentTypes, ['agent_type']),
+          'p50 {{agent_type}}'
+        ),
+        metricsQuery(
+          histogramQuantile(0.9, 'memoryAccessInterval', selectedAgentTypes, ['agent_type']),
+          'p90 {{agent_type}}'
+        )
       ).min(0),
       12,
       8,
@@ -46,7 +50,10 @@ export function aiAgentPatterns(): DashboardContent {
         'Context size (top 10 agents)',
         'Context held by the ten agents whose context was largest in the time range (ranked once over the range).',
         'bytes',
-        metricsQuery(topOverRange(10, 'contextSize', 'agent_id', { ...byAgent, ...namedAgents }), '{{agent_id}}')
+        metricsQuery(
+          topOverRange(10, 'contextSize', 'agent_id', { ...selectedAgentTypes, ...namedAgents }),
+          '{{agent_id}}'
+        )
       ).min(0),
       12,
       8,
@@ -66,7 +73,10 @@ export function aiAgentPatterns(): DashboardContent {
         'Decision confidence p50 by decision type',
         'Median confidence of agent decisions, from the histogram buckets.',
         'percentunit',
-        metricsQuery(histogramQuantile(0.5, 'decisionConfidence', byAgent, ['decision_type']), '{{decision_type}}')
+        metricsQuery(
+          histogramQuantile(0.5, 'decisionConfidence', selectedAgentTypes, ['decision_type']),
+          '{{decision_type}}'
+        )
       )
         .min(0)
         .max(1),
@@ -78,7 +88,7 @@ export function aiAgentPatterns(): DashboardContent {
         'Consolidation ratio',
         'Share of memories merged by consolidation, by agent type.',
         'percentunit',
-        metricsQuery(gauge('avg', 'consolidationRatio', byAgent, ['agent_type']), '{{agent_type}}')
+        metricsQuery(gauge('avg', 'consolidationRatio', selectedAgentTypes, ['agent_type']), '{{agent_type}}')
       )
         .min(0)
         .max(1),

@@ -12,9 +12,7 @@ import {
 import { defaultRelevanceHeatmapOptions } from '../panels/relevance-heatmap/options';
 import { layout, metricsQuery, type DashboardContent } from './common';
 import { relevanceHeatmapPanel, timeSeriesPanel } from './panels';
-import { agentTypeVariable } from './variables';
-
-const byAgent = { agent_type: re('$agent_type') };
+import { agentTypeVariable, selectedAgentTypes } from './variables';
 
 /**
  * The memory's quality rather than its infrastructure: what writes did to the store (added,
@@ -28,7 +26,7 @@ export function memoryQuality(): DashboardContent {
         'Write outcomes',
         'Memories added, updated and deleted per second, stacked; "none" is a fact the memory already held (older mem0 versions report it; mem0 3.x skips it silently, which shows as empty adds).',
         'wps',
-        metricsQuery(counterRate('memoryWriteOutcomes', byAgent, ['decision']), '{{decision}}')
+        metricsQuery(counterRate('memoryWriteOutcomes', selectedAgentTypes, ['decision']), '{{decision}}')
       )
         .min(0)
         .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)),
@@ -41,10 +39,13 @@ export function memoryQuality(): DashboardContent {
         'Churn: the share of writes that rewrote or removed a memory. Empty adds: the share of adds that stored nothing, because every fact was already stored or none was extracted.',
         'percentunit',
         metricsQuery(
-          counterShare('memoryWriteOutcomes', { decision: re('update|delete') }, byAgent, ['agent_type']),
+          counterShare('memoryWriteOutcomes', { decision: re('update|delete') }, selectedAgentTypes, ['agent_type']),
           'churn {{agent_type}}'
         ),
-        metricsQuery(histogramShareAtMost('memoriesPerAdd', 0, byAgent, ['agent_type']), 'empty adds {{agent_type}}')
+        metricsQuery(
+          histogramShareAtMost('memoriesPerAdd', 0, selectedAgentTypes, ['agent_type']),
+          'empty adds {{agent_type}}'
+        )
       )
         .min(0)
         .max(1),
@@ -56,7 +57,7 @@ export function memoryQuality(): DashboardContent {
         'Memories stored per add',
         'Mean number of memories one add stored, by agent type; it falls when agents repeat what the memory already holds.',
         'short',
-        metricsQuery(observedMean('memoriesPerAdd', byAgent, ['agent_type']), '{{agent_type}}')
+        metricsQuery(observedMean('memoriesPerAdd', selectedAgentTypes, ['agent_type']), '{{agent_type}}')
       ).min(0),
       12,
       8,
@@ -66,7 +67,7 @@ export function memoryQuality(): DashboardContent {
         'Empty searches',
         'Share of searches that returned no memory, by agent type.',
         'percentunit',
-        metricsQuery(histogramShareAtMost('searchResults', 0, byAgent, ['agent_type']), '{{agent_type}}')
+        metricsQuery(histogramShareAtMost('searchResults', 0, selectedAgentTypes, ['agent_type']), '{{agent_type}}')
       )
         .min(0)
         .max(1),
@@ -79,7 +80,9 @@ export function memoryQuality(): DashboardContent {
         'Similarity of the best memory each search returned: searches per score bucket and step. Weak matches sink to the bottom rows.',
         'none',
         defaultRelevanceHeatmapOptions,
-        metricsQuery(histogramBuckets('searchTopSimilarity', byAgent), '{{le}}', { minStep: MIN_COUNTING_STEP })
+        metricsQuery(histogramBuckets('searchTopSimilarity', selectedAgentTypes), '{{le}}', {
+          minStep: MIN_COUNTING_STEP,
+        })
       ),
       12,
       8,
@@ -89,8 +92,8 @@ export function memoryQuality(): DashboardContent {
         'Recalled memory age p50 / p90',
         'How long ago the memories searches returned were last written, from the histogram buckets; a rising age means agents recall stale memories.',
         's',
-        metricsQuery(histogramQuantile(0.5, 'recallAge', byAgent, ['agent_type']), 'p50 {{agent_type}}'),
-        metricsQuery(histogramQuantile(0.9, 'recallAge', byAgent, ['agent_type']), 'p90 {{agent_type}}')
+        metricsQuery(histogramQuantile(0.5, 'recallAge', selectedAgentTypes, ['agent_type']), 'p50 {{agent_type}}'),
+        metricsQuery(histogramQuantile(0.9, 'recallAge', selectedAgentTypes, ['agent_type']), 'p90 {{agent_type}}')
       ).min(0),
       12,
       8,

@@ -1,5 +1,5 @@
 import { queryVariable } from './common';
-import { METRICS } from '@memstack/telemetry/signals';
+import { METRICS, re } from '@memstack/telemetry/signals';
 
 const operations = METRICS.memoryOperations.name;
 const breakers = METRICS.circuitBreakerState.name;
@@ -12,6 +12,9 @@ export const agentTypeVariable = () =>
     { kind: 'prometheus_label_values', label: 'agent_type', match: operations },
     'Agent types that ran memory operations in the time range'
   );
+
+/** The matcher of the agent types agentTypeVariable selects, for the panels it filters. */
+export const selectedAgentTypes = { agent_type: re('$agent_type') };
 
 export const operationVariable = () =>
   queryVariable(

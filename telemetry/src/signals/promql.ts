@@ -52,6 +52,18 @@ function by(labels: readonly string[]): string {
   return labels.length ? ` by (${labels.join(', ')})` : '';
 }
 
+/** The per-second rate of one series family of a metric (its value, `_bucket`, `_sum` or `_count`), summed by labels. */
+function summedRate<K extends MetricKey>(
+  key: K,
+  suffix: string,
+  matchers: Matchers<K>,
+  labels: readonly string[],
+  window: string,
+  bucket?: { le: string }
+): string {
+  return `sum${by(labels)} (rate(${selector(key, suffix, matchers, bucket)}[${window}]))`;
+}
+
 /** Per-second rate of a counter, summed by the given labels. */
 export function counterRate<K extends CounterKey>(
   key: K,
@@ -59,7 +71,7 @@ export function counterRate<K extends CounterKey>(
   labels: Array<LabelOf<K>> = [],
   window = RATE_INTERVAL
 ) {
-  return `sum${by(labels)} (rate(${selector(key, '', matchers)}[${window}]))`;
+  return summedRate(key, '', matchers, labels, window);
 }
 
 /** Increase of a counter over a window (the dashboard's range by default), summed by labels. */
@@ -129,18 +141,8 @@ export function observedMean<K extends SummaryKey | HistogramKey>(
   labels: Array<LabelOf<K>> = [],
   window = RATE_INTERVAL
 ) {
-  const sum = `sum${by(labels)} (rate(${selector(key, '_sum', matchers)}[${window}]))`;
-  const count = `sum${by(labels)} (rate(${selector(key, '_count', matchers)}[${window}]))`;
-  return `${sum} / ${count}`;
+  return `${summedRate(key, '_sum', matchers, labels, window)} / ${summedRate(key, '_count', matchers, labels, window)}`;
 }
-
-/** The summary's mean: see observedMean. */
-export const summaryMean = <K extends SummaryKey>(
-  key: K,
-  matchers: Matchers<K> = {},
-  labels: Array<LabelOf<K>> = [],
-  window = RATE_INTERVAL
-) => observedMean(key, matchers, labels, window);
 
 /**
  * Share of a histogram's observations at or under one bucket bound, per label set: the rate of
@@ -158,9 +160,8 @@ export function histogramShareAtMost<K extends HistogramKey>(
   if (!buckets.includes(bound)) {
     throw new Error(`${METRICS[key].name} has no bucket le="${bound}" (its buckets: ${buckets.join(', ')})`);
   }
-  const part = `sum${by(labels)} (rate(${selector(key, '_bucket', matchers, { le: eq(String(bound)) })}[${window}]))`;
-  const whole = `sum${by(labels)} (rate(${selector(key, '_count', matchers)}[${window}]))`;
-  return `${part} / ${whole}`;
+  const part = summedRate(key, '_bucket', matchers, labels, window, { le: eq(String(bound)) });
+  return `${part} / ${summedRate(key, '_count', matchers, labels, window)}`;
 }
 
 /** A gauge aggregated by the given labels (max for states, sum for counts, avg for ratios). */
