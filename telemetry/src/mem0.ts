@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span } from '@opentelemetry/api';
 import { agentTypeFromId, type AiEvent } from './enrich.js';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
-import { recordQuality, type RecalledMemory } from './mem0Quality.js';
+import { finiteScores, recordQuality, type RecalledMemory } from './mem0Quality.js';
 import { resolvePrivacy, type PrivacyOptions } from './privacy.js';
 import { traceMemoryOperation, type MemoryOperationContext } from './tracing.js';
 
@@ -187,7 +187,7 @@ function recordCallMetrics(
 ): number[] {
   telemetry.recordOperation(method, agentType, error ? 'error' : 'success', seconds);
   telemetry.trackMemoryAccess(agentType);
-  const scores = items.map((i) => i.score).filter((s): s is number => typeof s === 'number' && Number.isFinite(s));
+  const scores = finiteScores(items);
   if (method === 'search') {
     scores.forEach((score) => telemetry.trackRelevanceScore(agentType, Math.max(0, Math.min(1, score))));
     if (call.query) {

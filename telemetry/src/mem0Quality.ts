@@ -66,8 +66,13 @@ function recordAdd(recorder: QualityRecorder, agentType: string, items: readonly
   recorder.trackMemoriesPerAdd(agentType, decisions.add);
 }
 
+/** The scores of the memories that carry a finite one. */
+export function finiteScores(items: readonly RecalledMemory[]): number[] {
+  return items.map((i) => i?.score).filter((s): s is number => typeof s === 'number' && Number.isFinite(s));
+}
+
 function recordSearch(recorder: QualityRecorder, agentType: string, items: readonly RecalledMemory[], now: number) {
-  const scores = items.map((i) => i?.score).filter((s): s is number => typeof s === 'number' && Number.isFinite(s));
+  const scores = finiteScores(items);
   if (items.length > 0 && scores.length === 0) {
     recorder.countUnreadable('search', 'score');
   }
