@@ -17,14 +17,14 @@ export function TlsFields(props: {
   const { source, jsonData, secrets, setFlag } = props;
   const label = SOURCE_LABELS[source];
   const flag = (field: TlsFlag) => jsonData[sourceKey(source, field)] === true;
+  // One flag's switch: what it shows and what it sets are the same key.
+  const toggle = (field: TlsFlag, testId?: string) => (
+    <Switch data-testid={testId} value={flag(field)} onChange={(e) => setFlag(field, e.currentTarget.checked)} />
+  );
   return (
     <>
       <Field label="With CA certificate" description="Verify the server's TLS certificate against your own CA">
-        <Switch
-          data-testid={testIds.datasource.configTlsCa(source)}
-          value={flag('TlsWithCaCert')}
-          onChange={(e) => setFlag('TlsWithCaCert', e.currentTarget.checked)}
-        />
+        {toggle('TlsWithCaCert', testIds.datasource.configTlsCa(source))}
       </Field>
       {flag('TlsWithCaCert') && (
         <Field label="CA certificate (PEM)">
@@ -32,7 +32,7 @@ export function TlsFields(props: {
         </Field>
       )}
       <Field label="TLS client authentication" description="Present a client certificate to the server">
-        <Switch value={flag('TlsClientAuth')} onChange={(e) => setFlag('TlsClientAuth', e.currentTarget.checked)} />
+        {toggle('TlsClientAuth')}
       </Field>
       {flag('TlsClientAuth') && (
         <>
@@ -53,11 +53,7 @@ export function TlsFields(props: {
         </>
       )}
       <Field label="Skip TLS certificate verification" description="Accept any certificate: for tests only">
-        <Switch
-          data-testid={testIds.datasource.configTlsSkipVerify(source)}
-          value={flag('TlsSkipVerify')}
-          onChange={(e) => setFlag('TlsSkipVerify', e.currentTarget.checked)}
-        />
+        {toggle('TlsSkipVerify', testIds.datasource.configTlsSkipVerify(source))}
       </Field>
       {flag('TlsSkipVerify') && (
         <Alert severity="warning" title={`${label}: TLS verification is off`}>
