@@ -160,8 +160,17 @@ export function histogramShareAtMost<K extends HistogramKey>(
   if (!buckets.includes(bound)) {
     throw new Error(`${METRICS[key].name} has no bucket le="${bound}" (its buckets: ${buckets.join(', ')})`);
   }
-  const part = summedRate(key, '_bucket', matchers, labels, window, { le: eq(String(bound)) });
+  const part = summedRate(key, '_bucket', matchers, labels, window, { le: bucketBound(bound) });
   return `${part} / ${summedRate(key, '_count', matchers, labels, window)}`;
+}
+
+/**
+ * The `le` matcher of one bucket bound. Prometheus 3 stores a classic histogram's integer bound
+ * as a float (`le="1"` is ingested as `le="1.0"`, its 3.0 migration guide), Prometheus 2 as
+ * exposed: an integer bound matches both.
+ */
+export function bucketBound(bound: number): string {
+  return Number.isInteger(bound) ? re(`${bound}(\\.0)?`) : eq(String(bound));
 }
 
 /** A gauge aggregated by the given labels (max for states, sum for counts, avg for ratios). */
