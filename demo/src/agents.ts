@@ -180,7 +180,16 @@ export class AgentSimulation {
     // A read-heavy mix, as agents recall far more often than they store.
     const roll = Math.random();
     try {
-      if (this.faults.duplicateFlood && roll < 0.5) {
+      if (this.faults.churnStorm && roll < 0.8 && agent.knownIds.length >= 2) {
+        await this.churn(agent, who, roll < 0.5);
+      } else if (this.faults.repeatedFacts && roll < 0.5) {
+        // Word for word what the agent stored first: mem0 skips the fact, the add stores nothing.
+        const added = await this.call('POST', '/memories', {
+          ...who,
+          messages: [{ role: 'user', content: `${agent.userId} ${FACTS[0]}` }],
+        });
+        remember(agent, added);
+      } else if (this.faults.duplicateFlood && roll < 0.5) {
         // The same fact restated on every turn (mem0 merges exact repeats, not restatements):
         // duplicates pile up faster than consolidation merges them.
         const added = await this.call('POST', '/memories', {
@@ -247,6 +256,17 @@ export class AgentSimulation {
     } catch {
       // A failed request is visible in the service's own metrics and events; the agent goes on.
     }
+  }
+
+  /** Corrects (updates) or forgets (deletes) one memory the agent stored. */
+  private async churn(agent: Agent, who: Record<string, string>, correct: boolean): Promise<void> {
+    const id = pick(agent.knownIds);
+    if (correct) {
+      await this.call('PUT', `/memories/${id}`, { ...who, text: `${agent.userId} ${pick(FACTS)} (corrected)` });
+      return;
+    }
+    agent.knownIds = agent.knownIds.filter((known) => known !== id);
+    await this.call('DELETE', `/memories/${id}?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`);
   }
 
   private async mcpSearch(agent: Agent, query: string): Promise<void> {

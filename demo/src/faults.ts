@@ -27,7 +27,38 @@ export interface DemoFaults {
    * broken proxy or deploy): HTTP server errors without failing memory operations (0..1).
    */
   httpErrorRate: number;
+  /** Agents correct and forget what they stored: most of their steps update or delete a memory. */
+  churnStorm: boolean;
+  /** Agents add exactly what they stored before: mem0 skips every fact, so adds store nothing. */
+  repeatedFacts: boolean;
+  /** Searches reach an empty namespace (a deploy pointing at a new collection): they find nothing. */
+  searchMisses: boolean;
+  /**
+   * New embeddings come from a different model: half of each vector disagrees with the vectors
+   * already stored, so searches match what the store holds only weakly.
+   */
+  embedderDrift: boolean;
+  /** Searches answer only memories last written two months ago (the answers' dates moved back). */
+  staleRecall: boolean;
 }
+
+/** The faults that are switched on and off (`true`/`false` in a request). */
+const SWITCHES = [
+  'cacheMissStorm',
+  'duplicateFlood',
+  'criticalErrors',
+  'churnStorm',
+  'repeatedFacts',
+  'searchMisses',
+  'embedderDrift',
+  'staleRecall',
+] as const;
+
+/** How far back `staleRecall` moves the dates of recalled memories. */
+export const STALE_RECALL_AGE_MS = 60 * 86_400_000;
+
+/** The namespace `searchMisses` sends searches to: no memory is ever stored under it. */
+export const EMPTY_NAMESPACE_USER = 'fault-empty-namespace';
 
 export function noFaults(latency: Record<string, number>): DemoFaults {
   return {
@@ -39,6 +70,11 @@ export function noFaults(latency: Record<string, number>): DemoFaults {
     criticalErrors: false,
     pgConnectionFlood: 0,
     httpErrorRate: 0,
+    churnStorm: false,
+    repeatedFacts: false,
+    searchMisses: false,
+    embedderDrift: false,
+    staleRecall: false,
   };
 }
 
@@ -75,17 +111,7 @@ function share(name: string, value: unknown): number {
 
 /** Applies a request body of /admin/faults; throws a message naming the bad field. */
 export function applyFaultRequest(faults: DemoFaults, body: Record<string, unknown>): void {
-  const {
-    service,
-    latencyMs,
-    errorRate,
-    cacheMissStorm,
-    contextRunaway,
-    duplicateFlood,
-    criticalErrors,
-    pgConnectionFlood,
-    httpErrorRate,
-  } = body;
+  const { service, latencyMs, errorRate, contextRunaway, pgConnectionFlood, httpErrorRate } = body;
   if (body.reset === true) {
     for (const key of Object.keys(faults.latency)) {
       delete faults.latency[key];
@@ -101,12 +127,13 @@ export function applyFaultRequest(faults: DemoFaults, body: Record<string, unkno
   if (httpErrorRate !== undefined) {
     faults.httpErrorRate = share('httpErrorRate', httpErrorRate);
   }
-  for (const [name, value] of Object.entries({ cacheMissStorm, duplicateFlood, criticalErrors })) {
+  for (const name of SWITCHES) {
+    const value = body[name];
     if (value !== undefined) {
       if (typeof value !== 'boolean') {
         throw new Error(`${name}: expected true or false`);
       }
-      (faults as unknown as Record<string, boolean>)[name] = value;
+      faults[name] = value;
     }
   }
   if (contextRunaway !== undefined) {
@@ -150,8 +177,31 @@ export function withMemoryFaults(memory: Mem0Like, faults: DemoFaults): Mem0Like
         if (faults.errorRate > 0 && Math.random() < faults.errorRate) {
           throw new InjectedFaultError(String(property));
         }
-        return value.apply(target, args);
+        if (property !== 'search') {
+          return value.apply(target, args);
+        }
+        const answer = await value.apply(target, searchArguments(args, faults));
+        return faults.staleRecall ? backdated(answer) : answer;
       };
     },
   });
+}
+
+/** A search's arguments, sent to the empty namespace under `searchMisses`. */
+function searchArguments(args: unknown[], faults: DemoFaults): unknown[] {
+  if (!faults.searchMisses) {
+    return args;
+  }
+  const [query, options] = args as [unknown, { filters?: Record<string, unknown> } | undefined];
+  return [query, { ...options, filters: { ...options?.filters, user_id: EMPTY_NAMESPACE_USER } }];
+}
+
+/** A search answer whose memories were all last written STALE_RECALL_AGE_MS ago. */
+function backdated(answer: unknown): unknown {
+  const results = (answer as { results?: unknown })?.results;
+  if (!Array.isArray(results)) {
+    return answer;
+  }
+  const then = new Date(Date.now() - STALE_RECALL_AGE_MS).toISOString();
+  return { ...(answer as object), results: results.map((r) => ({ ...r, createdAt: then, updatedAt: then })) };
 }

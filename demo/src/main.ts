@@ -28,7 +28,7 @@ import {
 import { createBreakers } from './breakers.js';
 import { noFaults, withMemoryFaults } from './faults.js';
 import { readConfig, selfUrl } from './config.js';
-import { offlineMemoryConfig } from './offlineModels.js';
+import { HashedEmbeddings, offlineMemoryConfig } from './offlineModels.js';
 import { MemoryService, type Mem0Like } from './memoryService.js';
 import { AgentSimulation } from './agents.js';
 import { createApp } from './api.js';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   });
 
   const { Memory } = await import('mem0ai/oss');
-  const memory = new Memory(offlineMemoryConfig('agentmemory'));
+  const memory = new Memory(offlineMemoryConfig('agentmemory', new HashedEmbeddings(() => faults.embedderDrift)));
   const instrumented = instrumentMem0(withMemoryFaults(memory as unknown as Mem0Like, faults), {
     telemetry,
     events,

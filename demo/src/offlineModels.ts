@@ -28,15 +28,34 @@ function tokens(text: string): string[] {
 }
 
 /**
+ * A vector half of which disagrees with `vector`: it adds a unit vector of its own (seeded by the
+ * text, so the same text drifts the same way) weighted √3, which puts the cosine between the
+ * drifted and the original embedding of a text at 1/2.
+ */
+function withDrift(vector: number[], text: string): number[] {
+  const own = vector.map((_, i) => (hash(`drift ${i} ${text}`) / 0xffffffff) * 2 - 1);
+  const ownNorm = Math.sqrt(own.reduce((a, v) => a + v * v, 0)) || 1;
+  const mixed = vector.map((v, i) => v + (Math.sqrt(3) * own[i]) / ownNorm);
+  const norm = Math.sqrt(mixed.reduce((a, v) => a + v * v, 0)) || 1;
+  return mixed.map((v) => v / norm);
+}
+
+/**
  * Hashed bag-of-words embeddings: each token (and each pair of neighbouring tokens) adds to one
  * of 256 dimensions; the vector is L2-normalised, so cosine similarity is word overlap.
  */
 export class HashedEmbeddings extends Embeddings {
-  constructor() {
+  /** `drifted()` true: embed as a different model would (the demo's `embedderDrift` fault). */
+  constructor(private readonly drifted: () => boolean = () => false) {
     super({});
   }
 
   embed(text: string): number[] {
+    const vector = this.bagOfWords(text);
+    return this.drifted() ? withDrift(vector, text) : vector;
+  }
+
+  private bagOfWords(text: string): number[] {
     const vector = new Array<number>(EMBEDDING_DIMENSION).fill(0);
     const words = tokens(text);
     words.forEach((word, i) => {
@@ -104,9 +123,9 @@ export class RuleBasedMemoryModel extends SimpleChatModel {
  * mem0's self-hosted `Memory` configuration with the offline models: an in-process vector store
  * and history, nothing on disk. Shared by the demo, the integration tests and the benchmarks.
  */
-export function offlineMemoryConfig(collectionName: string) {
+export function offlineMemoryConfig(collectionName: string, embeddings = new HashedEmbeddings()) {
   return {
-    embedder: { provider: 'langchain', config: { model: new HashedEmbeddings() } },
+    embedder: { provider: 'langchain', config: { model: embeddings } },
     llm: { provider: 'langchain', config: { model: new RuleBasedMemoryModel() } },
     vectorStore: { provider: 'memory', config: { collectionName, dimension: EMBEDDING_DIMENSION, dbPath: ':memory:' } },
     historyStore: { provider: 'sqlite', config: { historyDbPath: ':memory:' } },
