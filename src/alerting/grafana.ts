@@ -11,6 +11,7 @@ import {
   GROUP_INTERVAL_SECONDS,
   PRODUCT_LABEL,
   ruleQuery,
+  ruleWindows,
   type AlertRuleSpec,
   type RuleGroupName,
 } from './rules';
@@ -62,21 +63,16 @@ function expressionQuery(refId: string, model: expr.TypeReduceBuilder | expr.Typ
     .model(model.refId(refId).datasource(EXPRESSION_DATASOURCE));
 }
 
-function windowOf(rule: AlertRuleSpec, timeScale: number): number {
-  // Rate windows keep at least 4 scrapes of the end-to-end test's 1 s scrape interval.
-  return scaled(rule.windowSeconds, timeScale, 4);
-}
-
 export function ruleLabels(rule: AlertRuleSpec): Record<string, string> {
   return { severity: rule.severity, team: rule.team, [PRODUCT_LABEL.name]: PRODUCT_LABEL.value };
 }
 
 function grafanaRule(rule: AlertRuleSpec, options: Required<GrafanaAlertingOptions>): alerting.Rule {
-  const window = windowOf(rule, options.timeScale);
+  const window = ruleWindows(rule, options.timeScale).seconds;
   const model = {
     refId: 'A',
     datasource: { type: DATASOURCE_PLUGIN_ID, uid: options.datasourceUid },
-    ...ruleQuery(rule, formatDuration(window)),
+    ...ruleQuery(rule, options.timeScale),
   };
   const rangeSeconds = rule.source.kind === 'logs_count' ? window : Math.max(QUERY_RANGE_FLOOR_SECONDS, window);
   const source = new alerting.QueryBuilder('A')

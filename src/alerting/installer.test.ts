@@ -120,7 +120,7 @@ describe('what Grafana stores for what the installer sends (asGrafanaStores)', (
 });
 
 describe('the alert installer plan', () => {
-  it('on a fresh Grafana creates the folder, template, contact points, five groups and adds our routes first', () => {
+  it('on a fresh Grafana creates the folder, template, contact points, six groups and adds our routes first', () => {
     const plan = planInstall(freshGrafana(), options);
     expect(plan.blockers).toEqual([]);
     expect(plan.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
@@ -130,6 +130,7 @@ describe('the alert installer plan', () => {
       'PUT /api/v1/provisioning/folder/agent-memory/rule-groups/memory-operations',
       'PUT /api/v1/provisioning/folder/agent-memory/rule-groups/resilience',
       'PUT /api/v1/provisioning/folder/agent-memory/rule-groups/agent-behaviour',
+      'PUT /api/v1/provisioning/folder/agent-memory/rule-groups/memory-quality',
       'PUT /api/v1/provisioning/folder/agent-memory/rule-groups/infrastructure',
       'PUT /api/v1/provisioning/folder/agent-memory/rule-groups/ai-events',
       'PUT /api/v1/provisioning/policies',
@@ -145,7 +146,7 @@ describe('the alert installer plan', () => {
     const first = planInstall(freshGrafana(), options);
     const second = planInstall(applied(freshGrafana(), first.requests), { ...options, secrets: {} });
     expect(second.requests).toEqual([]);
-    expect(second.unchanged).toHaveLength(1 + 1 + 5 + 5 + 1);
+    expect(second.unchanged).toHaveLength(1 + 1 + 5 + 6 + 1);
   });
 
   it('updates only what differs; our subtree is replaced where the admin put it', () => {

@@ -1,5 +1,5 @@
 import { formatDuration, scaled } from './durations';
-import { ALERT_RULES, GROUP_INTERVAL_SECONDS, type AlertRuleSpec } from './rules';
+import { ALERT_RULES, GROUP_INTERVAL_SECONDS, ruleValueExpr, type AlertRuleSpec } from './rules';
 import { ruleLabels } from './grafana';
 import { INHIBITION, POLICY, RECEIVERS, ROUTES, type ReceiverSpec } from './routing';
 import { annotations, DEFAULT_RUNBOOK_BASE, TEMPLATE_NAME } from './texts';
@@ -18,11 +18,7 @@ export const prometheusRules = (): AlertRuleSpec[] => ALERT_RULES.filter((r) => 
 
 /** The alerting expression: the rule's value compared with its threshold. */
 export function alertExpr(rule: AlertRuleSpec, timeScale = 1): string {
-  if (rule.source.kind !== 'metrics') {
-    throw new Error(`${rule.name} reads AI events in Elasticsearch and has no PromQL form`);
-  }
-  const window = formatDuration(scaled(rule.windowSeconds, timeScale, 4));
-  return `${rule.source.expr(window)} ${rule.comparison === 'gt' ? '>' : '<'} ${rule.threshold}`;
+  return `${ruleValueExpr(rule, timeScale)} ${rule.comparison === 'gt' ? '>' : '<'} ${rule.threshold}`;
 }
 
 export function prometheusRuleFile(options: PrometheusOptions = {}) {

@@ -1,3 +1,4 @@
+import { formatDuration, scaled } from './durations';
 import type { EventFilterField, LogsCountQueryModel, MetricsQueryModel } from '../../contract';
 import {
   CATALOG,
@@ -6,6 +7,7 @@ import {
   gauge,
   histogramQuantile,
   observedMean,
+  histogramShareAtMost,
   re,
   THRESHOLDS,
 } from '@memstack/telemetry/signals';
@@ -19,15 +21,19 @@ import {
  */
 export type AlertSeverity = 'critical' | 'warning';
 export type Team = 'ai-team' | 'infra-team';
-export type RuleGroupName = 'memory-operations' | 'resilience' | 'agent-behaviour' | 'infrastructure' | 'ai-events';
+export type RuleGroupName =
+  'memory-operations' | 'memory-quality' | 'resilience' | 'agent-behaviour' | 'infrastructure' | 'ai-events';
 
 /** How a rule's value is shown in its texts. */
 export type ValueFormat = 'percent' | 'seconds' | 'bytes' | 'ratio' | 'count' | 'factor';
 
-/** A PromQL expression giving the rule's value per alerting series; `window` is the rate window. */
+/**
+ * A PromQL expression giving the rule's value per alerting series; `window` is the rate window,
+ * `baseline` the longer window a rule compares against (`baselineSeconds`).
+ */
 export interface MetricsSource {
   kind: 'metrics';
-  expr: (window: string) => string;
+  expr: (window: string, baseline: string) => string;
 }
 
 /** A count of AI events in Elasticsearch through the data source's `logs_count` query (Grafana only). */
@@ -70,6 +76,8 @@ export interface AlertRuleSpec {
   threshold: number;
   /** Rate window of the expression, or how far back events are counted. */
   windowSeconds: number;
+  /** The longer window of a rule that compares with its own past (its expression's `baseline`). */
+  baselineSeconds?: number;
   /** How long the condition must hold before the alert fires. */
   forSeconds: number;
   severity: AlertSeverity;
@@ -85,7 +93,8 @@ export interface AlertRuleSpec {
   noDataReason: string;
   /** The demo fault that makes it fire (docs and the end-to-end test). */
   fault: string;
-  guide: GuideRule;
+  /** The guide's version; absent for rules the guide does not have (the memory quality rules). */
+  guide?: GuideRule;
 }
 
 export const FOLDER_TITLE = 'Agent Memory';
@@ -96,6 +105,7 @@ export const PRODUCT_LABEL = { name: 'product', value: 'agent-memory' } as const
 
 export const GROUP_INTERVAL_SECONDS: Record<RuleGroupName, number> = {
   'memory-operations': 60,
+  'memory-quality': 60,
   resilience: 30,
   'agent-behaviour': 60,
   infrastructure: 60,
@@ -418,6 +428,122 @@ export const ALERT_RULES: readonly AlertRuleSpec[] = [
     },
   },
   {
+    name: 'MemoryChurnSpike',
+    uid: 'agentmemory-memory-churn-spike',
+    group: 'memory-quality',
+    source: {
+      kind: 'metrics',
+      expr: (w) => counterShare('memoryWriteOutcomes', { decision: re('update|delete') }, {}, ['job', 'agent_type'], w),
+    },
+    comparison: 'gt',
+    threshold: T.memoryChurnShare,
+    windowSeconds: 900,
+    forSeconds: 900,
+    severity: 'warning',
+    team: 'ai-team',
+    valueFormat: 'percent',
+    summary: '{{ VALUE }} of {{ $labels.agent_type }} memory writes rewrite or delete',
+    description: `More than ${percent(T.memoryChurnShare)} of the memory writes of {{ $labels.agent_type }} agents in {{ $labels.job }} have updated or deleted a memory for 15 minutes: agents keep correcting and forgetting what they learned.`,
+    runbook: 'memorychurnspike',
+    noDataState: 'OK',
+    noDataReason: noTrafficIsFine,
+    fault: 'agents correct and forget what they stored (`{"churnStorm":true}`)',
+  },
+  {
+    name: 'MemoryEmptyAddFlood',
+    uid: 'agentmemory-memory-empty-add-flood',
+    group: 'memory-quality',
+    source: {
+      kind: 'metrics',
+      expr: (w) => histogramShareAtMost('memoriesPerAdd', 0, {}, ['job', 'agent_type'], w),
+    },
+    comparison: 'gt',
+    threshold: T.emptyAddShare,
+    windowSeconds: 900,
+    forSeconds: 900,
+    severity: 'warning',
+    team: 'ai-team',
+    valueFormat: 'percent',
+    summary: '{{ VALUE }} of {{ $labels.agent_type }} memory adds store nothing',
+    description: `More than ${percent(T.emptyAddShare)} of the adds of {{ $labels.agent_type }} agents in {{ $labels.job }} have stored no memory for 15 minutes: they repeat what the memory already holds, or nothing is extracted from what they send.`,
+    runbook: 'memoryemptyaddflood',
+    noDataState: 'OK',
+    noDataReason: noTrafficIsFine,
+    fault: 'agents add word for word what they stored before (`{"repeatedFacts":true}`)',
+  },
+  {
+    name: 'EmptyMemorySearches',
+    uid: 'agentmemory-empty-memory-searches',
+    group: 'memory-quality',
+    source: {
+      kind: 'metrics',
+      expr: (w) => histogramShareAtMost('searchResults', 0, {}, ['job', 'agent_type'], w),
+    },
+    comparison: 'gt',
+    threshold: T.emptySearchShare,
+    windowSeconds: 600,
+    forSeconds: 600,
+    severity: 'warning',
+    team: 'ai-team',
+    valueFormat: 'percent',
+    summary: '{{ VALUE }} of {{ $labels.agent_type }} memory searches find nothing',
+    description: `More than ${percent(T.emptySearchShare)} of the searches of {{ $labels.agent_type }} agents in {{ $labels.job }} have returned no memory for 10 minutes: the agents work without what they learned.`,
+    runbook: 'emptymemorysearches',
+    noDataState: 'OK',
+    noDataReason: noTrafficIsFine,
+    fault: 'searches reach an empty namespace (`{"searchMisses":true}`)',
+  },
+  {
+    name: 'MemorySimilarityDrop',
+    uid: 'agentmemory-memory-similarity-drop',
+    group: 'memory-quality',
+    source: {
+      kind: 'metrics',
+      // Relative to its own past, as the context rule is to the fleet: match strength depends on
+      // the embedding model and the data, so no fixed score fits every store.
+      expr: (w, baseline) =>
+        `(${observedMean('searchTopSimilarity', {}, ['job', 'agent_type'], w)}) / ` +
+        `(${observedMean('searchTopSimilarity', {}, ['job', 'agent_type'], baseline)})`,
+    },
+    comparison: 'lt',
+    threshold: T.similarityBaselineFactor,
+    windowSeconds: 900,
+    baselineSeconds: 6 * 3600,
+    forSeconds: 900,
+    severity: 'warning',
+    team: 'ai-team',
+    valueFormat: 'factor',
+    summary: 'Best matches of {{ $labels.agent_type }} searches fell to {{ VALUE }} of their 6-hour mean',
+    description: `The mean similarity of the best memory each search of {{ $labels.agent_type }} agents in {{ $labels.job }} returns has been under ${percent(T.similarityBaselineFactor)} of its mean over 6 hours for 15 minutes: an embedding model changed, or the store holds what agents no longer ask about.`,
+    runbook: 'memorysimilaritydrop',
+    noDataState: 'OK',
+    noDataReason: noTrafficIsFine,
+    fault: 'new embeddings come from a different model (`{"embedderDrift":true}`)',
+  },
+  {
+    name: 'StaleMemoryRecall',
+    uid: 'agentmemory-stale-memory-recall',
+    group: 'memory-quality',
+    source: {
+      kind: 'metrics',
+      expr: (w) => histogramQuantile(0.5, 'recallAge', {}, ['job', 'agent_type'], w),
+    },
+    comparison: 'gt',
+    threshold: T.recallAgeMedianSeconds,
+    windowSeconds: 1800,
+    forSeconds: 900,
+    severity: 'warning',
+    team: 'ai-team',
+    valueFormat: 'seconds',
+    summary: 'Half the memories {{ $labels.agent_type }} agents recall are older than {{ VALUE }}',
+    description:
+      'The median age of the memories searches of {{ $labels.agent_type }} agents in {{ $labels.job }} return, since each was last written, has been above 30 days for 15 minutes: agents act on what may no longer be true.',
+    runbook: 'stalememoryrecall',
+    noDataState: 'OK',
+    noDataReason: noTrafficIsFine,
+    fault: 'searches answer only memories last written two months ago (`{"staleRecall":true}`)',
+  },
+  {
     name: 'DatabaseConnectionPoolExhausted',
     uid: 'agentmemory-db-connections-exhausted',
     group: 'infrastructure',
@@ -523,10 +649,32 @@ export const ALERT_RULES: readonly AlertRuleSpec[] = [
   },
 ];
 
+/**
+ * A rule's windows at a time scale: the rate window in seconds and both windows as PromQL
+ * durations. Windows keep at least 4 scrapes of the end-to-end test's 1 s scrape interval.
+ */
+export function ruleWindows(rule: AlertRuleSpec, timeScale = 1) {
+  const seconds = scaled(rule.windowSeconds, timeScale, 4);
+  return {
+    seconds,
+    window: formatDuration(seconds),
+    baseline: formatDuration(scaled(rule.baselineSeconds ?? 0, timeScale, 4)),
+  };
+}
+
+/** The value of a metrics rule (without its comparison) at a time scale. */
+export function ruleValueExpr(rule: AlertRuleSpec, timeScale = 1): string {
+  if (rule.source.kind !== 'metrics') {
+    throw new Error(`${rule.name} reads AI events in Elasticsearch and has no PromQL form`);
+  }
+  const { window, baseline } = ruleWindows(rule, timeScale);
+  return rule.source.expr(window, baseline);
+}
+
 /** The data source query of a rule (refId A), for Grafana and for the conformance evaluator. */
-export function ruleQuery(rule: AlertRuleSpec, window: string): MetricsQueryModel | LogsCountQueryModel {
+export function ruleQuery(rule: AlertRuleSpec, timeScale = 1): MetricsQueryModel | LogsCountQueryModel {
   if (rule.source.kind === 'metrics') {
-    return { queryType: 'metrics', expr: rule.source.expr(window), instant: true, legendFormat: '__auto' };
+    return { queryType: 'metrics', expr: ruleValueExpr(rule, timeScale), instant: true, legendFormat: '__auto' };
   }
   return { queryType: 'logs_count', query: rule.source.query, groupBy: rule.source.groupBy };
 }

@@ -10,7 +10,7 @@ import {
   THRESHOLDS,
 } from '@memstack/telemetry/signals';
 import { HealthChecker } from '../../telemetry/src/health';
-import { ALERT_RULES } from '../alerting/rules';
+import { ALERT_RULES, ruleValueExpr } from '../alerting/rules';
 import { DATASOURCE_PLUGIN_ID } from '../constants';
 import { BYTES_PER_HOUR } from './aiAgentPatterns';
 import { DASHBOARD_UIDS, DATASOURCE_VARIABLE } from './common';
@@ -389,7 +389,7 @@ describe('what the bundled dashboards show', () => {
 
   it('draws the latency red line on the p95 the latency alert fires on, at its threshold', () => {
     const rule = ruleNamed('HighMemoryOperationLatency');
-    expect(rule.source.kind === 'metrics' && rule.source.expr('5m')).toContain('histogram_quantile(0.95,');
+    expect(ruleValueExpr(rule)).toContain('histogram_quantile(0.95,');
     expect(rule.threshold).toBe(THRESHOLDS.operationLatencyP95Seconds);
     const panel = panelOf('ai-agent-ops', 'Latency p50 / p95 by operation');
     expect(exprsOf(panel).some((e) => e.startsWith('histogram_quantile(0.95,'))).toBe(true);

@@ -79,6 +79,21 @@ var faultWaves = []faultWave{
 		faults: []map[string]any{{"httpErrorRate": 0.3}},
 		expect: []string{"HighHttpErrorRate"},
 	},
+	{
+		name:   "agents correct and forget what they stored, searches reach an empty namespace",
+		faults: []map[string]any{{"churnStorm": true, "searchMisses": true}},
+		expect: []string{"MemoryChurnSpike", "EmptyMemorySearches"},
+		// Corrected facts are re-added by other agents word for word, which mem0 skips.
+		consequences: []string{"MemoryEmptyAddFlood"},
+	},
+	{
+		name:   "agents repeat themselves word for word, a new embedding model, two-month-old answers",
+		faults: []map[string]any{{"repeatedFacts": true, "embedderDrift": true, "staleRecall": true}},
+		expect: []string{"MemoryEmptyAddFlood", "MemorySimilarityDrop", "StaleMemoryRecall"},
+		// Adds that store nothing leave updates and deletes a larger share of the writes; weak
+		// matches under mem0's own score threshold (0.1) are not returned, so some searches empty.
+		consequences: []string{"MemoryChurnSpike", "EmptyMemorySearches"},
+	},
 }
 
 // grafanaOnly are rules without a Prometheus twin; the test evaluates and sends them itself.

@@ -36,4 +36,17 @@ export const THRESHOLDS = {
   degradationLevelTolerated: 1,
   /** CRITICAL AI events in the rule's window above which AIAgentError fires. */
   criticalAiEventCount: 0,
+  /** Share of writes that updated or deleted a memory above which MemoryChurnSpike fires. */
+  memoryChurnShare: 0.8,
+  /** Share of adds that stored nothing above which MemoryEmptyAddFlood fires. */
+  emptyAddShare: 0.9,
+  /** Share of searches that returned no memory above which EmptyMemorySearches fires. */
+  emptySearchShare: 0.3,
+  /**
+   * Mean best-match similarity of searches against its own longer-term mean (factor) under which
+   * MemorySimilarityDrop fires.
+   */
+  similarityBaselineFactor: 0.7,
+  /** Median age (seconds) of recalled memories above which StaleMemoryRecall fires: 30 days. */
+  recallAgeMedianSeconds: 30 * 86_400,
 } as const;
