@@ -37,6 +37,8 @@ export const testIds = {
     operation: (name: string) => `data-testid overview-operation-${name}`,
     noOperations: 'data-testid overview-no-operations',
     topErrors: 'data-testid overview-top-errors',
+    quality: 'data-testid overview-quality',
+    qualityRow: (agentType: string) => `data-testid overview-quality-${agentType}`,
     dashboards: 'data-testid overview-dashboards',
   },
   datasource: {

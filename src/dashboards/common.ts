@@ -6,16 +6,8 @@ import type { AgentMemoryVariableQueryModel } from '../../contract/resources';
 import type { StateEncoding } from '@memstack/telemetry/signals';
 import { DATASOURCE_PLUGIN_ID } from '../constants';
 
-/** Bundled dashboards, by uid; links between dashboards are typed by this list. */
-export const DASHBOARD_UIDS = {
-  ops: 'ai-agent-ops',
-  health: 'system-health',
-  patterns: 'ai-agent-patterns',
-  logsTraces: 'ai-agent-logs-traces',
-  pipeline: 'ai-telemetry-pipeline',
-  quality: 'ai-memory-quality',
-} as const;
-export type DashboardUid = (typeof DASHBOARD_UIDS)[keyof typeof DASHBOARD_UIDS];
+import { DASHBOARD_UIDS, type DashboardUid } from './uids';
+export { DASHBOARD_UIDS, type DashboardUid } from './uids';
 
 export const DASHBOARD_TAG = 'agent-memory';
 export const BREAKER_PANEL_ID = 'memstack-breakertimeline-panel';

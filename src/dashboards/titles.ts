@@ -1,4 +1,4 @@
-import type { DashboardUid } from './common';
+import type { DashboardUid } from './uids';
 
 export const TITLES: Record<DashboardUid, string> = {
   'ai-agent-ops': 'AI Agent Memory Operations',

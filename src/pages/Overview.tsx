@@ -6,7 +6,13 @@ import { Alert, Button, Combobox, LinkButton, LoadingPlaceholder, Stack, Text, u
 import { testIds } from '../components/testIds';
 import { dataSourceSettingsUrl } from '../dataSources';
 import { FailureAlert, NoDataSource, VerdictBanner } from './overview/OverviewParts';
-import { DashboardsSection, OperationsSection, ServicesSection, TopErrorsSection } from './overview/OverviewSections';
+import {
+  DashboardsSection,
+  OperationsSection,
+  QualitySection,
+  ServicesSection,
+  TopErrorsSection,
+} from './overview/OverviewSections';
 import { useDataSources, useOverviewData } from './overview/useOverviewData';
 
 /** The app's landing page: is the agents' memory healthy right now, and where to look next. */
@@ -84,6 +90,7 @@ function OverviewBody({ uid }: { uid: string }) {
       <ServicesSection services={model.services} />
       <OperationsSection uid={uid} operations={model.operations} />
       <TopErrorsSection uid={uid} topErrors={model.topErrors} />
+      <QualitySection quality={model.quality} />
       <DashboardsSection />
     </Stack>
   );

@@ -3,9 +3,9 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, LinkButton, Stack, Text, useStyles2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
-import type { DashboardUid } from '../../dashboards/common';
+import { DASHBOARD_UIDS, type DashboardUid } from '../../dashboards/uids';
 import { TITLES } from '../../dashboards/titles';
-import { formatRate, formatSeconds, formatShare } from './format';
+import { formatFactor, formatRate, formatSeconds, formatShare } from './format';
 import { dashboardUrl } from './links';
 import { ExploreLink, SEVERITY_COLOUR } from './OverviewParts';
 import {
@@ -14,7 +14,10 @@ import {
   degradationName,
   degradationSeverity,
   EXPLORE_QUERIES,
+  QUALITY_MEASURES,
+  qualitySeverity,
   type OverviewModel,
+  type QualityMeasure,
 } from './overviewQueries';
 
 /** Degradation level and breaker state per service, coloured by their severity. */
@@ -123,6 +126,61 @@ export function TopErrorsSection({ uid, topErrors }: { uid: string; topErrors: O
                     Explore events
                   </ExploreLink>
                 </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** Each quality measure's column: its heading and how its value reads. */
+const QUALITY_COLUMNS: Record<QualityMeasure, { title: string; format: (value?: number) => string }> = {
+  churn: { title: 'Churn', format: formatShare },
+  emptyAdds: { title: 'Empty adds', format: formatShare },
+  emptySearches: { title: 'Empty searches', format: formatShare },
+  similarity: { title: 'Best match vs 6 h', format: formatFactor },
+  recallAge: { title: 'Recall age p50', format: formatSeconds },
+};
+
+/** Churn, empty adds, empty searches, match strength and recall age per agent type, coloured as the rules judge them. */
+export function QualitySection({ quality }: { quality: OverviewModel['quality'] }) {
+  const s = useStyles2(getStyles);
+  return (
+    <section data-testid={testIds.overview.quality}>
+      <Stack justifyContent="space-between" alignItems="center">
+        <Text element="h3">Memory quality</Text>
+        <LinkButton href={dashboardUrl(DASHBOARD_UIDS.quality)} variant="secondary" size="sm" icon="apps">
+          {TITLES[DASHBOARD_UIDS.quality]}
+        </LinkButton>
+      </Stack>
+      {quality.length === 0 ? (
+        <Text color="secondary">No agent type has written or searched memories in the alert rules&apos; windows.</Text>
+      ) : (
+        <table className={s.table}>
+          <thead>
+            <tr>
+              <th>Agent type</th>
+              {QUALITY_MEASURES.map((m) => (
+                <th key={m} className={s.number}>
+                  {QUALITY_COLUMNS[m].title}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {quality.map((row) => (
+              <tr key={row.agentType} data-testid={testIds.overview.qualityRow(row.agentType)}>
+                <td>{row.agentType}</td>
+                {QUALITY_MEASURES.map((m) => (
+                  <td key={m} className={s.number}>
+                    <Badge
+                      text={QUALITY_COLUMNS[m].format(row.values[m])}
+                      color={SEVERITY_COLOUR[qualitySeverity(m, row.values[m])]}
+                    />
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>

@@ -11,3 +11,6 @@ const formatted = (unit: string, decimals?: number) => (value?: number) =>
 export const formatRate = formatted('reqps');
 export const formatShare = formatted('percentunit');
 export const formatSeconds = formatted('s');
+/** A factor against a baseline (1 = as usual), as the rules' texts write it. */
+export const formatFactor = (value?: number) =>
+  value === undefined || !Number.isFinite(value) ? '—' : `${value.toFixed(2)}×`;

@@ -8,11 +8,15 @@ import {
   EXPLORE_QUERIES,
   lastValues,
   OVERVIEW_QUERIES,
+  QUALITY_MEASURES,
+  qualityRule,
+  qualitySeverity,
   totals,
   verdict,
   type OverviewFrames,
 } from './overviewQueries';
 import { dashboardUrl, exploreUrl } from './links';
+import { alertExpr } from '../../alerting/prometheus';
 import { formatRate, formatSeconds, formatShare } from './format';
 
 const series = (refId: string, labels: Record<string, string>, values: Array<number | null>): DataFrame =>
@@ -32,6 +36,53 @@ const none = (): OverviewFrames => ({
   errors: [],
   p99: [],
   topErrors: [],
+  churn: [],
+  emptyAdds: [],
+  emptySearches: [],
+  similarity: [],
+  recallAge: [],
+});
+
+describe('the memory quality section', () => {
+  it("asks each measure with its alert rule's own expression", () => {
+    for (const measure of QUALITY_MEASURES) {
+      const rule = qualityRule(measure);
+      expect(rule.group).toBe('memory-quality');
+      // The Prometheus rule file's expression is this value compared with the threshold.
+      expect(alertExpr(rule)).toBe(
+        `${OVERVIEW_QUERIES[measure].expr} ${rule.comparison === 'gt' ? '>' : '<'} ${rule.threshold}`
+      );
+    }
+  });
+
+  it("colours a value with its rule's severity on the rule's firing side of the threshold only", () => {
+    const churn = qualityRule('churn');
+    expect(qualitySeverity('churn', churn.threshold + 0.01)).toBe(churn.severity);
+    expect(qualitySeverity('churn', churn.threshold)).toBe('ok');
+    const similarity = qualityRule('similarity');
+    expect(similarity.comparison).toBe('lt');
+    expect(qualitySeverity('similarity', similarity.threshold - 0.01)).toBe('warning');
+    expect(qualitySeverity('similarity', 1)).toBe('ok');
+    expect(qualitySeverity('recallAge', undefined)).toBe('unknown');
+    expect(qualitySeverity('recallAge', NaN)).toBe('unknown');
+  });
+
+  it('joins the measures per agent type, keeping the worse of two jobs', () => {
+    const frames = none();
+    frames.churn = [
+      series('churn', { job: 'a', agent_type: 'coding' }, [0.2]),
+      series('churn', { job: 'b', agent_type: 'coding' }, [0.6]),
+    ];
+    frames.similarity = [
+      series('similarity', { job: 'a', agent_type: 'coding' }, [0.9]),
+      series('similarity', { job: 'b', agent_type: 'coding' }, [0.5]),
+      series('similarity', { job: 'a', agent_type: 'support' }, [1.1]),
+    ];
+    expect(buildModel(frames).quality).toEqual([
+      { agentType: 'coding', values: { churn: 0.6, similarity: 0.5 } },
+      { agentType: 'support', values: { similarity: 1.1 } },
+    ]);
+  });
 });
 
 describe('the overview model', () => {
@@ -77,7 +128,7 @@ describe('the overview model', () => {
   });
 
   it('answers healthy, degraded, unhealthy or unknown', () => {
-    const base = { operations: [], topErrors: [] };
+    const base = { operations: [], topErrors: [], quality: [] };
     expect(verdict({ ...base, services: [] })).toBe('unknown');
     expect(verdict({ ...base, healthScore: 100, services: [{ service: 'a', degradation: 0, breaker: 0 }] })).toBe(
       'healthy'

@@ -13,6 +13,7 @@ import {
   THRESHOLDS,
 } from '@memstack/telemetry/signals';
 import type { LogsCountQueryModel, LogsQueryModel, MetricsQueryModel } from '../../../contract';
+import { ALERT_RULES, ruleValueExpr, type AlertRuleSpec } from '../../alerting/rules';
 
 /**
  * What the overview asks and how it reads the answers: pure, so the numbers a user sees are
@@ -24,7 +25,33 @@ export const WINDOW = '5m';
 /** The range of the top error types. */
 export const ERRORS_RANGE_MS = 60 * 60 * 1000;
 
-export type OverviewQueryId = 'health' | 'degradation' | 'breakers' | 'rate' | 'errors' | 'p99' | 'topErrors';
+/**
+ * The memory quality measures, each the value of its alert rule over the rule's own windows, so
+ * that a cell is coloured exactly when the rule's condition holds (before its `for`).
+ */
+export const QUALITY_RULES = {
+  churn: 'MemoryChurnSpike',
+  emptyAdds: 'MemoryEmptyAddFlood',
+  emptySearches: 'EmptyMemorySearches',
+  similarity: 'MemorySimilarityDrop',
+  recallAge: 'StaleMemoryRecall',
+} as const;
+export type QualityMeasure = keyof typeof QUALITY_RULES;
+export const QUALITY_MEASURES = Object.keys(QUALITY_RULES) as QualityMeasure[];
+
+export function qualityRule(measure: QualityMeasure): AlertRuleSpec {
+  const rule = ALERT_RULES.find((r) => r.name === QUALITY_RULES[measure]);
+  if (!rule) {
+    throw new Error(`no alert rule ${QUALITY_RULES[measure]} for the overview's ${measure}`);
+  }
+  return rule;
+}
+
+export type OverviewQueryId =
+  'health' | 'degradation' | 'breakers' | 'rate' | 'errors' | 'p99' | 'topErrors' | QualityMeasure;
+
+const qualityQuery = (measure: QualityMeasure) =>
+  ({ refId: measure, queryType: 'metrics', instant: true, expr: ruleValueExpr(qualityRule(measure)) }) as const;
 
 /** Every overview query is a metrics query except the top error types, which count events. */
 export type OverviewQuery = (MetricsQueryModel | LogsCountQueryModel) & { refId: OverviewQueryId };
@@ -67,6 +94,11 @@ export const OVERVIEW_QUERIES = {
     groupBy: 'error_type',
     filters: { level: ['ERROR', 'CRITICAL'] },
   },
+  churn: qualityQuery('churn'),
+  emptyAdds: qualityQuery('emptyAdds'),
+  emptySearches: qualityQuery('emptySearches'),
+  similarity: qualityQuery('similarity'),
+  recallAge: qualityQuery('recallAge'),
 } satisfies Record<OverviewQueryId, OverviewQuery>;
 
 /** One labelled number: the last value of a series. */
@@ -129,12 +161,19 @@ export interface OperationRow {
   p99Seconds?: number;
 }
 
+/** The quality measures of one agent type (the worst over jobs where several report it). */
+export interface QualityRow {
+  agentType: string;
+  values: Partial<Record<QualityMeasure, number>>;
+}
+
 export interface OverviewModel {
   /** 0..100, undefined when no service reports one. */
   healthScore?: number;
   services: ServiceState[];
   operations: OperationRow[];
   topErrors: Labelled[];
+  quality: QualityRow[];
 }
 
 export type OverviewFrames = Record<OverviewQueryId, DataFrame[]>;
@@ -173,7 +212,37 @@ export function buildModel(frames: OverviewFrames): OverviewModel {
     services: [...services.values()].sort((a, b) => a.service.localeCompare(b.service)),
     operations: [...operations.values()].sort((a, b) => a.operation.localeCompare(b.operation)),
     topErrors: totals(frames.topErrors, 'error_type').slice(0, 10),
+    quality: qualityRows(frames),
   };
+}
+
+/** Whether a value is on the rule's firing side of its threshold. */
+const breaches = (rule: AlertRuleSpec, value: number) =>
+  rule.comparison === 'gt' ? value > rule.threshold : value < rule.threshold;
+
+function qualityRows(frames: OverviewFrames): QualityRow[] {
+  const rows = new Map<string, QualityRow>();
+  for (const measure of QUALITY_MEASURES) {
+    const rule = qualityRule(measure);
+    for (const { key, value } of lastValues(frames[measure], 'agent_type')) {
+      const row = rows.get(key) ?? { agentType: key, values: {} };
+      rows.set(key, row);
+      const known = row.values[measure];
+      // Of two jobs, the one nearer to firing: the larger value where the rule fires above.
+      const worse = rule.comparison === 'gt' ? Math.max : Math.min;
+      row.values[measure] = known === undefined ? value : worse(known, value);
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.agentType.localeCompare(b.agentType));
+}
+
+/** A quality value's severity: its rule's severity where the rule's condition holds, else ok. */
+export function qualitySeverity(measure: QualityMeasure, value?: number): Severity {
+  if (value === undefined || !Number.isFinite(value)) {
+    return 'unknown';
+  }
+  const rule = qualityRule(measure);
+  return breaches(rule, value) ? rule.severity : 'ok';
 }
 
 export type Verdict = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
