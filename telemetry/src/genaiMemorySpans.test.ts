@@ -142,7 +142,7 @@ describe('memory spans follow the GenAI memory conventions', () => {
     ['search', 2, undefined],
     ['getAll', 2, undefined],
     ['get', 1, 'm1'],
-    ['history', 1, 'm1'],
+    ['history', undefined, 'm1'],
     ['add', 1, undefined],
     ['update', 1, 'm1'],
     ['delete', 1, 'm2'],
@@ -186,6 +186,34 @@ describe('memory spans follow the GenAI memory conventions', () => {
     await tracing.forceFlush();
     const [span] = exporter.getFinishedSpans();
     expect(span.attributes['error.type']).toBe('TypeError');
+    expect(unknownAttributes(span)).toEqual([]);
+  });
+
+  it('an answer the span cannot read still leaves the call its metrics', async () => {
+    const telemetry = new MemoryTelemetry();
+    // A memory whose text throws when read: only the opted-in records read it.
+    const hostile = new Proxy(
+      { id: 'm1' },
+      {
+        get(target, property) {
+          if (property === 'memory') {
+            throw new Error('hostile result');
+          }
+          return Reflect.get(target, property);
+        },
+      }
+    );
+    const memory = instrumentMem0(
+      { get: async (_id: string) => hostile },
+      { telemetry, privacy: { memoryRecords: 'keep' } }
+    );
+    await expect(memory.get('m1')).resolves.toBe(hostile);
+    expect((await telemetry.exposition()).body).toContain(
+      'ai_memory_operations_total{operation="get",agent_type="unknown",status="success"} 1'
+    );
+    await tracing.forceFlush();
+    const [span] = exporter.getFinishedSpans();
+    expect(span.attributes).not.toHaveProperty('gen_ai.memory.records');
     expect(unknownAttributes(span)).toEqual([]);
   });
 

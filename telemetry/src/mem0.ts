@@ -81,6 +81,12 @@ function resultItems(result: unknown): MemoryItemLike[] | undefined {
   return Array.isArray(items) ? (items as MemoryItemLike[]) : undefined;
 }
 
+/** An answer's memories and how many there are: `get` answers one memory or null, the others a list. */
+function readAnswer(method: Mem0Method, result: unknown): { items?: MemoryItemLike[]; count: number } {
+  const items = resultItems(result);
+  return { items, count: method === 'get' ? (result ? 1 : 0) : (items?.length ?? 0) };
+}
+
 function messageCount(messages: unknown): number {
   return Array.isArray(messages) ? messages.length : 1;
 }
@@ -149,18 +155,31 @@ function asRecord(item: MemoryItemLike): MemoryRecord {
  * What a finished call adds to its span. `gen_ai.memory.record.count` of a read is the records
  * it returned; of an `add` (upsert), the records mem0 answers it created or updated: mem0 decides
  * inside the call which facts to write, and the answer is the only count the caller can see.
+ * `history` answers a record's change log, not records: it gets neither. The records themselves
+ * are only read when the host opted in to them.
  */
-function spanOutcome(method: Mem0Method, result: unknown, items: MemoryItemLike[] | undefined, count: number) {
-  if (method === 'get') {
-    return { resultCount: count, recordCount: count, records: result ? [asRecord(result as MemoryItemLike)] : [] };
-  }
-  const records = items?.map(asRecord);
+function spanOutcome(
+  method: Mem0Method,
+  result: unknown,
+  items: MemoryItemLike[] | undefined,
+  count: number,
+  withRecords: boolean
+): MemoryOperationOutcome {
   switch (method) {
+    case 'get':
+      return {
+        resultCount: count,
+        recordCount: count,
+        records: withRecords ? (result ? [asRecord(result as MemoryItemLike)] : []) : undefined,
+      };
     case 'search':
     case 'getAll':
-    case 'history':
     case 'add':
-      return { resultCount: count, recordCount: items?.length, records };
+      return {
+        resultCount: count,
+        recordCount: items?.length,
+        records: withRecords ? items?.map(asRecord) : undefined,
+      };
     default:
       return { resultCount: count };
   }
@@ -332,12 +351,14 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
           throw error;
         }
         guarded(method, () => {
-          const items = resultItems(result);
-          // `get` answers one memory or null; the others a list.
-          const count = method === 'get' ? (result ? 1 : 0) : (items?.length ?? 0);
-          report?.(spanOutcome(method, result, items, count));
+          const { items, count } = readAnswer(method, result);
           recordCall(options, start, { items: items ?? [], count });
           recordQuality(telemetry, method, agentType, items, Date.now());
+        });
+        // Apart: an answer the span cannot read must not cost the call its metrics and event.
+        guarded(method, () => {
+          const { items, count } = readAnswer(method, result);
+          report?.(spanOutcome(method, result, items, count, privacy.memoryRecords === 'keep'));
         });
         return result;
       };
