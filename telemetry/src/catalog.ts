@@ -7,6 +7,12 @@
  * go to events and spans, never to metric labels.
  */
 
+import {
+  MEMORY_SPAN_OWN_ATTRIBUTES,
+  type GenAiMemoryAttribute,
+  type MemorySpanOwnAttribute,
+} from './signals/genaiMemoryConventions.js';
+
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
 export interface MetricDefinition {
@@ -324,21 +330,20 @@ export function memorySpanName(operation: string): string {
   return `${MEMORY_SPAN_PREFIX}${operation}`;
 }
 
-/** Every attribute the SDK sets on memory spans: the guide's `ai.*` and the GenAI memory conventions. */
+/**
+ * Every attribute the SDK sets on memory spans by default (the opt-in ones the demo enables
+ * included): our own (`MEMORY_SPAN_OWN_ATTRIBUTES`) and those of the GenAI memory conventions,
+ * each name typed against the recorded conventions. `gen_ai.memory.records` (opt-in) and
+ * `error.type` (failed calls only) are left out: not every service's spans carry them.
+ */
 export const SPAN_ATTRIBUTES = [
-  'operation.type',
-  'duration_ms',
-  'ai.operation',
-  'ai.agent_id',
-  'ai.agent_type',
-  'ai.user_id',
-  'ai.context_size',
-  'ai.result_count',
-  'ai.cache_hit',
-  'ai.trace_id',
-  'gen_ai.operation.name',
-  'gen_ai.system',
-  'gen_ai.memory.store.id',
-  'gen_ai.memory.record.id',
-  'gen_ai.memory.query.text',
+  ...(Object.keys(MEMORY_SPAN_OWN_ATTRIBUTES) as MemorySpanOwnAttribute[]),
+  ...([
+    'gen_ai.operation.name',
+    'gen_ai.provider.name',
+    'gen_ai.memory.store.id',
+    'gen_ai.memory.record.id',
+    'gen_ai.memory.record.count',
+    'gen_ai.memory.query.text',
+  ] as const satisfies readonly GenAiMemoryAttribute[]),
 ] as const;

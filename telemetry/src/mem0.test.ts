@@ -57,7 +57,9 @@ function throwingTelemetry(): MemoryTelemetry {
 
 function throwingTracer(mode: 'before' | 'after' | 'spans'): TracerProvider {
   const tracer = {
-    startActiveSpan(_name: string, fn: (span: any) => unknown) {
+    // The callback comes last, after the span options as the SDK passes them.
+    startActiveSpan(_name: string, ...args: unknown[]) {
+      const fn = args[args.length - 1] as (span: any) => unknown;
       if (mode === 'before') {
         throw new Error('tracer exploded before the call');
       }

@@ -4,7 +4,12 @@ import { agentTypeFromId, type AiEvent } from './enrich.js';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
 import { finiteScores, recordQuality, type RecalledMemory } from './mem0Quality.js';
 import { resolvePrivacy, type PrivacyOptions } from './privacy.js';
-import { traceMemoryOperation, type MemoryOperationContext } from './tracing.js';
+import {
+  traceMemoryOperation,
+  type MemoryOperationContext,
+  type MemoryOperationOutcome,
+  type MemoryRecord,
+} from './tracing.js';
 
 /** What instrumentMem0 needs of an event sink (an AiEventLogger fits). */
 export interface EventSink {
@@ -20,7 +25,10 @@ export interface InstrumentMem0Options {
   storeId?: string;
   /** @deprecated use `privacy: { queryText: 'keep' }`. */
   recordQueryText?: boolean;
-  /** What of the user spans may carry (events follow their logger's own policy); default: user ids hashed, no query text. */
+  /**
+   * What of the user spans may carry (events follow their logger's own policy); default: user ids
+   * hashed, no query text (`queryText: 'keep'` opts in), no memory contents (`memoryRecords: 'keep'`).
+   */
   privacy?: PrivacyOptions;
 }
 
@@ -73,6 +81,12 @@ function resultItems(result: unknown): MemoryItemLike[] | undefined {
   return Array.isArray(items) ? (items as MemoryItemLike[]) : undefined;
 }
 
+/** An answer's memories and how many there are: `get` answers one memory or null, the others a list. */
+function readAnswer(method: Mem0Method, result: unknown): { items?: MemoryItemLike[]; count: number } {
+  const items = resultItems(result);
+  return { items, count: method === 'get' ? (result ? 1 : 0) : (items?.length ?? 0) };
+}
+
 function messageCount(messages: unknown): number {
   return Array.isArray(messages) ? messages.length : 1;
 }
@@ -87,8 +101,22 @@ function messagesText(messages: unknown): number {
   return 0;
 }
 
-/** What one call's arguments say, before it runs. */
+/** An update's new content: the text, or `{ text }` (`{ data }` before mem0 3) as mem0 takes it. */
+function updateContent(config: unknown): unknown {
+  if (typeof config === 'object' && config !== null) {
+    const { text, data } = config as { text?: unknown; data?: unknown };
+    return text ?? data;
+  }
+  return config;
+}
+
+/**
+ * What one call's arguments say, before it runs. `recordCount` is what a write attempts, as the
+ * conventions define `gen_ai.memory.record.count` for update and delete: one record each.
+ * `deleteAll` has no count: how many records it will remove is not known to the caller.
+ */
 function describeCall(method: Mem0Method, args: unknown[]) {
+  const recordId = typeof args[0] === 'string' ? args[0] : undefined;
   switch (method) {
     case 'add':
       return { ids: callIds(args[1]), batchSize: messageCount(args[0]), contextSize: messagesText(args[0]) };
@@ -98,9 +126,62 @@ function describeCall(method: Mem0Method, args: unknown[]) {
     case 'deleteAll':
       return { ids: callIds(args[0]) };
     case 'update':
-      return { ids: callIds(args[1]), recordId: typeof args[0] === 'string' ? args[0] : undefined };
+      return {
+        ids: callIds(args[1]),
+        recordId,
+        recordCount: 1,
+        records: [{ ...(recordId ? { id: recordId } : {}), content: updateContent(args[1]) ?? null }],
+      };
+    case 'delete':
+      return { ids: {} as CallIds, recordId, recordCount: 1 };
     default:
-      return { ids: {}, recordId: typeof args[0] === 'string' ? args[0] : undefined };
+      return { ids: {} as CallIds, recordId };
+  }
+}
+
+/** A memory of mem0's answer as the conventions' memory record: id, text, score; never its metadata (user ids). */
+function asRecord(item: MemoryItemLike): MemoryRecord {
+  const record: MemoryRecord = { content: item?.memory ?? null };
+  if (typeof item?.id === 'string') {
+    record.id = item.id;
+  }
+  if (typeof item?.score === 'number' && Number.isFinite(item.score)) {
+    record.score = item.score;
+  }
+  return record;
+}
+
+/**
+ * What a finished call adds to its span. `gen_ai.memory.record.count` of a read is the records
+ * it returned; of an `add` (upsert), the records mem0 answers it created or updated: mem0 decides
+ * inside the call which facts to write, and the answer is the only count the caller can see.
+ * `history` answers a record's change log, not records: it gets neither. The records themselves
+ * are only read when the host opted in to them.
+ */
+function spanOutcome(
+  method: Mem0Method,
+  result: unknown,
+  items: MemoryItemLike[] | undefined,
+  count: number,
+  withRecords: boolean
+): MemoryOperationOutcome {
+  switch (method) {
+    case 'get':
+      return {
+        resultCount: count,
+        recordCount: count,
+        records: withRecords ? (result ? [asRecord(result as MemoryItemLike)] : []) : undefined,
+      };
+    case 'search':
+    case 'getAll':
+    case 'add':
+      return {
+        resultCount: count,
+        recordCount: items?.length,
+        records: withRecords ? items?.map(asRecord) : undefined,
+      };
+    default:
+      return { resultCount: count };
   }
 }
 
@@ -134,6 +215,8 @@ function prepareCall(
     contextSize: 'contextSize' in call ? call.contextSize : undefined,
     storeId: options.storeId ?? 'mem0',
     recordId: 'recordId' in call ? call.recordId : undefined,
+    recordCount: 'recordCount' in call ? call.recordCount : undefined,
+    records: 'records' in call ? call.records : undefined,
     query: 'query' in call ? call.query : undefined,
     recordQueryText: options.recordQueryText,
     privacy,
@@ -259,7 +342,7 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
       }
       const { call, agentType } = prepared;
       const start: CallStart = { method, call, agentType, started: Date.now(), t0: performance.now() };
-      const run = async (report?: (o: { resultCount?: number }) => void) => {
+      const run = async (report?: (o: MemoryOperationOutcome) => void) => {
         let result: unknown;
         try {
           result = await original.apply(memory, args);
@@ -268,18 +351,20 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
           throw error;
         }
         guarded(method, () => {
-          const items = resultItems(result);
-          // `get` answers one memory or null; the others a list.
-          const count = method === 'get' ? (result ? 1 : 0) : (items?.length ?? 0);
-          report?.({ resultCount: count });
+          const { items, count } = readAnswer(method, result);
           recordCall(options, start, { items: items ?? [], count });
           recordQuality(telemetry, method, agentType, items, Date.now());
+        });
+        // Apart: an answer the span cannot read must not cost the call its metrics and event.
+        guarded(method, () => {
+          const { items, count } = readAnswer(method, result);
+          report?.(spanOutcome(method, result, items, count, privacy.memoryRecords === 'keep'));
         });
         return result;
       };
       // The host's call starts at most once, whichever path starts it.
       let running: Promise<unknown> | undefined;
-      const runOnce = (report?: (o: { resultCount?: number }) => void) => (running ??= run(report));
+      const runOnce = (report?: (o: MemoryOperationOutcome) => void) => (running ??= run(report));
       let traced: Promise<unknown>;
       try {
         traced = traceMemoryOperation(prepared.span, (_span: Span, report) => runOnce(report));

@@ -4,9 +4,9 @@ import { agentIdParts } from './enrich.js';
 
 /**
  * What of a user leaves the process. By default a user id is replaced by a keyed hash (so events
- * of one user still group together, but the id is not readable) and query text is not sent at
- * all (its patterns are computed first). A host opts in to the raw values, or drops them, and can
- * redact anything else with a hook.
+ * of one user still group together, but the id is not readable), and neither query text (its
+ * patterns are computed first) nor memories' contents are sent at all. A host opts in to the raw
+ * values, or drops them, and can redact anything else with a hook.
  */
 export type SensitiveHandling = 'keep' | 'hash' | 'drop';
 
@@ -15,6 +15,11 @@ export interface PrivacyOptions {
   userId?: SensitiveHandling;
   /** `query` of events and `gen_ai.memory.query.text` of spans; default `drop`. */
   queryText?: SensitiveHandling;
+  /**
+   * `gen_ai.memory.records` of memory spans: the memories' text, returned or stored; default
+   * `drop`. No hash: a hashed memory would be neither readable nor the conventions' record.
+   */
+  memoryRecords?: 'keep' | 'drop';
   /**
    * Key of the hash. Give the same key to every process that should produce the same hashes;
    * by default a random key per process (hashes then only group within one process's life).
@@ -31,6 +36,7 @@ const processKey = randomBytes(32).toString('hex');
 export interface ResolvedPrivacy {
   userId: SensitiveHandling;
   queryText: SensitiveHandling;
+  memoryRecords: 'keep' | 'drop';
   hash: (value: string) => string;
   redactEvent?: PrivacyOptions['redactEvent'];
   redactSpanAttributes?: PrivacyOptions['redactSpanAttributes'];
@@ -41,6 +47,7 @@ export function resolvePrivacy(options: PrivacyOptions = {}): ResolvedPrivacy {
   return {
     userId: options.userId ?? 'hash',
     queryText: options.queryText ?? 'drop',
+    memoryRecords: options.memoryRecords ?? 'drop',
     // 16 bytes of HMAC-SHA256: enough to tell users apart, not enough to be worth reversing.
     hash: (value: string) => `h:${createHmac('sha256', key).update(value).digest('hex').slice(0, 32)}`,
     redactEvent: options.redactEvent,

@@ -7,7 +7,15 @@ import {
   resolvePrivacy,
   type ResolvedPrivacy,
 } from './privacy.js';
-import { SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -17,6 +25,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Span as SdkSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { memorySpanName } from './catalog.js';
+import type { GenAiMemoryOperationName } from './signals/genaiMemoryConventions.js';
 
 export const TRACER_NAME = '@memstack/telemetry';
 
@@ -161,16 +170,16 @@ function tracer(): Tracer {
 }
 
 /**
- * Runs `fn` in a span: `operation.type=ai_memory` and the given attributes, the error recorded
- * with status ERROR and re-thrown, `duration_ms` at the end (as the guide's trace_operation).
- * Without a registered provider the span is a no-op.
+ * Runs `fn` in a span of the given kind: `operation.type=ai_memory` and the given attributes, the
+ * error recorded with status ERROR and re-thrown, `duration_ms` at the end.
  */
-export async function traceOperation<T>(
+function runInSpan<T>(
   name: string,
+  kind: SpanKind,
   attributes: Attributes,
   fn: (span: Span) => T | Promise<T>
 ): Promise<T> {
-  return tracer().startActiveSpan(name, async (span) => {
+  return tracer().startActiveSpan(name, { kind }, async (span) => {
     const started = performance.now();
     try {
       span.setAttribute('operation.type', 'ai_memory');
@@ -187,14 +196,33 @@ export async function traceOperation<T>(
   });
 }
 
+/**
+ * Runs `fn` in an INTERNAL span: `operation.type=ai_memory` and the given attributes, the error
+ * recorded with status ERROR and re-thrown, `duration_ms` at the end (as the guide's
+ * trace_operation). Without a registered provider the span is a no-op.
+ */
+export async function traceOperation<T>(
+  name: string,
+  attributes: Attributes,
+  fn: (span: Span) => T | Promise<T>
+): Promise<T> {
+  return runInSpan(name, SpanKind.INTERNAL, attributes, fn);
+}
+
 /** A child span of the active one, e.g. `generate_embedding` inside a search. */
 export function traceChild<T>(name: string, attributes: Attributes, fn: (span: Span) => T | Promise<T>): Promise<T> {
   return traceOperation(name, attributes, fn);
 }
 
-/** OpenTelemetry GenAI memory operation names (semantic-conventions-genai#140). */
-export const GEN_AI_MEMORY_OPERATIONS: Record<string, string> = {
-  add: 'create_memory',
+/**
+ * `gen_ai.operation.name` of each SDK operation, from the well-known values of the GenAI memory
+ * conventions (GEN_AI_MEMORY_OPERATION_NAMES). mem0's `add` extracts facts and itself decides to
+ * create, update or skip each, which the conventions call `upsert_memory`; `get`, `getAll` and
+ * `history` read records, which they call `search_memory`. An operation not listed here keeps its
+ * own name, a custom value the conventions allow.
+ */
+export const GEN_AI_MEMORY_OPERATIONS: Record<string, GenAiMemoryOperationName> = {
+  add: 'upsert_memory',
   create: 'create_memory',
   search: 'search_memory',
   get: 'search_memory',
@@ -207,27 +235,51 @@ export const GEN_AI_MEMORY_OPERATIONS: Record<string, string> = {
   deleteAll: 'delete_memory',
 };
 
+/** The provider instrumentMem0 reports in `gen_ai.provider.name` (not a well-known value; the conventions allow custom ones). */
+export const MEM0_PROVIDER_NAME = 'mem0';
+
+/** One memory record as `gen_ai.memory.records` holds it (the conventions' memory records JSON schema). */
+export interface MemoryRecord {
+  id?: string;
+  content: unknown;
+  score?: number;
+}
+
 export interface MemoryOperationContext {
   operation: string;
   agentId?: string;
   agentType?: string;
   userId?: string;
   contextSize?: number;
+  /** `gen_ai.provider.name`; default "mem0". */
+  provider?: string;
   /** `gen_ai.memory.store.id`, e.g. the collection. */
   storeId?: string;
   /** `gen_ai.memory.record.id` of get/update/delete. */
   recordId?: string;
+  /** `gen_ai.memory.record.count` known before the call: the records a write attempts. */
+  recordCount?: number;
+  /** `gen_ai.memory.records` known before the call (an update's new content); only as `privacy.memoryRecords` allows. */
+  records?: MemoryRecord[];
   /** Recorded as `gen_ai.memory.query.text` only as `privacy.queryText` allows (opt-in, as the convention says). */
   query?: string;
   /** @deprecated use `privacy: { queryText: 'keep' }`. */
   recordQueryText?: boolean;
-  /** What of the user the span may carry; default: user id hashed, no query text. */
+  /** What of the user the span may carry; default: user id hashed, no query text, no records. */
   privacy?: ResolvedPrivacy;
 }
 
 const defaultPrivacy = resolvePrivacy();
 
-/** Attributes of a memory operation span: the guide's `ai.*` and the GenAI memory conventions. */
+/**
+ * `gen_ai.memory.records` as a JSON string (span attributes cannot hold structures, which the
+ * conventions allow for), or nothing unless the host opted in: records hold the memories' text.
+ */
+function recordsAttribute(records: MemoryRecord[] | undefined, privacy: ResolvedPrivacy): string | undefined {
+  return records !== undefined && privacy.memoryRecords === 'keep' ? JSON.stringify(records) : undefined;
+}
+
+/** Attributes of a memory operation span: our own `ai.*` and the GenAI memory conventions. */
 export function memoryOperationAttributes(ctx: MemoryOperationContext): Attributes {
   const privacy = ctx.privacy ?? defaultPrivacy;
   const queryText = ctx.recordQueryText ? 'keep' : privacy.queryText;
@@ -236,7 +288,7 @@ export function memoryOperationAttributes(ctx: MemoryOperationContext): Attribut
     'ai.agent_id': (protectAgentId(ctx.agentId, privacy) as string | undefined) ?? 'unknown',
     'ai.context_size': ctx.contextSize ?? 0,
     'gen_ai.operation.name': GEN_AI_MEMORY_OPERATIONS[ctx.operation] ?? ctx.operation,
-    'gen_ai.system': 'mem0',
+    'gen_ai.provider.name': ctx.provider ?? MEM0_PROVIDER_NAME,
   };
   if (ctx.agentType) {
     attributes['ai.agent_type'] = ctx.agentType;
@@ -246,6 +298,13 @@ export function memoryOperationAttributes(ctx: MemoryOperationContext): Attribut
   }
   if (ctx.recordId) {
     attributes['gen_ai.memory.record.id'] = ctx.recordId;
+  }
+  if (ctx.recordCount !== undefined) {
+    attributes['gen_ai.memory.record.count'] = ctx.recordCount;
+  }
+  const records = recordsAttribute(ctx.records, privacy);
+  if (records !== undefined) {
+    attributes['gen_ai.memory.records'] = records;
   }
   const userId = protect(ctx.userId, privacy.userId, privacy);
   if (userId !== undefined) {
@@ -261,26 +320,56 @@ export function memoryOperationAttributes(ctx: MemoryOperationContext): Attribut
 export interface MemoryOperationOutcome {
   resultCount?: number;
   cacheHit?: boolean;
+  /** `gen_ai.memory.record.count` known after the call: the records a search returned. */
+  recordCount?: number;
+  /** `gen_ai.memory.records` returned or stored; only as `privacy.memoryRecords` allows. */
+  records?: MemoryRecord[];
+}
+
+/** What the outcome adds to the span, through the same privacy policy as the start attributes. */
+function outcomeAttributes(outcome: MemoryOperationOutcome, privacy: ResolvedPrivacy): Attributes {
+  const attributes: Attributes = {};
+  if (outcome.resultCount !== undefined) {
+    attributes['ai.result_count'] = outcome.resultCount;
+  }
+  if (outcome.cacheHit !== undefined) {
+    attributes['ai.cache_hit'] = outcome.cacheHit;
+  }
+  if (outcome.recordCount !== undefined) {
+    attributes['gen_ai.memory.record.count'] = outcome.recordCount;
+  }
+  const records = recordsAttribute(outcome.records, privacy);
+  if (records !== undefined) {
+    attributes['gen_ai.memory.records'] = records;
+  }
+  return privacy.redactSpanAttributes ? privacy.redactSpanAttributes(attributes) : attributes;
+}
+
+/** `error.type`: the error's class name, low in cardinality as the conventions ask; `_OTHER` for a non-Error. */
+function errorType(error: unknown): string {
+  return error instanceof Error && error.name ? error.name : '_OTHER';
 }
 
 /**
- * A memory operation span named `ai.memory.<operation>` (the guide's name) carrying
- * `ai.trace_id`, and `ai.result_count` / `ai.cache_hit` from what `fn` reports.
+ * A memory operation span of kind CLIENT (the memory store is another service, as the GenAI
+ * memory conventions expect) named `ai.memory.<operation>` (the guide's name, which dashboards,
+ * the correlate query and users' searches rely on), carrying `ai.trace_id`, `ai.result_count` /
+ * `ai.cache_hit` and `gen_ai.memory.record.count` / `gen_ai.memory.records` from what `fn`
+ * reports, and `error.type` when it fails.
  */
 export function traceMemoryOperation<T>(
   ctx: MemoryOperationContext,
   fn: (span: Span, report: (o: MemoryOperationOutcome) => void) => T | Promise<T>
 ): Promise<T> {
-  return traceOperation(memorySpanName(ctx.operation), memoryOperationAttributes(ctx), (span) => {
+  const privacy = ctx.privacy ?? defaultPrivacy;
+  return runInSpan(memorySpanName(ctx.operation), SpanKind.CLIENT, memoryOperationAttributes(ctx), async (span) => {
     span.setAttribute('ai.trace_id', span.spanContext().traceId);
-    const report = (outcome: MemoryOperationOutcome) => {
-      if (outcome.resultCount !== undefined) {
-        span.setAttribute('ai.result_count', outcome.resultCount);
-      }
-      if (outcome.cacheHit !== undefined) {
-        span.setAttribute('ai.cache_hit', outcome.cacheHit);
-      }
-    };
-    return fn(span, report);
+    const report = (outcome: MemoryOperationOutcome) => span.setAttributes(outcomeAttributes(outcome, privacy));
+    try {
+      return await fn(span, report);
+    } catch (error) {
+      span.setAttribute('error.type', errorType(error));
+      throw error;
+    }
   });
 }

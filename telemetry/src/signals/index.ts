@@ -11,3 +11,4 @@ export * from './states.js';
 export * from './thresholds.js';
 export * from './readable.js';
 export * from './promql.js';
+export * from './genaiMemoryConventions.js';

@@ -8,6 +8,12 @@ import { AiEventLogger } from '../../../telemetry/src/events';
 import { instrumentMem0, withMemoryCaller } from '../../../telemetry/src/mem0';
 import { MemoryTelemetry } from '../../../telemetry/src/memoryTelemetry';
 import { setupTracing, type TracingHandle } from '../../../telemetry/src/tracing';
+import {
+  GEN_AI_MEMORY_ATTRIBUTES,
+  GEN_AI_MEMORY_OPERATION_NAMES,
+  GEN_AI_MEMORY_SPAN_KIND,
+  MEMORY_SPAN_OWN_ATTRIBUTES,
+} from '../../../telemetry/src/signals/genaiMemoryConventions';
 import { offlineMemoryConfig } from '../../../demo/src/offlineModels';
 import { eventually, getJson, stackUrl } from '../env';
 
@@ -42,7 +48,7 @@ beforeAll(async () => {
     telemetry,
     events,
     storeId: 'test-store',
-    privacy: { userId: 'keep', queryText: 'keep' },
+    privacy: { userId: 'keep', queryText: 'keep', memoryRecords: 'keep' },
   });
 });
 
@@ -52,6 +58,26 @@ afterAll(async () => {
   await es.close();
   await tracing.shutdown();
 });
+
+/**
+ * Tags Jaeger makes of a span's kind, status, scope and format (not attributes the SDK set):
+ * https://www.jaegertracing.io/docs/latest/apis/#opentelemetry-to-jaeger-transformation
+ */
+const JAEGER_OWN_TAGS = new Set([
+  'span.kind',
+  'otel.status_code',
+  'otel.status_description',
+  'otel.scope.name',
+  'otel.scope.version',
+  'internal.span.format',
+  'error',
+]);
+
+/** Tag keys of a span read back from Jaeger that neither the conventions, our own list nor Jaeger define. */
+function unknownTags(span: { tags: Array<{ key: string }> }): string[] {
+  const known = new Set([...Object.keys(GEN_AI_MEMORY_ATTRIBUTES), ...Object.keys(MEMORY_SPAN_OWN_ATTRIBUTES)]);
+  return span.tags.map((t) => t.key).filter((key) => !known.has(key) && !JAEGER_OWN_TAGS.has(key));
+}
 
 async function metricText(): Promise<string> {
   return registry.metrics();
@@ -135,18 +161,39 @@ describe('instrumentMem0 on the real mem0ai Memory', () => {
     const tags = Object.fromEntries(search.tags.map((t: any) => [t.key, t.value]));
     expect(tags).toMatchObject({
       'gen_ai.operation.name': 'search_memory',
+      'gen_ai.provider.name': 'mem0',
       'gen_ai.memory.store.id': 'test-store',
       'gen_ai.memory.query.text': 'what TypeScript mode do I prefer',
+      'gen_ai.memory.record.count': 2,
       'ai.agent_id': 'coding:u-ada',
       'ai.user_id': 'u-ada',
       'ai.result_count': 2,
     });
+    const records = JSON.parse(tags['gen_ai.memory.records']);
+    expect(records.map((r: { content: string }) => r.content)).toContain('I prefer TypeScript with strict mode');
+    // Every memory span, as Jaeger stored it, carries only the conventions' attributes and our own.
+    const memorySpans = spans.filter((s: any) => s.operationName.startsWith('ai.memory.'));
+    for (const span of memorySpans) {
+      const kind = span.tags.find((t: any) => t.key === 'span.kind')?.value;
+      const operation = span.tags.find((t: any) => t.key === 'gen_ai.operation.name')?.value;
+      expect({ span: span.operationName, kind, unknown: unknownTags(span) }).toEqual({
+        span: span.operationName,
+        kind: GEN_AI_MEMORY_SPAN_KIND,
+        unknown: [],
+      });
+      expect(GEN_AI_MEMORY_OPERATION_NAMES).toContain(operation);
+    }
+    const add = memorySpans.find((s: any) => s.operationName === 'ai.memory.add');
+    expect(add.tags).toEqual(
+      expect.arrayContaining([{ key: 'gen_ai.operation.name', type: 'string', value: 'upsert_memory' }])
+    );
     const failed = spans.find(
       (s: any) =>
         s.operationName === 'ai.memory.update' &&
         s.tags.some((t: any) => t.key === 'otel.status_code' && t.value === 'ERROR')
     );
     expect(failed).toBeDefined();
+    expect(failed.tags).toEqual(expect.arrayContaining([{ key: 'error.type', type: 'string', value: 'Error' }]));
     // (The Elasticsearch client traces its own requests too; only memory spans are compared.)
     expect(new Set(spans.map((s: any) => s.operationName).filter((n: string) => n.startsWith('ai.memory.')))).toEqual(
       new Set([
