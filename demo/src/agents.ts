@@ -181,7 +181,7 @@ export class AgentSimulation {
     const roll = Math.random();
     try {
       if (this.faults.churnStorm && roll < 0.8 && agent.knownIds.length >= 2) {
-        await this.churn(agent, who, roll < 0.5);
+        await this.churn(agent, who, roll < 0.7);
       } else if (this.faults.repeatedFacts && roll < 0.5) {
         // Word for word what the agent stored first: mem0 skips the fact, the add stores nothing.
         const added = await this.call('POST', '/memories', {

@@ -83,16 +83,19 @@ var faultWaves = []faultWave{
 		name:   "agents correct and forget what they stored, searches reach an empty namespace",
 		faults: []map[string]any{{"churnStorm": true, "searchMisses": true}},
 		expect: []string{"MemoryChurnSpike", "EmptyMemorySearches"},
-		// Corrected facts are re-added by other agents word for word, which mem0 skips.
-		consequences: []string{"MemoryEmptyAddFlood"},
+		// Corrected facts are re-added word for word, which mem0 skips; corrections leave
+		// near-duplicates for consolidation; a search that finds nothing is a miss of the
+		// vector and graph layers.
+		consequences: []string{"MemoryEmptyAddFlood", "MemoryConsolidationBacklog", "LowCacheHitRatio"},
 	},
 	{
 		name:   "agents repeat themselves word for word, a new embedding model, two-month-old answers",
 		faults: []map[string]any{{"repeatedFacts": true, "embedderDrift": true, "staleRecall": true}},
 		expect: []string{"MemoryEmptyAddFlood", "MemorySimilarityDrop", "StaleMemoryRecall"},
 		// Adds that store nothing leave updates and deletes a larger share of the writes; weak
-		// matches under mem0's own score threshold (0.1) are not returned, so some searches empty.
-		consequences: []string{"MemoryChurnSpike", "EmptyMemorySearches"},
+		// matches under mem0's own score threshold (0.1) are not returned, so some searches empty
+		// (and miss the vector and graph layers).
+		consequences: []string{"MemoryChurnSpike", "EmptyMemorySearches", "LowCacheHitRatio"},
 	},
 }
 
