@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { testIds } from '../../src/components/testIds';
 import { TITLES } from '../../src/dashboards/titles';
-import { OVERVIEW_QUERIES } from '../../src/pages/overview/overviewQueries';
+import {
+  OVERVIEW_QUERIES,
+  QUALITY_MEASURES,
+  qualityRule,
+  qualitySeverity,
+} from '../../src/pages/overview/overviewQueries';
 import { needEnv, OWN_BUILD_PROJECT, picturePath, resetStandIn } from './standIn';
 
 /**
@@ -126,6 +131,36 @@ test('shows the health of the demo’s memory as Prometheus and Elasticsearch re
     await page.locator('#root').screenshot({ path: picture });
     if (test.info().project.name === OWN_BUILD_PROJECT) {
       copyFileSync(picture, join(repo, 'src/img/screenshots', file));
+    }
+  }
+});
+
+test('shows memory quality per agent type as the quality rules compute it, linking to its dashboard', async ({
+  page,
+}) => {
+  await open(page);
+  const section = page.getByTestId(testIds.overview.quality);
+  await expect(section.getByRole('link', { name: TITLES['ai-memory-quality'] })).toHaveAttribute(
+    'href',
+    '/d/ai-memory-quality?from=now-1h&to=now'
+  );
+  // The agent types Prometheus answers the churn rule's value for, each a row with every measure.
+  const churn = await promql(page, OVERVIEW_QUERIES.churn.expr);
+  const agentTypes = [...new Set(churn.map((r) => r.metric.agent_type))].sort();
+  expect(agentTypes.length).toBeGreaterThan(1);
+  for (const agentType of agentTypes) {
+    const cells = page.getByTestId(testIds.overview.qualityRow(agentType)).locator('td');
+    await expect(cells).toHaveCount(1 + QUALITY_MEASURES.length);
+    const direct = Math.max(...churn.filter((r) => r.metric.agent_type === agentType).map((r) => Number(r.value[1])));
+    const shown = Number((await cells.nth(1).textContent())!.replace('%', '')) / 100;
+    expect(Math.abs(shown - direct)).toBeLessThan(0.15); // a few seconds apart
+    // Coloured as the rule judges the value shown; every measure has a value on the demo.
+    const churnRule = qualityRule('churn');
+    if (Math.abs(shown - churnRule.threshold) > 0.01) {
+      await expect(cells.nth(1)).toHaveAttribute('data-severity', qualitySeverity('churn', shown));
+    }
+    for (const i of QUALITY_MEASURES.keys()) {
+      await expect(cells.nth(i + 1)).not.toHaveText('—');
     }
   }
 });

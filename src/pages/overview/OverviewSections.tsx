@@ -174,7 +174,7 @@ export function QualitySection({ quality }: { quality: OverviewModel['quality'] 
               <tr key={row.agentType} data-testid={testIds.overview.qualityRow(row.agentType)}>
                 <td>{row.agentType}</td>
                 {QUALITY_MEASURES.map((m) => (
-                  <td key={m} className={s.number}>
+                  <td key={m} className={s.number} data-severity={qualitySeverity(m, row.values[m])}>
                     <Badge
                       text={QUALITY_COLUMNS[m].format(row.values[m])}
                       color={SEVERITY_COLOUR[qualitySeverity(m, row.values[m])]}
