@@ -182,8 +182,9 @@ export class AgentSimulation {
     try {
       if (this.faults.churnStorm && roll < 0.8 && agent.knownIds.length >= 2) {
         await this.churn(agent, who, roll < 0.7);
-      } else if (this.faults.repeatedFacts && roll < 0.5) {
-        // Word for word what the agent stored first: mem0 skips the fact, the add stores nothing.
+      } else if (this.faults.repeatedFacts && roll < 0.15) {
+        // Every fact the agent stores is word for word what it stored first: mem0 skips it and the
+        // add stores nothing. It takes the place of the agent's own adds, so searches keep their rate.
         const added = await this.call('POST', '/memories', {
           ...who,
           messages: [{ role: 'user', content: `${agent.userId} ${FACTS[0]}` }],

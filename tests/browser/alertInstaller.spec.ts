@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { testIds } from '../../src/components/testIds';
 import { ALERT_RULES } from '../../src/alerting/rules';
+import { RULE_GROUPS } from '../../src/alerting/grafana';
 import { resetStandIn } from './standIn';
 
 /** Scenarios of the stand-in's alerting store beyond StandInScenario (tests/conformance/cmd/grafanastandin/alerting.go). */
@@ -71,18 +72,17 @@ test('first run: shows what it will create, then creates it editable in Grafana,
   expect(writes(await recorded(page))).toEqual([]);
 
   await page.getByTestId(testIds.alertInstaller.apply).click();
-  await expect(page.getByTestId(testIds.alertInstaller.message)).toContainText('Installed: 13 change(s) applied');
+  // A folder, the template, five contact points, each rule group and the policy tree.
+  await expect(page.getByTestId(testIds.alertInstaller.message)).toContainText(
+    `Installed: ${8 + RULE_GROUPS.length} change(s) applied`
+  );
 
   const sent = writes(await recorded(page));
   expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
     'POST /api/folders',
     'PUT /api/v1/provisioning/templates/agentmemory',
     ...Array(5).fill('POST /api/v1/provisioning/contact-points'),
-    'PUT /api/v1/provisioning/folder/agent-memory/rule-groups/memory-operations',
-    'PUT /api/v1/provisioning/folder/agent-memory/rule-groups/resilience',
-    'PUT /api/v1/provisioning/folder/agent-memory/rule-groups/agent-behaviour',
-    'PUT /api/v1/provisioning/folder/agent-memory/rule-groups/infrastructure',
-    'PUT /api/v1/provisioning/folder/agent-memory/rule-groups/ai-events',
+    ...RULE_GROUPS.map((group) => `PUT /api/v1/provisioning/folder/agent-memory/rule-groups/${group}`),
     'PUT /api/v1/provisioning/policies',
   ]);
   // Every write keeps the resource editable in Grafana's UI.

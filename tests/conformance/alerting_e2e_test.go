@@ -304,6 +304,42 @@ func activeAlerts(t *testing.T, prometheus string) []promAlert {
 	return answer.Data.Alerts
 }
 
+// ruleHoldDurations is each alerting rule's `for`, as the scaled rule file Prometheus loaded sets it.
+func (run *alertRun) ruleHoldDurations() map[string]time.Duration {
+	var answer struct {
+		Data struct {
+			Groups []struct {
+				Rules []struct {
+					Name     string  `json:"name"`
+					Type     string  `json:"type"`
+					Duration float64 `json:"duration"`
+				} `json:"rules"`
+			} `json:"groups"`
+		} `json:"data"`
+	}
+	getJSON(run.t, run.promURL+"/api/v1/rules", &answer)
+	out := map[string]time.Duration{}
+	for _, g := range answer.Data.Groups {
+		for _, r := range g.Rules {
+			if r.Type == "alerting" {
+				out[r.Name] = time.Duration(r.Duration * float64(time.Second))
+			}
+		}
+	}
+	return out
+}
+
+// firingAllowance is how long a wave's rules may take to fire: four minutes for the fault to fill
+// the rules' windows (the longest, 30m, is 3 minutes at the scaled clock) plus scrape and
+// evaluation lag, then the longest `for` among them.
+func firingAllowance(hold map[string]time.Duration, wave faultWave) time.Duration {
+	longest := time.Duration(0)
+	for _, rule := range append(append([]string{}, wave.expect...), wave.inhibited...) {
+		longest = max(longest, hold[rule])
+	}
+	return 4*time.Minute + longest
+}
+
 func seriesKey(labels map[string]string) string {
 	series := map[string]string{}
 	for k, v := range labels {
@@ -705,7 +741,7 @@ func (run *alertRun) awaitWaveFiring(wave faultWave, start time.Time) {
 	for _, r := range wave.consequences {
 		allowed[r] = true
 	}
-	deadline := start.Add(5 * time.Minute)
+	deadline := start.Add(firingAllowance(run.ruleHoldDurations(), wave))
 	for len(pending) > 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("wave %q: after %s still not firing: %v (active: %v)", wave.name, time.Since(start).Round(time.Second), keys(pending), activeAlerts(t, run.promURL))
