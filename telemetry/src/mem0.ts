@@ -305,7 +305,9 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
           report?.({ resultCount: count });
           recordCall(options, start, { items: items ?? [], count });
           recordQuality(telemetry, method, agentType, items, Date.now());
-          logChanges(method, args, items ?? [], changeContext(start));
+          if (options.events && (method === 'add' || method === 'update' || method === 'delete')) {
+            logChanges(method, args, items ?? [], changeContext(start));
+          }
         });
         return result;
       };
