@@ -23,6 +23,9 @@ export const EVENT_FILTER_FIELDS = [
   'user_id',
   'agent_id',
   'service',
+  // memory_change events: one memory's history, and which memories changed most
+  'memory_id',
+  'memory_action',
 ] as const;
 export type EventFilterField = (typeof EVENT_FILTER_FIELDS)[number];
 

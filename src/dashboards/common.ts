@@ -140,6 +140,21 @@ export function logsAndTracesLink(label: 'operation' | 'endpoint' = 'operation')
   );
 }
 
+/** The variable of the Memory Quality dashboard that picks one memory whose history its panels show. */
+export const MEMORY_ID_VARIABLE = 'memory_id';
+
+/**
+ * From a row of memories (its `idField` holding the memory id) to that memory's history on the
+ * Memory Quality dashboard, over the same time range: the history panel lists its writes, and the
+ * writes table opens the trace of each.
+ */
+export function memoryHistoryLink(idField: string): cog.Builder<dashboard.DashboardLink> {
+  return new DataLinkBuilder(
+    'History and traces of this memory',
+    `/d/${DASHBOARD_UIDS.quality}?\${${DATASOURCE_VARIABLE}:queryparam}&var-${MEMORY_ID_VARIABLE}=\${__data.fields.${idField}}&\${__url_time_range}`
+  );
+}
+
 /**
  * A field data link. The SDK types field links as dashboard links, whose other fields (type,
  * tags, keepTime…) a data link does not have; this writes only what Grafana reads.

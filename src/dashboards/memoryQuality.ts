@@ -1,5 +1,6 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import {
+  EVENT_TYPES,
   counterRate,
   counterShare,
   histogramBuckets,
@@ -10,9 +11,54 @@ import {
   re,
 } from '@memstack/telemetry/signals';
 import { defaultRelevanceHeatmapOptions } from '../panels/relevance-heatmap/options';
-import { layout, metricsQuery, type DashboardContent } from './common';
-import { relevanceHeatmapPanel, timeSeriesPanel } from './panels';
-import { agentTypeVariable, selectedAgentTypes } from './variables';
+import {
+  AgentMemoryQuery,
+  layout,
+  memoryHistoryLink,
+  metricsQuery,
+  MEMORY_ID_VARIABLE,
+  type DashboardContent,
+} from './common';
+import { logsPanel, relevanceHeatmapPanel, tablePanel, timeSeriesPanel } from './panels';
+import { agentTypeVariable, memoryIdVariable, selectedAgentTypes } from './variables';
+
+const changes = { event_type: [EVENT_TYPES.change] };
+const selectedMemory = { ...changes, memory_id: [`$${MEMORY_ID_VARIABLE}`] };
+
+/** The most-changed memories of the range: Elasticsearch's top memory ids by count, summed per memory. */
+function mostChangedMemories() {
+  return tablePanel(
+    'Most-changed memories',
+    'The memories written most often in the time range (adds, updates and deletes), by id: a keyed hash unless the SDK keeps ids. Click a row for its history and the traces of its writes.',
+    'none',
+    new AgentMemoryQuery({ queryType: 'logs_count', groupBy: 'memory_id', filters: changes })
+  )
+    .transformations([
+      // One series per memory → one row per memory, with its total.
+      { id: 'reduce', options: { mode: 'seriesToRows', reducers: ['sum'], includeTimeField: false } },
+      { id: 'organize', options: { renameByName: { Field: 'Memory', Total: 'Changes' } } },
+    ])
+    .sortBy([new common.TableSortByFieldStateBuilder().displayName('Changes').desc(true)])
+    .dataLinks([memoryHistoryLink('Field')]);
+}
+
+/** The writes of the selected memory, newest first, each with the trace it was written in. */
+function memoryWrites() {
+  return tablePanel(
+    `Writes of memory $${MEMORY_ID_VARIABLE}`,
+    'Each write of the selected memory: what it did, its old and new sizes, and the trace it ran in (click the trace id to open it).',
+    'none',
+    new AgentMemoryQuery({ queryType: 'logs', filters: selectedMemory, sort: 'desc', limit: 100 })
+  ).transformations([
+    {
+      id: 'organize',
+      options: {
+        excludeByName: { id: true, severity: true, labels: true },
+        renameByName: { timestamp: 'Time', body: 'Write', traceID: 'Trace' },
+      },
+    },
+  ]);
+}
 
 /**
  * The memory's quality rather than its infrastructure: what writes did to the store (added,
@@ -98,6 +144,17 @@ export function memoryQuality(): DashboardContent {
       12,
       8,
     ],
+    [mostChangedMemories(), 12, 9],
+    [
+      logsPanel(
+        `History of memory $${MEMORY_ID_VARIABLE}`,
+        "Every add, update and delete of the selected memory in the time range, newest first, with the agent and the sizes of its old and new text; a line's details link to its trace.",
+        new AgentMemoryQuery({ queryType: 'logs', filters: selectedMemory, sort: 'desc', limit: 100 })
+      ),
+      12,
+      9,
+    ],
+    [memoryWrites(), 24, 7],
     [
       timeSeriesPanel(
         'Answers the SDK could not read',
@@ -111,8 +168,8 @@ export function memoryQuality(): DashboardContent {
   ]);
   return {
     description:
-      'What the memory holds and returns: write outcomes, churn and empty adds, empty searches, match strength and the age of recalled memories.',
+      'What the memory holds and returns: write outcomes, churn and empty adds, empty searches, match strength, the age of recalled memories, and the history of the most-changed memories.',
     panels,
-    variables: [agentTypeVariable()],
+    variables: [agentTypeVariable(), memoryIdVariable()],
   };
 }

@@ -1,5 +1,5 @@
-import { queryVariable } from './common';
-import { METRICS, re } from '@memstack/telemetry/signals';
+import { MEMORY_ID_VARIABLE, queryVariable } from './common';
+import { EVENT_TYPES, METRICS, re } from '@memstack/telemetry/signals';
 
 const operations = METRICS.memoryOperations.name;
 const breakers = METRICS.circuitBreakerState.name;
@@ -60,6 +60,16 @@ export const eventAgentTypeVariable = () =>
     { kind: 'event_field_values', field: 'agent_type' },
     'Agent types that logged AI events in the time range',
     'every-value'
+  );
+
+/** One memory among those changed in the time range, for the panels that show its history. */
+export const memoryIdVariable = () =>
+  queryVariable(
+    MEMORY_ID_VARIABLE,
+    'Memory',
+    { kind: 'event_field_values', field: 'memory_id', query: `event_type:${EVENT_TYPES.change}` },
+    'Memories changed in the time range, by id: a keyed hash unless the SDK keeps ids',
+    'single'
   );
 
 export const traceServiceVariable = () =>

@@ -266,6 +266,13 @@ export const FORBIDDEN_METRIC_LABELS: readonly string[] = ['user_id'];
 export const WRITE_DECISIONS = ['add', 'update', 'delete', 'none'] as const;
 export type WriteDecision = (typeof WRITE_DECISIONS)[number];
 
+/** `memory_action` of a memory_change event: the decisions that changed a memory ("none" changed nothing). */
+export const MEMORY_ACTIONS = ['add', 'update', 'delete'] as const satisfies readonly WriteDecision[];
+export type MemoryAction = (typeof MEMORY_ACTIONS)[number];
+
+/** `event_type` of the AI events: one per memory library call, and one per memory a write changed. */
+export const EVENT_TYPES = { operation: 'memory_operation', change: 'memory_change' } as const;
+
 /** `what` of ai_telemetry_unreadable_results_total: the part of an answer the SDK could not read. */
 export const UNREADABLE_PARTS = ['result', 'score', 'date'] as const;
 export type UnreadablePart = (typeof UNREADABLE_PARTS)[number];
@@ -321,6 +328,14 @@ export const EVENT_FIELDS: Readonly<Record<string, EventFieldType>> = {
   batch_size: 'integer',
   trace_id: 'keyword',
   span_id: 'keyword',
+  // memory_change: one memory's write; contents only as keyed hashes and lengths unless opted in.
+  memory_action: 'keyword',
+  old_content_hash: 'keyword',
+  new_content_hash: 'keyword',
+  old_content_length: 'integer',
+  new_content_length: 'integer',
+  old_content: 'text',
+  new_content: 'text',
 };
 
 /** Memory operation spans are named `ai.memory.<operation>`, the guide's names that users' trace searches rely on. */

@@ -4,7 +4,15 @@ import { dailyIndex, enrichEvent, type AiEvent, type EnrichedEvent } from './enr
 import { installAiEventsTemplate, type EsClientLike, type TemplateOptions } from './indexTemplate.js';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
 import { errorMessage } from './safeText.js';
-import { protect, protectAgentId, resolvePrivacy, type PrivacyOptions, type ResolvedPrivacy } from './privacy.js';
+import {
+  MEMORY_CONTENT_LIMIT,
+  protect,
+  protectAgentId,
+  protectMemoryId,
+  resolvePrivacy,
+  type PrivacyOptions,
+  type ResolvedPrivacy,
+} from './privacy.js';
 
 export interface AiEventLoggerOptions extends TemplateOptions {
   /** The user's own client (an 8.x client for an 8.x cluster); or give `node`. */
@@ -49,6 +57,33 @@ export function estimateEventBytes(event: Record<string, unknown>): number {
     }
   }
   return bytes;
+}
+
+function setOrDelete(event: EnrichedEvent, field: string, value: unknown): void {
+  if (value === undefined) {
+    delete event[field];
+  } else {
+    event[field] = value;
+  }
+}
+
+/**
+ * A memory's text (`old_content` / `new_content`) as the policy says: its keyed hash unless
+ * dropped, the text itself, cut, only when kept. The hash covers the whole text, so two events
+ * of the same content compare equal whatever the cut.
+ */
+function protectMemoryContent(event: EnrichedEvent, which: 'old' | 'new', privacy: ResolvedPrivacy): void {
+  const field = `${which}_content`;
+  const text = event[field];
+  delete event[field];
+  if (typeof text !== 'string') {
+    return;
+  }
+  const handling = privacy.memoryContent;
+  setOrDelete(event, `${field}_hash`, handling === 'drop' ? undefined : privacy.hash(text));
+  if (handling === 'keep') {
+    event[field] = text.slice(0, MEMORY_CONTENT_LIMIT);
+  }
 }
 
 /**
@@ -170,6 +205,9 @@ export class AiEventLogger {
     if (out.agent_id === undefined) {
       delete out.agent_id;
     }
+    setOrDelete(out, 'memory_id', protectMemoryId(event.memory_id, this.privacy));
+    protectMemoryContent(out, 'old', this.privacy);
+    protectMemoryContent(out, 'new', this.privacy);
     return this.privacy.redactEvent ? (this.privacy.redactEvent(out) as EnrichedEvent | undefined) : out;
   }
 

@@ -10,6 +10,7 @@ export * from './indexTemplate.js';
 export * from './events.js';
 export * from './tracing.js';
 export * from './mem0.js';
+export * from './mem0History.js';
 export * from './health.js';
 export * from './traceContext.js';
 export * from './privacy.js';

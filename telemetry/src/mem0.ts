@@ -1,7 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Span } from '@opentelemetry/api';
+import { isSpanContextValid, trace, type Span } from '@opentelemetry/api';
+import { EVENT_TYPES } from './catalog.js';
 import { agentTypeFromId, type AiEvent } from './enrich.js';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
+import {
+  addChanges,
+  explicitChange,
+  historyRowOf,
+  memoryChangeEvent,
+  updateText,
+  type ChangeContext,
+  type MemoryChange,
+} from './mem0History.js';
 import { finiteScores, recordQuality, type RecalledMemory } from './mem0Quality.js';
 import { resolvePrivacy, type PrivacyOptions } from './privacy.js';
 import {
@@ -30,6 +40,13 @@ export interface InstrumentMem0Options {
    * hashed, no query text (`queryText: 'keep'` opts in), no memory contents (`memoryRecords: 'keep'`).
    */
   privacy?: PrivacyOptions;
+  /**
+   * After each successful update and delete, reads mem0's history of that memory (off the host's
+   * path: the host's call has returned) for the text the write replaced, so that its memory_change
+   * event carries the old content's hash and length; default true. Without it, or with a `history`
+   * that fails, the event has the new content only.
+   */
+  readHistory?: boolean;
 }
 
 export interface CallIds {
@@ -224,6 +241,20 @@ function prepareCall(
   return { call, agentType, span };
 }
 
+/** Who wrote and in which trace: read inside the call's span, so that events logged later still carry it. */
+function changeContext({ method, call, agentType }: CallStart): ChangeContext {
+  const span = trace.getActiveSpan()?.spanContext();
+  const traced = span && isSpanContextValid(span);
+  return {
+    operation: method,
+    agentId: call.ids.agentId,
+    agentType,
+    userId: call.ids.userId,
+    traceId: traced ? span.traceId : undefined,
+    spanId: traced ? span.spanId : undefined,
+  };
+}
+
 /** Reports an instrumentation fault once; the host's logger failing must not fail the host's call. */
 function reportFault(telemetry: InstrumentMem0Options['telemetry'], method: string, error: unknown): void {
   try {
@@ -294,7 +325,7 @@ function logCallEvent(
   const { items = [], count, error } = outcome;
   const err = error as Error | undefined;
   options.events?.log({
-    event_type: 'memory_operation',
+    event_type: EVENT_TYPES.operation,
     operation: method,
     level: err ? 'ERROR' : 'INFO',
     message: err
@@ -354,6 +385,9 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
           const { items, count } = readAnswer(method, result);
           recordCall(options, start, { items: items ?? [], count });
           recordQuality(telemetry, method, agentType, items, Date.now());
+          if (options.events && (method === 'add' || method === 'update' || method === 'delete')) {
+            logChanges(method, args, items ?? [], changeContext(start));
+          }
         });
         // Apart: an answer the span cannot read must not cost the call its metrics and event.
         guarded(method, () => {
@@ -382,6 +416,41 @@ export function instrumentMem0<M extends object>(memory: M, options: InstrumentM
     };
 
   const fault = (method: string, error: unknown) => reportFault(telemetry, method, error);
+
+  /** The memory_change events of a successful write; an update's or delete's after reading mem0's history. */
+  function logChanges(method: Mem0Method, args: unknown[], items: MemoryItemLike[], context: ChangeContext): void {
+    const events = options.events;
+    if (!events) {
+      return;
+    }
+    const log = (changes: Array<MemoryChange | undefined>) =>
+      guarded(method, () => {
+        for (const change of changes) {
+          if (change) {
+            events.log(memoryChangeEvent(change, context));
+          }
+        }
+      });
+    if (method === 'add') {
+      log(addChanges(items));
+      return;
+    }
+    if (method !== 'update' && method !== 'delete') {
+      return;
+    }
+    const newContent = method === 'update' ? updateText(args[1]) : undefined;
+    const history = Reflect.get(memory, 'history') as ((id: unknown) => unknown) | undefined;
+    if (options.readHistory === false || typeof history !== 'function') {
+      log([explicitChange(method, args[0], newContent, undefined)]);
+      return;
+    }
+    // Not awaited: the host's call has its answer; a history that fails leaves the old content unknown.
+    void Promise.resolve()
+      .then(() => history.call(memory, args[0]))
+      .then((rows) => historyRowOf(rows, method, newContent))
+      .catch(() => undefined)
+      .then((row) => log([explicitChange(method, args[0], newContent, row)]));
+  }
 
   function guarded(method: string, step: () => void): void {
     try {

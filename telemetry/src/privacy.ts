@@ -21,6 +21,18 @@ export interface PrivacyOptions {
    */
   memoryRecords?: 'keep' | 'drop';
   /**
+   * `memory_id` of events and `gen_ai.memory.record.id` of spans; default `hash`. A memory id is
+   * not user data, but it is the key to a memory's content: hashed, one memory's events still
+   * group (its history), and the id cannot be used to read the memory.
+   */
+  memoryId?: SensitiveHandling;
+  /**
+   * `old_content` and `new_content` of memory_change events: `keep` sends the text (cut at
+   * MEMORY_CONTENT_LIMIT characters) with its hash, `hash` only its keyed hash, `drop` neither;
+   * the lengths are always sent. Default `hash`.
+   */
+  memoryContent?: SensitiveHandling;
+  /**
    * Key of the hash. Give the same key to every process that should produce the same hashes;
    * by default a random key per process (hashes then only group within one process's life).
    */
@@ -37,6 +49,8 @@ export interface ResolvedPrivacy {
   userId: SensitiveHandling;
   queryText: SensitiveHandling;
   memoryRecords: 'keep' | 'drop';
+  memoryId: SensitiveHandling;
+  memoryContent: SensitiveHandling;
   hash: (value: string) => string;
   redactEvent?: PrivacyOptions['redactEvent'];
   redactSpanAttributes?: PrivacyOptions['redactSpanAttributes'];
@@ -48,6 +62,8 @@ export function resolvePrivacy(options: PrivacyOptions = {}): ResolvedPrivacy {
     userId: options.userId ?? 'hash',
     queryText: options.queryText ?? 'drop',
     memoryRecords: options.memoryRecords ?? 'drop',
+    memoryId: options.memoryId ?? 'hash',
+    memoryContent: options.memoryContent ?? 'hash',
     // 16 bytes of HMAC-SHA256: enough to tell users apart, not enough to be worth reversing.
     hash: (value: string) => `h:${createHmac('sha256', key).update(value).digest('hex').slice(0, 32)}`,
     redactEvent: options.redactEvent,
@@ -62,6 +78,16 @@ export function protect(value: unknown, handling: SensitiveHandling, privacy: Re
   }
   const text = String(value);
   return handling === 'keep' ? text : handling === 'hash' ? privacy.hash(text) : undefined;
+}
+
+/** Characters of a memory id kept as it is (`memoryId: 'keep'`); mem0's ids are 36-character UUIDs. */
+export const MEMORY_ID_LIMIT = 128;
+/** Characters of a memory's text an event carries when the policy keeps it; its hash and length cover all of it. */
+export const MEMORY_CONTENT_LIMIT = 2048;
+
+/** A memory id as the policy says, bounded: a kept id is cut at MEMORY_ID_LIMIT, a hash is fixed-size. */
+export function protectMemoryId(value: unknown, privacy: ResolvedPrivacy): string | undefined {
+  return protect(value, privacy.memoryId, privacy)?.slice(0, MEMORY_ID_LIMIT);
 }
 
 /** The user part of an agent id written "type:user" or "type/user" is a user id too. */

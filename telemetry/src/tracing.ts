@@ -1,6 +1,7 @@
 import {
   protect,
   protectAgentId,
+  protectMemoryId,
   redactQueryValues,
   redactUrlQuery,
   redisStatementWithoutArguments,
@@ -296,8 +297,9 @@ export function memoryOperationAttributes(ctx: MemoryOperationContext): Attribut
   if (ctx.storeId) {
     attributes['gen_ai.memory.store.id'] = ctx.storeId;
   }
-  if (ctx.recordId) {
-    attributes['gen_ai.memory.record.id'] = ctx.recordId;
+  const recordId = protectMemoryId(ctx.recordId, privacy);
+  if (recordId !== undefined) {
+    attributes['gen_ai.memory.record.id'] = recordId;
   }
   if (ctx.recordCount !== undefined) {
     attributes['gen_ai.memory.record.count'] = ctx.recordCount;

@@ -47,6 +47,32 @@ describe('logs frames', () => {
     });
   });
 
+  it("labels a memory's history lines with the action and the memory id", () => {
+    const change = {
+      _id: 'e2',
+      _index: 'ai-events-2026.11.25',
+      _source: {
+        '@timestamp': '2026-11-25T10:00:00Z',
+        level: 'INFO',
+        message: 'memory updated (9 → 12 bytes)',
+        event_type: 'memory_change',
+        operation: 'update',
+        memory_action: 'update',
+        memory_id: 'h:0123abcd',
+        new_content_hash: 'h:ffff',
+      },
+    };
+    expect(logsFrame(query, [change], 1, self).fields[4].values).toEqual([
+      {
+        operation: 'update',
+        event_type: 'memory_change',
+        level: 'INFO',
+        memory_action: 'update',
+        memory_id: 'h:0123abcd',
+      },
+    ]);
+  });
+
   it('encodes labels as Arrow binary JSON', () => {
     const table = tableFromIPC(encodeFrame(logsFrame(query, hits, 1, self)));
     const labels = table.getChild('labels')!.get(0) as Uint8Array;

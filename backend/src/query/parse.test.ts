@@ -86,6 +86,17 @@ describe('logs, traces and correlate models', () => {
     expect(q.notices[0]).toContain('capped to 5000');
   });
 
+  it("reads one memory's history and the most-changed memories (memory_change events)", () => {
+    const history = parseQuery(
+      withJson({ queryType: 'logs', filters: { event_type: ['memory_change'], memory_id: ['h:0123abcd'] } })
+    );
+    expect(history).toMatchObject({ filters: { event_type: ['memory_change'], memory_id: ['h:0123abcd'] } });
+    const counts = parseQuery(
+      withJson({ queryType: 'logs_count', groupBy: 'memory_id', filters: { memory_action: ['update', 'delete'] } })
+    );
+    expect(counts).toMatchObject({ groupBy: 'memory_id', filters: { memory_action: ['update', 'delete'] } });
+  });
+
   it('cuts search ranges longer than 31 days to their end, with a notice', () => {
     const year = { timeRange: { fromEpochMS: '0', toEpochMS: String(365 * 86_400_000) } };
     const q = parseQuery(withJson({ queryType: 'logs' }, year));

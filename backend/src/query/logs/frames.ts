@@ -12,7 +12,17 @@ const SEVERITY: Record<string, string> = {
 };
 
 /** Label fields of a log line: the event's keyword fields that are set. */
-const LABEL_FIELDS = ['service', 'agent_type', 'operation', 'performance_class', 'error_type', 'event_type', 'level'];
+const LABEL_FIELDS = [
+  'service',
+  'agent_type',
+  'operation',
+  'performance_class',
+  'error_type',
+  'event_type',
+  'level',
+  'memory_action',
+  'memory_id',
+];
 
 function noticeMeta(notices: string[]): Pick<FrameMeta, 'notices'> {
   return notices.length > 0 ? { notices: notices.map((text) => ({ severity: 'warning' as const, text })) } : {};
