@@ -13,3 +13,4 @@ export * from './mem0.js';
 export * from './health.js';
 export * from './traceContext.js';
 export * from './privacy.js';
+export * from './storeSize.js';
