@@ -37,8 +37,11 @@ describe('MemoryTelemetry.setStoreMemories', () => {
 
 /** A count the test answers by hand; `calls` counts how often the sampler asked. */
 function manualCount() {
-  const pending: Array<{ resolve: (v: Record<string, number>) => void; reject: (e: Error) => void; signal: AbortSignal }> =
-    [];
+  const pending: Array<{
+    resolve: (v: Record<string, number>) => void;
+    reject: (e: Error) => void;
+    signal: AbortSignal;
+  }> = [];
   const count: StoreCount = (signal) =>
     new Promise((resolve, reject) => {
       pending.push({ resolve, reject, signal });
