@@ -1,3 +1,4 @@
+import { CATALOG } from './catalog.js';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
 import { errorMessage } from './safeText.js';
 
@@ -111,7 +112,7 @@ export class StoreSizeSampler {
     this.status.lastError = reason;
     this.options.telemetry.reportOnce(
       'store-size',
-      `telemetry: could not count the memories in the store (${reason}); ai_memory_store_memories keeps its last values`
+      `telemetry: could not count the memories in the store (${reason}); ${CATALOG.storeMemories.name} keeps its last values`
     );
     return false;
   }
