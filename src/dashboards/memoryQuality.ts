@@ -2,6 +2,8 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import {
   counterRate,
   counterShare,
+  gauge,
+  gaugeChange,
   histogramBuckets,
   histogramQuantile,
   histogramShareAtMost,
@@ -17,7 +19,7 @@ import { agentTypeVariable, selectedAgentTypes } from './variables';
 /**
  * The memory's quality rather than its infrastructure: what writes did to the store (added,
  * rewritten, removed, or nothing new), how searches did (empty, weak matches), and how old the
- * recalled memories are.
+ * recalled memories are, and how many memories the store holds and gains per agent type.
  */
 export function memoryQuality(): DashboardContent {
   const panels = layout([
@@ -100,6 +102,26 @@ export function memoryQuality(): DashboardContent {
     ],
     [
       timeSeriesPanel(
+        'Memories in the store',
+        'Memories the store holds, by agent type, as the service last counted them (it samples the count at an interval; a failed count keeps the last values).',
+        'short',
+        metricsQuery(gauge('sum', 'storeMemories', selectedAgentTypes, ['agent_type']), '{{agent_type}}')
+      ).min(0),
+      12,
+      8,
+    ],
+    [
+      timeSeriesPanel(
+        'Store growth per hour',
+        'Memories gained over the last hour, by agent type; below 0 the store shrank (deletes outran adds, or the store was emptied).',
+        'short',
+        metricsQuery(gaugeChange('storeMemories', '1h', selectedAgentTypes, ['agent_type']), '{{agent_type}}')
+      ),
+      12,
+      8,
+    ],
+    [
+      timeSeriesPanel(
         'Answers the SDK could not read',
         'Parts of mem0 answers the SDK could not read (an unknown result shape, a score or a date): their quality signals are missing. Non-zero after a mem0 upgrade means the SDK needs one too.',
         'ops',
@@ -111,7 +133,7 @@ export function memoryQuality(): DashboardContent {
   ]);
   return {
     description:
-      'What the memory holds and returns: write outcomes, churn and empty adds, empty searches, match strength and the age of recalled memories.',
+      'What the memory holds and returns: write outcomes, churn and empty adds, empty searches, match strength, the age of recalled memories, and the store size and growth per agent type.',
     panels,
     variables: [agentTypeVariable()],
   };
