@@ -23,6 +23,7 @@ import {
   postgresCheck,
   redisCheck,
   setupTracing,
+  StoreSizeSampler,
   type EsClientLike,
 } from '@memstack/telemetry';
 import { createBreakers } from './breakers.js';
@@ -33,6 +34,7 @@ import { MemoryService, type Mem0Like } from './memoryService.js';
 import { AgentSimulation } from './agents.js';
 import { createApp } from './api.js';
 import { allowedHostnames } from './access.js';
+import { demoAgentType, mem0StoreCount } from './storeSize.js';
 
 const require = createRequire(import.meta.url);
 
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
     events,
     storeId: 'agentmemory',
     privacy: { queryText: 'keep' },
-    agentType: (ids) => ids.agentId?.split(':')[0] ?? 'unknown',
+    agentType: (ids) => demoAgentType(ids.agentId),
   });
 
   const service = new MemoryService(instrumented, telemetry, events, breakers, config, faults);
@@ -125,6 +127,13 @@ async function main(): Promise<void> {
     server.listen(config.port, config.host, resolve);
   });
   health.start();
+  // Every 15 s, Prometheus' default scrape interval: each scrape sees a fresh count, and none waits on it.
+  const storeSize = new StoreSizeSampler({
+    telemetry,
+    count: mem0StoreCount(memory),
+    intervalMs: 15_000,
+    timeoutMs: 2000,
+  }).start();
   if (!config.adminToken) {
     log('fault injection (/admin/faults) is disabled: DEMO_ADMIN_TOKEN is not set');
   }
@@ -142,6 +151,7 @@ async function main(): Promise<void> {
     stopping = true;
     agents?.stop();
     health.stop();
+    storeSize.stop();
     clearInterval(degradation);
     server.close();
     await Promise.race([

@@ -3,6 +3,8 @@ import {
   EVENT_TYPES,
   counterRate,
   counterShare,
+  gauge,
+  gaugeChange,
   histogramBuckets,
   histogramQuantile,
   histogramShareAtMost,
@@ -63,7 +65,7 @@ function memoryWrites() {
 /**
  * The memory's quality rather than its infrastructure: what writes did to the store (added,
  * rewritten, removed, or nothing new), how searches did (empty, weak matches), and how old the
- * recalled memories are.
+ * recalled memories are, and how many memories the store holds and gains per agent type.
  */
 export function memoryQuality(): DashboardContent {
   const panels = layout([
@@ -144,6 +146,26 @@ export function memoryQuality(): DashboardContent {
       12,
       8,
     ],
+    [
+      timeSeriesPanel(
+        'Memories in the store',
+        'Memories the store holds, by agent type, as the service last counted them (it samples the count at an interval; a failed count keeps the last values).',
+        'short',
+        metricsQuery(gauge('sum', 'storeMemories', selectedAgentTypes, ['agent_type']), '{{agent_type}}')
+      ).min(0),
+      12,
+      8,
+    ],
+    [
+      timeSeriesPanel(
+        'Store growth per hour',
+        'Memories gained over the last hour, by agent type; below 0 the store shrank (deletes outran adds, or the store was emptied).',
+        'short',
+        metricsQuery(gaugeChange('storeMemories', '1h', selectedAgentTypes, ['agent_type']), '{{agent_type}}')
+      ),
+      12,
+      8,
+    ],
     [mostChangedMemories(), 12, 9],
     [
       logsPanel(
@@ -168,7 +190,7 @@ export function memoryQuality(): DashboardContent {
   ]);
   return {
     description:
-      'What the memory holds and returns: write outcomes, churn and empty adds, empty searches, match strength, the age of recalled memories, and the history of the most-changed memories.',
+      'What the memory holds and returns: write outcomes, churn and empty adds, empty searches, match strength, the age of recalled memories, the store size and growth per agent type, and the history of the most-changed memories.',
     panels,
     variables: [agentTypeVariable(), memoryIdVariable()],
   };

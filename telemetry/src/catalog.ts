@@ -124,6 +124,13 @@ export const CATALOG = {
     buckets: AGE_BUCKETS,
     group: 'quality',
   },
+  storeMemories: {
+    name: 'ai_memory_store_memories',
+    type: 'gauge',
+    help: 'Memories in the store per agent type, sampled by the service at an interval (the last good count is kept when a count fails)',
+    labelNames: ['agent_type'],
+    group: 'quality',
+  },
   circuitBreakerState: {
     name: 'circuit_breaker_state',
     type: 'gauge',

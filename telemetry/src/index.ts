@@ -14,3 +14,4 @@ export * from './mem0History.js';
 export * from './health.js';
 export * from './traceContext.js';
 export * from './privacy.js';
+export * from './storeSize.js';

@@ -72,6 +72,7 @@ export class MemoryTelemetry {
   private readonly log: (message: string) => void;
   private readonly reported = new Set<string>();
   private readonly lastAccess = new Map<string, number>();
+  private readonly storeAgentTypes = new Set<string>();
 
   constructor(options: MemoryTelemetryOptions = {}) {
     const { registry, metrics, exemplars } = createTelemetryRegistry(options);
@@ -231,6 +232,37 @@ export class MemoryTelemetry {
         Math.max(0, this.finite('recall age', seconds))
       )
     );
+  }
+
+  /**
+   * One whole sample of the memories in the store per agent type. Types the label guard folds are
+   * summed into `__other__`; a type of an earlier sample that is now absent drops to 0 (its
+   * memories are gone), so growth is never read from a stale series. A sample with an invalid
+   * count is refused whole, so the gauge never shows half of one. Returns whether it was recorded.
+   */
+  setStoreMemories(counts: Readonly<Record<string, number>>): boolean {
+    let recorded = false;
+    this.safely('setStoreMemories', () => {
+      const totals = new Map<string, number>();
+      for (const [agentType, count] of Object.entries(counts)) {
+        if (this.finite('memory count', count) < 0) {
+          throw new Error(`invalid memory count ${count}`);
+        }
+        const labels = this.guardSeries('storeMemories', { agent_type: this.label('agent_type', agentType) });
+        totals.set(labels.agent_type, (totals.get(labels.agent_type) ?? 0) + count);
+      }
+      for (const agentType of this.storeAgentTypes) {
+        if (!totals.has(agentType)) {
+          this.metrics.storeMemories.set({ agent_type: agentType }, 0);
+        }
+      }
+      for (const [agentType, total] of totals) {
+        this.metrics.storeMemories.set({ agent_type: agentType }, total);
+        this.storeAgentTypes.add(agentType); // guarded labels: at most the cap plus __other__
+      }
+      recorded = true;
+    });
+    return recorded;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { bucketBound, histogramShareAtMost } from './promql.js';
+import { bucketBound, gaugeChange, histogramShareAtMost } from './promql.js';
 
 describe('bucketBound', () => {
   it('matches an integer bound as Prometheus 2 exposes it and as Prometheus 3 stores it', () => {
@@ -21,5 +21,18 @@ describe('histogramShareAtMost', () => {
 
   it('refuses a bound that is not one of the histogram’s buckets', () => {
     expect(() => histogramShareAtMost('searchResults', 4)).toThrow('ai_memory_search_results has no bucket le="4"');
+  });
+});
+
+describe('gaugeChange', () => {
+  it('reads a gauge’s change over the window, summed by the labels', () => {
+    expect(gaugeChange('storeMemories', '1h', {}, ['agent_type'])).toBe(
+      'sum by (agent_type) (delta(ai_memory_store_memories[1h]))'
+    );
+  });
+
+  it('takes gauges only', () => {
+    // @ts-expect-error a counter's change is increase(), not delta()
+    expect(gaugeChange('memoryOperations', '1h')).toContain('delta(');
   });
 });

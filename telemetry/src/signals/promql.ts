@@ -184,6 +184,19 @@ export function gauge<K extends GaugeKey>(
 }
 
 /**
+ * How much a gauge changed over the trailing `window` at each step (delta(), for gauges only),
+ * summed by the given labels: over `1h`, a count's growth per hour (negative when it shrank).
+ */
+export function gaugeChange<K extends GaugeKey>(
+  key: K,
+  window: string,
+  matchers: Matchers<K> = {},
+  labels: Array<LabelOf<K>> = []
+) {
+  return `sum${by(labels)} (delta(${selector(key, '', matchers)}[${window}]))`;
+}
+
+/**
  * A gauge by one label, limited to the k label values whose maximum over the whole time range is
  * largest. They are ranked once, at the range's end (`@ end()` over `$__range`): `topk` alone in a
  * range query ranks again at every step, so a graph shows every series that was ever in the top k.
