@@ -150,9 +150,13 @@ describe('memory spans follow the GenAI memory conventions', () => {
   ] as const)(
     '%s: record count %s (returned by reads, attempted by writes), record id %s',
     async (method, count, id) => {
-      const span = await spanOf(method);
+      const span = await spanOf(method, { memoryId: 'keep' });
       expect(span.attributes['gen_ai.memory.record.count']).toBe(count);
       expect(span.attributes['gen_ai.memory.record.id']).toBe(id);
+      // By default the id is a keyed hash (privacy.memoryId), never the id itself.
+      exporter.reset();
+      const hashed = (await spanOf(method)).attributes['gen_ai.memory.record.id'];
+      expect(hashed).toEqual(id === undefined ? undefined : expect.stringMatching(/^h:[0-9a-f]{32}$/));
     }
   );
 
