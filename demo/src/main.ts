@@ -25,6 +25,7 @@ import {
   setupTracing,
   StoreSizeSampler,
   type EsClientLike,
+  type PrivacyOptions,
 } from '@memstack/telemetry';
 import { createBreakers } from './breakers.js';
 import { noFaults, withMemoryFaults } from './faults.js';
@@ -37,6 +38,12 @@ import { allowedHostnames } from './access.js';
 import { demoAgentType, mem0StoreCount } from './storeSize.js';
 
 const require = createRequire(import.meta.url);
+
+/**
+ * A local demo of every signal: its simulated queries and memory texts are sent (real services keep
+ * the defaults: queries dropped, memory texts hashed). Memory ids stay hashed, as by default.
+ */
+const DEMO_PRIVACY: PrivacyOptions = { queryText: 'keep', memoryContent: 'keep' };
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -75,8 +82,7 @@ async function main(): Promise<void> {
     shards: 1,
     replicas: 0,
     defaults: { service: 'agentmemory-demo' },
-    // A local demo of every signal: its simulated queries are sent (real services keep the default, dropped).
-    privacy: { queryText: 'keep' },
+    privacy: DEMO_PRIVACY,
   });
 
   const { Memory } = await import('mem0ai/oss');
@@ -85,7 +91,7 @@ async function main(): Promise<void> {
     telemetry,
     events,
     storeId: 'agentmemory',
-    privacy: { queryText: 'keep' },
+    privacy: DEMO_PRIVACY,
     agentType: (ids) => demoAgentType(ids.agentId),
   });
 

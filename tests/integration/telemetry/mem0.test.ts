@@ -209,12 +209,21 @@ describe('instrumentMem0 on the real mem0ai Memory', () => {
     );
   });
 
-  it('indexed one enriched event per call into Elasticsearch, with the trace id', async () => {
+  it('indexed one enriched event per call, and one per changed memory, into Elasticsearch, with the trace id', async () => {
     await events.flush();
     await es.indices.refresh({ index: 'ai-events-mem0test-*' });
     const result = await es.search({ index: 'ai-events-mem0test-*', size: 50, sort: [{ '@timestamp': 'asc' }] });
-    const docs = result.hits.hits.map((h) => h._source as Record<string, any>);
+    const all = result.hits.hits.map((h) => h._source as Record<string, any>);
+    const docs = all.filter((d) => d.event_type === 'memory_operation');
     expect(docs).toHaveLength(9);
+    // Beside them, one memory_change per memory a write changed (mem0History.test.ts checks them).
+    expect(all.filter((d) => d.event_type === 'memory_change').map((d) => d.memory_action)).toEqual([
+      'add',
+      'add',
+      'update',
+      'delete',
+    ]);
+    expect(all).toHaveLength(docs.length + 4);
     expect(docs.every((d) => /^[0-9a-f]{32}$/.test(d.trace_id))).toBe(true);
     const search = docs.find((d) => d.operation === 'search')!;
     expect(search).toMatchObject({
