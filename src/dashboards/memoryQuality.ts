@@ -36,7 +36,8 @@ function mostChangedMemories() {
     new AgentMemoryQuery({ queryType: 'logs_count', groupBy: 'memory_id', filters: changes })
   )
     .transformations([
-      // One series per memory → one row per memory, with its total.
+      // One series per memory → one row per memory, with its total; the table's sort and link
+      // name the transformed fields. Grafana: PREVIEW-TRANSFORMATIONS (docs/grafana-behaviour.md).
       { id: 'reduce', options: { mode: 'seriesToRows', reducers: ['sum'], includeTimeField: false } },
       { id: 'organize', options: { renameByName: { Field: 'Memory', Total: 'Changes' } } },
     ])

@@ -15,10 +15,15 @@ import {
   FieldColorModeId,
   FieldType,
   getDisplayValueAlignmentFactors,
+  getFieldDisplayName,
   getFieldDisplayValues,
   LoadingState,
+  standardTransformers,
+  standardTransformersRegistry,
+  transformDataFrame,
   VizOrientation,
   type DataFrame,
+  type DataTransformerConfig,
   type DisplayValueAlignmentFactors,
   type FieldConfigSource,
   type FieldDisplay,
@@ -26,6 +31,7 @@ import {
   type TimeRange,
 } from '@grafana/data';
 import { toDataQueryResponse } from '@grafana/runtime';
+import { firstValueFrom } from 'rxjs';
 import {
   BigValueColorMode,
   BigValueGraphMode,
@@ -60,6 +66,28 @@ interface PreviewPanel {
   gridPos: { x: number; y: number; w: number; h: number };
   fieldConfig: FieldConfigSource;
   options?: Record<string, unknown>;
+  transformations?: DataTransformerConfig[];
+}
+
+// Grafana registers its standard transformers at start-up, each loaded on first use (the registry
+// item's `transformation` is a loader); outside Grafana the registry is empty.
+// (`standardTransformers` lists some under two names: one registry item per id.)
+standardTransformersRegistry.setInit(
+  () =>
+    [...new Map(Object.values(standardTransformers).map((t) => [t.id, t])).values()].map((transformation) => ({
+      id: transformation.id,
+      name: transformation.name,
+      transformation: () => transformation,
+      editor: () => null,
+    })) as never
+);
+
+/**
+ * Grafana: PREVIEW-TRANSFORMATIONS (docs/grafana-behaviour.md) — the panel's transformations run
+ * on the answer, in order, before field overrides and the visualization.
+ */
+async function transformed(frames: DataFrame[], transformations: DataTransformerConfig[] = []): Promise<DataFrame[]> {
+  return transformations.length === 0 ? frames : firstValueFrom(transformDataFrame(transformations, frames));
 }
 
 /** The stat panel's saved options (public/app/plugins/panel/stat/panelcfg.gen.ts). */
@@ -89,7 +117,7 @@ declare global {
       /** Panels not drawn, with why (their data exists only where Grafana runs). */
       omitted?: Array<{ title: string; why: string }>;
       range: { from: number; to: number };
-    }) => void;
+    }) => Promise<void>;
     dashboardRendered?: boolean;
   }
 }
@@ -143,6 +171,13 @@ function PanelBody({
     theme,
     timeZone: 'utc',
   });
+  // Header and legend names are display names (a transformation's rename sets one): fill each
+  // field's cached display name, which applyFieldOverrides clears, as Grafana's panels read it.
+  for (const frame of data) {
+    for (const field of frame.fields) {
+      getFieldDisplayName(field, frame, data);
+    }
+  }
   const options = panel.options ?? {};
   switch (panel.type) {
     case 'timeseries':
@@ -337,7 +372,12 @@ function Caption({ panels, omitted }: { panels: PreviewPanel[]; omitted: Array<{
   );
 }
 
-window.renderDashboard = ({ panels, omitted = [], range }) => {
+window.renderDashboard = async ({ panels, omitted = [], range }) => {
+  const framesOf = await Promise.all(
+    panels.map(({ panel, body }) =>
+      transformed(toDataQueryResponse({ data: body as never }).data as DataFrame[], panel.transformations)
+    )
+  );
   const timeRange = { from: dateTime(range.from), to: dateTime(range.to), raw: { from: 'now-1h', to: 'now' } };
   const bottom = Math.max(...panels.map(({ panel }) => panel.gridPos.y + panel.gridPos.h));
   createRoot(document.getElementById('root')!).render(
@@ -348,11 +388,11 @@ window.renderDashboard = ({ panels, omitted = [], range }) => {
       <GlobalStyles />
       <figure id="dashboard" style={{ margin: 0, width: 24 * COLUMN, padding: GAP }}>
         <div style={{ position: 'relative', height: bottom * (ROW + GAP) }}>
-          {panels.map(({ panel, body }) => {
+          {panels.map(({ panel }, index) => {
             const { x, y, w, h } = panel.gridPos;
             const width = w * COLUMN - GAP;
             const height = h * ROW + (h - 1) * GAP;
-            const frames = toDataQueryResponse({ data: body as never }).data as DataFrame[];
+            const frames = framesOf[index];
             return (
               <div
                 key={panel.title}
