@@ -182,9 +182,10 @@ export class AgentSimulation {
     try {
       if (this.faults.churnStorm && roll < 0.8 && agent.knownIds.length >= 2) {
         await this.churn(agent, who, roll < 0.7);
-      } else if (this.faults.repeatedFacts && roll < 0.15) {
+      } else if (this.faults.repeatedFacts && (roll < 0.15 || agent.knownIds.length < 2)) {
         // Every fact the agent stores is word for word what it stored first: mem0 skips it and the
-        // add stores nothing. It takes the place of the agent's own adds, so searches keep their rate.
+        // add stores nothing. It takes the place of the agent's own adds (below), so searches keep
+        // their rate.
         const added = await this.call('POST', '/memories', {
           ...who,
           messages: [{ role: 'user', content: `${agent.userId} ${FACTS[0]}` }],

@@ -28,19 +28,6 @@ function tokens(text: string): string[] {
 }
 
 /**
- * A vector half of which disagrees with `vector`: it adds a unit vector of its own (seeded by the
- * text, so the same text drifts the same way) weighted √3, which puts the cosine between the
- * drifted and the original embedding of a text at 1/2.
- */
-function withDrift(vector: number[], text: string): number[] {
-  const own = vector.map((_, i) => (hash(`drift ${i} ${text}`) / 0xffffffff) * 2 - 1);
-  const ownNorm = Math.sqrt(own.reduce((a, v) => a + v * v, 0)) || 1;
-  const mixed = vector.map((v, i) => v + (Math.sqrt(3) * own[i]) / ownNorm);
-  const norm = Math.sqrt(mixed.reduce((a, v) => a + v * v, 0)) || 1;
-  return mixed.map((v) => v / norm);
-}
-
-/**
  * Hashed bag-of-words embeddings: each token (and each pair of neighbouring tokens) adds to one
  * of 256 dimensions; the vector is L2-normalised, so cosine similarity is word overlap.
  */
@@ -50,18 +37,22 @@ export class HashedEmbeddings extends Embeddings {
     super({});
   }
 
+  /**
+   * Drifted, the words land in other dimensions, as another model's vocabulary would map them:
+   * drifted texts still compare with each other, but hardly with what was stored before (only
+   * where two words collide), as vectors of two different models do.
+   */
   embed(text: string): number[] {
-    const vector = this.bagOfWords(text);
-    return this.drifted() ? withDrift(vector, text) : vector;
+    return this.bagOfWords(text, this.drifted() ? 'drifted ' : '');
   }
 
-  private bagOfWords(text: string): number[] {
+  private bagOfWords(text: string, vocabulary: string): number[] {
     const vector = new Array<number>(EMBEDDING_DIMENSION).fill(0);
     const words = tokens(text);
     words.forEach((word, i) => {
-      vector[hash(word) % EMBEDDING_DIMENSION] += 1;
+      vector[hash(vocabulary + word) % EMBEDDING_DIMENSION] += 1;
       if (i > 0) {
-        vector[hash(`${words[i - 1]} ${word}`) % EMBEDDING_DIMENSION] += 0.5;
+        vector[hash(`${vocabulary}${words[i - 1]} ${word}`) % EMBEDDING_DIMENSION] += 0.5;
       }
     });
     const norm = Math.sqrt(vector.reduce((a, v) => a + v * v, 0)) || 1;
