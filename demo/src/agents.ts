@@ -183,14 +183,17 @@ export class AgentSimulation {
       if (this.faults.churnStorm && roll < 0.8 && agent.knownIds.length >= 2) {
         await this.churn(agent, who, roll < 0.7);
       } else if (this.faults.repeatedFacts && (roll < 0.15 || agent.knownIds.length < 2)) {
-        // Every fact the agent stores is word for word what it stored first: mem0 skips it and the
-        // add stores nothing. It takes the place of the agent's own adds (below), so searches keep
-        // their rate.
-        const added = await this.call('POST', '/memories', {
-          ...who,
-          messages: [{ role: 'user', content: `${agent.userId} ${FACTS[0]}` }],
-        });
-        remember(agent, added);
+        // Every fact the agent stores is word for word what it stored first, said twice: mem0
+        // skips it and the add stores nothing (the first may store it again where a correction or
+        // a merge had rewritten it). It takes the place of the agent's own adds (below), so
+        // searches keep their rate.
+        for (let turn = 0; turn < 2; turn++) {
+          const added = await this.call('POST', '/memories', {
+            ...who,
+            messages: [{ role: 'user', content: `${agent.userId} ${FACTS[0]}` }],
+          });
+          remember(agent, added);
+        }
       } else if (this.faults.duplicateFlood && roll < 0.5) {
         // The same fact restated on every turn (mem0 merges exact repeats, not restatements):
         // duplicates pile up faster than consolidation merges them.

@@ -85,7 +85,7 @@ describe('the memory quality faults', () => {
     expect(answer.results[0]).toMatchObject({ id: 'm1', score: 0.9, createdAt: answer.results[0].updatedAt });
   });
 
-  it('embedderDrift maps words as another model would: unlike what was stored, like each other', () => {
+  it('embedderDrift embeds as an unrelated model: stored memories match only by chance', () => {
     let drifted = false;
     const embeddings = new HashedEmbeddings(() => drifted);
     const cosine = (a: number[], b: number[]) => a.reduce((sum, v, i) => sum + v * b[i], 0);
@@ -96,9 +96,7 @@ describe('the memory quality faults', () => {
     drifted = true;
     const after = cosine(stored, embeddings.embed(query));
     expect(before).toBeGreaterThan(0.3);
-    expect(after).toBeLessThan(before / 2);
-    // Among drifted texts the words agree again, and the same text embeds the same way.
-    expect(cosine(embeddings.embed(fact), embeddings.embed(query))).toBeCloseTo(before, 10);
+    expect(Math.abs(after)).toBeLessThan(0.2);
     expect(embeddings.embed(fact)).toEqual(embeddings.embed(fact));
   });
 });

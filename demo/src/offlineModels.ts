@@ -27,6 +27,15 @@ function tokens(text: string): string[] {
     .filter((t) => t.length > 1);
 }
 
+function unrelatedModel(text: string): number[] {
+  const vector = Array.from(
+    { length: EMBEDDING_DIMENSION },
+    (_, i) => (hash(`drift ${i} ${text}`) / 0xffffffff) * 2 - 1
+  );
+  const norm = Math.sqrt(vector.reduce((a, v) => a + v * v, 0)) || 1;
+  return vector.map((v) => v / norm);
+}
+
 /**
  * Hashed bag-of-words embeddings: each token (and each pair of neighbouring tokens) adds to one
  * of 256 dimensions; the vector is L2-normalised, so cosine similarity is word overlap.
@@ -38,21 +47,21 @@ export class HashedEmbeddings extends Embeddings {
   }
 
   /**
-   * Drifted, the words land in other dimensions, as another model's vocabulary would map them:
-   * drifted texts still compare with each other, but hardly with what was stored before (only
-   * where two words collide), as vectors of two different models do.
+   * Drifted, a text embeds as a model whose space has nothing in common with the stored vectors
+   * would embed it: a dense vector seeded by the text (the same text, the same vector), whose
+   * cosine with any stored memory is chance, about ±1/16 in 256 dimensions.
    */
   embed(text: string): number[] {
-    return this.bagOfWords(text, this.drifted() ? 'drifted ' : '');
+    return this.drifted() ? unrelatedModel(text) : this.bagOfWords(text);
   }
 
-  private bagOfWords(text: string, vocabulary: string): number[] {
+  private bagOfWords(text: string): number[] {
     const vector = new Array<number>(EMBEDDING_DIMENSION).fill(0);
     const words = tokens(text);
     words.forEach((word, i) => {
-      vector[hash(vocabulary + word) % EMBEDDING_DIMENSION] += 1;
+      vector[hash(word) % EMBEDDING_DIMENSION] += 1;
       if (i > 0) {
-        vector[hash(`${vocabulary}${words[i - 1]} ${word}`) % EMBEDDING_DIMENSION] += 0.5;
+        vector[hash(`${words[i - 1]} ${word}`) % EMBEDDING_DIMENSION] += 0.5;
       }
     });
     const norm = Math.sqrt(vector.reduce((a, v) => a + v * v, 0)) || 1;
