@@ -329,15 +329,16 @@ func (run *alertRun) ruleHoldDurations() map[string]time.Duration {
 	return out
 }
 
-// firingAllowance is how long a wave's rules may take to fire: four minutes for the fault to fill
+// firingAllowance is how long a wave's rules may take to fire: five minutes for the fault to fill
 // the rules' windows (the longest, 30m, is 3 minutes at the scaled clock) plus scrape and
-// evaluation lag, then the longest `for` among them.
+// evaluation lag on a slow machine, then the longest `for` among them. A rule that fires early
+// ends the wait early: the allowance costs time only when a rule does not fire.
 func firingAllowance(hold map[string]time.Duration, wave faultWave) time.Duration {
 	longest := time.Duration(0)
 	for _, rule := range append(append([]string{}, wave.expect...), wave.inhibited...) {
 		longest = max(longest, hold[rule])
 	}
-	return 4*time.Minute + longest
+	return 5*time.Minute + longest
 }
 
 func seriesKey(labels map[string]string) string {
