@@ -180,6 +180,9 @@ export class AgentSimulation {
     // A read-heavy mix, as agents recall far more often than they store.
     const roll = Math.random();
     try {
+      if (agent.knownIds.length < 2) {
+        await this.reload(agent);
+      }
       if (this.faults.churnStorm && roll < 0.8 && agent.knownIds.length >= 2) {
         await this.churn(agent, who, roll < 0.7);
       } else if (this.faults.repeatedFacts && (roll < 0.15 || agent.knownIds.length < 2)) {
@@ -243,7 +246,7 @@ export class AgentSimulation {
         const merged = new Set<string>(Array.isArray(result?.mergedIds) ? result.mergedIds : []);
         agent.knownIds = agent.knownIds.filter((id) => !merged.has(id));
       } else if (roll < 0.89) {
-        await this.call('GET', `/memories?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`);
+        await this.reload(agent);
       } else if (roll < 0.93) {
         await this.call(
           'GET',
@@ -261,6 +264,16 @@ export class AgentSimulation {
     } catch {
       // A failed request is visible in the service's own metrics and events; the agent goes on.
     }
+  }
+
+  /**
+   * An agent that has lost track of its memories (deleted, merged away, or never seen because an
+   * add found them already stored) lists them, as one does at the start of a session. Without it,
+   * an agent whose adds store nothing would add forever and never search again.
+   */
+  private async reload(agent: Agent): Promise<void> {
+    const listed = await this.call('GET', `/memories?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`);
+    remember(agent, listed);
   }
 
   /** Corrects (updates) or forgets (deletes) one memory the agent stored. */
