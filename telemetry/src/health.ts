@@ -3,6 +3,7 @@ import { Pushgateway } from 'prom-client';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
 import { COMPONENT_HEALTH_VALUES } from './catalog.js';
 import { errorMessage } from './safeText.js';
+import { runEvery } from './periodic.js';
 
 /** The outcome of one component check. */
 export interface ComponentHealth {
@@ -65,7 +66,7 @@ async function withTimeout(check: HealthCheck, timeoutMs: number): Promise<Compo
  * `ai_component_health{component}` (100 or 0) and `ai_health_check_duration_seconds`.
  */
 export class HealthChecker {
-  private timer: NodeJS.Timeout | undefined;
+  private stopTimer: (() => void) | undefined;
   private running: Promise<HealthReport> | undefined;
   last: HealthReport | undefined;
 
@@ -114,17 +115,13 @@ export class HealthChecker {
   /** Runs now and then every interval, in the background; errors never escape. */
   start(): this {
     this.stop();
-    void this.run().catch(() => undefined);
-    this.timer = setInterval(() => void this.run().catch(() => undefined), this.options.intervalMs ?? 30_000);
-    this.timer.unref();
+    this.stopTimer = runEvery(this.options.intervalMs ?? 30_000, () => this.run());
     return this;
   }
 
   stop(): void {
-    if (this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
+    this.stopTimer?.();
+    this.stopTimer = undefined;
   }
 }
 

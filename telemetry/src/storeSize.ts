@@ -1,6 +1,7 @@
 import { CATALOG } from './catalog.js';
 import type { MemoryTelemetry } from './memoryTelemetry.js';
 import { errorMessage } from './safeText.js';
+import { runEvery } from './periodic.js';
 
 /**
  * Counts the memories in the store per agent type. It must honour `signal`: at the sampler's
@@ -39,7 +40,7 @@ const TIMER_SLACK_MS = 25;
 export class StoreSizeSampler {
   private readonly intervalMs: number;
   private readonly timeoutMs: number;
-  private timer: NodeJS.Timeout | undefined;
+  private stopTimer: (() => void) | undefined;
   private lastStart = Number.NEGATIVE_INFINITY;
   private inFlight = false;
   readonly status: StoreSizeStatus = {};
@@ -95,17 +96,13 @@ export class StoreSizeSampler {
   /** Counts now and then every interval, in the background. */
   start(): this {
     this.stop();
-    void this.sample();
-    this.timer = setInterval(() => void this.sample(), this.intervalMs);
-    this.timer.unref();
+    this.stopTimer = runEvery(this.intervalMs, () => this.sample());
     return this;
   }
 
   stop(): void {
-    if (this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
+    this.stopTimer?.();
+    this.stopTimer = undefined;
   }
 
   private failed(reason: string): false {
