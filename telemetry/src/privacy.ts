@@ -56,6 +56,30 @@ export interface ResolvedPrivacy {
   redactSpanAttributes?: PrivacyOptions['redactSpanAttributes'];
 }
 
+/** Hashes kept: user and memory ids come back call after call (an HMAC costs about 10 µs). */
+const HASH_MEMO_ENTRIES = 1024;
+/** Longer values (query texts, memory contents) are hashed each time: the memo holds ids, not documents. */
+const HASH_MEMO_VALUE_LIMIT = 128;
+
+/** `hash` computed once per short value, in a memo that starts over when full. */
+function remembered(hash: (value: string) => string): (value: string) => string {
+  const memo = new Map<string, string>();
+  return (value) => {
+    if (value.length > HASH_MEMO_VALUE_LIMIT) {
+      return hash(value);
+    }
+    let hashed = memo.get(value);
+    if (hashed === undefined) {
+      if (memo.size >= HASH_MEMO_ENTRIES) {
+        memo.clear();
+      }
+      hashed = hash(value);
+      memo.set(value, hashed);
+    }
+    return hashed;
+  };
+}
+
 export function resolvePrivacy(options: PrivacyOptions = {}): ResolvedPrivacy {
   const key = options.hashKey ?? processKey;
   return {
@@ -65,7 +89,7 @@ export function resolvePrivacy(options: PrivacyOptions = {}): ResolvedPrivacy {
     memoryId: options.memoryId ?? 'hash',
     memoryContent: options.memoryContent ?? 'hash',
     // 16 bytes of HMAC-SHA256: enough to tell users apart, not enough to be worth reversing.
-    hash: (value: string) => `h:${createHmac('sha256', key).update(value).digest('hex').slice(0, 32)}`,
+    hash: remembered((value: string) => `h:${createHmac('sha256', key).update(value).digest('hex').slice(0, 32)}`),
     redactEvent: options.redactEvent,
     redactSpanAttributes: options.redactSpanAttributes,
   };
