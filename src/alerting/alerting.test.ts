@@ -18,7 +18,7 @@ import {
   PROVISIONED_DATASOURCE_UID,
 } from './grafana';
 import { alertExpr, alertmanagerConfig, prometheusRuleFile } from './prometheus';
-import { ALERT_RULES, FOLDER_TITLE, PRODUCT_LABEL, type AlertRuleSpec, type GuideRule } from './rules';
+import { ALERT_RULES, FOLDER_TITLE, PRODUCT_LABEL, percent, type AlertRuleSpec, type GuideRule } from './rules';
 import { GUIDE_ROUTING, INHIBITION, PAGERDUTY_URL_ENV, POLICY, RECEIVERS, ROUTES, SECRET_ENV } from './routing';
 import { TEMPLATE_NAME } from './texts';
 
@@ -96,6 +96,17 @@ describe('the rules', () => {
       expect(anchors).toContain(anchor);
       const section = runbooks.split(/^## /m).find((s) => s.startsWith(`${name}\n`));
       expect(section).toMatch(/\*\*Check first\*\*/);
+    }
+  );
+
+  it.each(ALERT_RULES.filter((r) => r.valueFormat === 'percent').map((r) => [r.name, r] as const))(
+    '%s: its runbook says the threshold the rule fires at',
+    (name, rule) => {
+      const section = runbooks.split(/^## /m).find((s) => s.startsWith(`${name}\n`)) ?? '';
+      const firedBecause = /\*\*Fired because\*\*([\s\S]*?)\n\n/.exec(section)?.[1] ?? '';
+      // Said either way round: "under 70 % hits" or "more than 70 % duplicates" of a 30 % floor.
+      const said = [percent(rule.threshold), percent(1 - rule.threshold)].filter((p) => firedBecause.includes(p));
+      expect([name, said.length > 0]).toEqual([name, true]);
     }
   );
 

@@ -118,8 +118,8 @@ export const EXEC_ERR_STATE = 'Error' as const;
 const noTrafficIsFine = 'no series means no traffic of that kind, which is not a fault';
 const absenceIsAFault = 'the gauge is reported all the time: its absence means the service or exporter is gone';
 
-/** Thresholds as the rule texts say them. */
-const percent = (share: number) => `${Math.round(share * 1000) / 10} %`;
+/** Thresholds as the rule texts say them; a share as the texts and the runbooks write it: 0.8 → "80 %". */
+export const percent = (share: number) => `${Math.round(share * 1000) / 10} %`;
 const millis = (seconds: number) => `${Math.round(seconds * 1000)} ms`;
 
 /** Why our team labels are not the guide's `ai-platform` and `infrastructure`. */
