@@ -71,6 +71,9 @@ function remember(agent: Agent, added: unknown): void {
   agent.knownIds = agent.knownIds.slice(-20);
 }
 
+/** The query string that scopes a request to the agent's own memories. */
+const ownerQuery = (agent: Agent) => `user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`;
+
 /** A runaway agent appends this much per step (a tool loop pasting whole documents back). */
 const RUNAWAY_BYTES_PER_STEP = 64 * 1024;
 
@@ -184,7 +187,7 @@ export class AgentSimulation {
         await this.reload(agent);
       }
       if (this.faults.churnStorm && roll < 0.8 && agent.knownIds.length >= 2) {
-        await this.churn(agent, who, roll < 0.7);
+        await this.churn(agent, who, roll < 0.7 ? 'corrected' : undefined);
       } else if (this.faults.repeatedFacts && (roll < 0.15 || agent.knownIds.length < 2)) {
         // Every fact the agent stores is word for word what it stored first, said twice: mem0
         // skips it and the add stores nothing (the first may store it again where a correction or
@@ -229,14 +232,9 @@ export class AgentSimulation {
         this.telemetry.trackDecisionConfidence(agent.type, 'tool_choice', 0.5 + Math.random() * 0.5);
         this.grow(agent, query.length + JSON.stringify(found?.results ?? []).length);
       } else if (roll < 0.77) {
-        await this.call('PUT', `/memories/${pick(agent.knownIds)}`, {
-          ...who,
-          text: `${agent.userId} ${pick(FACTS)} (updated)`,
-        });
+        await this.churn(agent, who, 'updated');
       } else if (roll < 0.78) {
-        const id = pick(agent.knownIds);
-        agent.knownIds = agent.knownIds.filter((known) => known !== id);
-        await this.call('DELETE', `/memories/${id}?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`);
+        await this.churn(agent, who);
       } else if (roll < 0.81) {
         if (this.faults.duplicateFlood && Math.random() < 0.9) {
           return; // consolidation falls behind: most runs are skipped
@@ -248,16 +246,10 @@ export class AgentSimulation {
       } else if (roll < 0.89) {
         await this.reload(agent);
       } else if (roll < 0.93) {
-        await this.call(
-          'GET',
-          `/memories/${pick(agent.knownIds)}/history?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`
-        );
+        await this.call('GET', `/memories/${pick(agent.knownIds)}/history?${ownerQuery(agent)}`);
       } else if (roll < 0.97) {
         // Another agent may have deleted it meanwhile: mem0 then answers "not found", a real error path.
-        await this.call(
-          'GET',
-          `/memories/${pick(agent.knownIds)}?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`
-        );
+        await this.call('GET', `/memories/${pick(agent.knownIds)}?${ownerQuery(agent)}`);
       } else {
         await this.mcpSearch(agent, pickQuery());
       }
@@ -272,19 +264,22 @@ export class AgentSimulation {
    * an agent whose adds store nothing would add forever and never search again.
    */
   private async reload(agent: Agent): Promise<void> {
-    const listed = await this.call('GET', `/memories?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`);
+    const listed = await this.call('GET', `/memories?${ownerQuery(agent)}`);
     remember(agent, listed);
   }
 
-  /** Corrects (updates) or forgets (deletes) one memory the agent stored. */
-  private async churn(agent: Agent, who: Record<string, string>, correct: boolean): Promise<void> {
+  /**
+   * Rewrites one memory the agent stored with another fact, marked with `rewrite` ("updated",
+   * "corrected"), or without `rewrite` forgets (deletes) it.
+   */
+  private async churn(agent: Agent, who: Record<string, string>, rewrite?: string): Promise<void> {
     const id = pick(agent.knownIds);
-    if (correct) {
-      await this.call('PUT', `/memories/${id}`, { ...who, text: `${agent.userId} ${pick(FACTS)} (corrected)` });
+    if (rewrite) {
+      await this.call('PUT', `/memories/${id}`, { ...who, text: `${agent.userId} ${pick(FACTS)} (${rewrite})` });
       return;
     }
     agent.knownIds = agent.knownIds.filter((known) => known !== id);
-    await this.call('DELETE', `/memories/${id}?user_id=${agent.userId}&agent_id=${encodeURIComponent(agent.id)}`);
+    await this.call('DELETE', `/memories/${id}?${ownerQuery(agent)}`);
   }
 
   private async mcpSearch(agent: Agent, query: string): Promise<void> {
