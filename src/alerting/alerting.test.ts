@@ -82,6 +82,7 @@ describe('the rules', () => {
   });
 
   const runbooks = read('docs/runbooks.md');
+  const runbookSection = (rule: string) => runbooks.split(/^## /m).find((s) => s.startsWith(`${rule}\n`)) ?? '';
   const anchors = new Set(
     [...runbooks.matchAll(/^## (.+)$/gm)].map((m) =>
       m[1]
@@ -94,16 +95,14 @@ describe('the rules', () => {
     '%s links to a runbook section that exists and says what to check first',
     (name, anchor) => {
       expect(anchors).toContain(anchor);
-      const section = runbooks.split(/^## /m).find((s) => s.startsWith(`${name}\n`));
-      expect(section).toMatch(/\*\*Check first\*\*/);
+      expect(runbookSection(name)).toMatch(/\*\*Check first\*\*/);
     }
   );
 
   it.each(ALERT_RULES.filter((r) => r.valueFormat === 'percent').map((r) => [r.name, r] as const))(
     '%s: its runbook says the threshold the rule fires at',
     (name, rule) => {
-      const section = runbooks.split(/^## /m).find((s) => s.startsWith(`${name}\n`)) ?? '';
-      const firedBecause = /\*\*Fired because\*\*([\s\S]*?)\n\n/.exec(section)?.[1] ?? '';
+      const firedBecause = /\*\*Fired because\*\*([\s\S]*?)\n\n/.exec(runbookSection(name))?.[1] ?? '';
       // Said either way round: "under 70 % hits" or "more than 70 % duplicates" of a 30 % floor.
       const said = [percent(rule.threshold), percent(1 - rule.threshold)].filter((p) => firedBecause.includes(p));
       expect([name, said.length > 0]).toEqual([name, true]);

@@ -921,10 +921,13 @@ func (run *alertRun) awaitWaveRecovery(wave faultWave) {
 		open := run.unresolvedRules(wave, alerts, recovered, grafanaFiring)
 		for _, a := range alerts { // consequences too: the next wave starts from a quiet stack
 			name := a.Labels["alertname"]
-			if a.State == "pending" && !run.healthyPending[name] {
+			if a.State != "firing" {
+				if run.healthyPending[name] {
+					continue
+				}
 				name += " (pending)"
 			}
-			if (a.State == "firing" || !run.healthyPending[a.Labels["alertname"]]) && !slices.Contains(open, name) {
+			if !slices.Contains(open, name) {
 				open = append(open, name)
 			}
 		}
