@@ -97,6 +97,13 @@ export interface CorrelateQueryModel {
   queryType: 'correlate';
   /** Jaeger service of the memory spans; default from the settings. */
   service?: string;
+  /** Latency quantile, 0 < q < 1, e.g. 0.95 for p95 (LIMITS.defaultCorrelateQuantile). */
+  quantile?: number;
+  /**
+   * What the numbers cover, ending at the end of the range: a Prometheus duration such as "5m"
+   * (at least LIMITS.minCorrelateWindowSeconds). Default: the whole range.
+   */
+  window?: string;
 }
 
 export type QueryModel =
@@ -142,12 +149,18 @@ export const LIMITS = {
   maxFilterValueLength: 256,
   /** A trace id (longer than 32 hex digits is refused as not a trace id). */
   maxTraceIdLength: 64,
-  /** minStep, minDuration, maxDuration. */
+  /** minStep, minDuration, maxDuration, and the correlate window. */
   maxDurationLength: 32,
+  /** The correlated view's latency quantile when the query names none (p99). */
+  defaultCorrelateQuantile: 0.99,
+  /** Shortest correlate window (and rate window): rate() needs several scrapes in its window. */
+  minCorrelateWindowSeconds: 60,
   /** Prometheus label name (?label= of the label values resource). */
   maxLabelNameLength: 256,
   /** Event field name (?field= of the field values resource) and groupBy. */
   maxFieldNameLength: 64,
+  /** Values a resource answers; a longer list is cut (completion narrows by what was typed). */
+  maxResourceValues: 10_000,
   /** The path of a resource call, before its slashes are trimmed. */
   maxResourcePathLength: 256,
   /** Text an upstream sent (an error reason, a warning) quoted in one of our messages. */
@@ -157,3 +170,11 @@ export const LIMITS = {
   /** Any error message the backend returns. */
   maxErrorMessageLength: 2048,
 } as const;
+
+/**
+ * The name of a latency quantile, as field names and pickers show it: 0.99 is "p99", 0.95 "p95",
+ * 0.999 "p99.9" (rounded so that 0.999 × 100 does not read 99.89999999999999).
+ */
+export function quantileName(quantile: number): string {
+  return `p${Number((quantile * 100).toFixed(4))}`;
+}

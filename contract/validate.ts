@@ -235,8 +235,56 @@ function tracesModel(model: RawQueryModel): TracesQueryModel {
   throw new Problem('traceId', 'a traces query needs a traceId, or a service to search', true);
 }
 
+/** A value as a message quotes it: short, and strings in quotes. */
+function shown(raw: unknown): string {
+  return typeof raw === 'string' ? `"${raw.slice(0, 40)}"` : String(raw).slice(0, 40);
+}
+
+/** A latency quantile strictly between 0 and 1; a numeric string counts, as for limits. */
+function quantileOf(raw: unknown): number | undefined {
+  if (raw === undefined || raw === null || raw === '') {
+    return undefined;
+  }
+  const q = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
+  if (!Number.isFinite(q) || q <= 0 || q >= 1) {
+    throw new Problem(
+      'quantile',
+      `quantile ${shown(raw)} is not a latency quantile: use a number between 0 and 1, such as 0.95 for p95`
+    );
+  }
+  return q;
+}
+
+/** A Prometheus duration of at least LIMITS.minCorrelateWindowSeconds; empty means the whole range. */
+function correlateWindow(model: RawQueryModel): string | undefined {
+  const window = optionalString(model, 'window', LIMITS.maxDurationLength)?.trim();
+  if (window === undefined || window === '') {
+    return undefined;
+  }
+  const seconds = parseDurationSeconds(window);
+  if (seconds === undefined) {
+    throw new Problem(
+      'window',
+      `window ${shown(window)} is not a Prometheus duration such as 5m, 1h or 1h30m; leave it empty for the whole time range`
+    );
+  }
+  const min = LIMITS.minCorrelateWindowSeconds;
+  if (seconds < min) {
+    throw new Problem(
+      'window',
+      `window ${shown(window)} is shorter than ${min}s, too short for rate() to see several scrapes: use ${min}s or more`
+    );
+  }
+  return window;
+}
+
 function correlateModel(model: RawQueryModel): QueryModel {
-  return { queryType: 'correlate', service: optionalString(model, 'service', LIMITS.maxServiceLength) };
+  return {
+    queryType: 'correlate',
+    service: optionalString(model, 'service', LIMITS.maxServiceLength),
+    quantile: quantileOf(model.quantile),
+    window: correlateWindow(model),
+  };
 }
 
 const MODEL_OF: Record<QueryType, (model: RawQueryModel) => QueryModel> = {

@@ -187,6 +187,145 @@ func TestElasticsearchAndJaegerQueries(t *testing.T) {
 	})
 }
 
+// TestCorrelateQuantileWindowAndLinks: a correlate query with a quantile and a window names its
+// latency column after the quantile (p50 at most the p99 of the same operation and window), and
+// each row links to the logs, traces and PromQL behind it as Explore links of this data source;
+// the PromQL of the latency link, run as the metrics query it is, gives the row's number back.
+func TestCorrelateQuantileWindowAndLinks(t *testing.T) {
+	p := startPlugin(t)
+	ctx := pluginContext(t, allSources(t, envURL(t, "ES_URL")), nil)
+	// A little in the past, so that no scrape lands inside the range between the queries.
+	to := time.Now().Add(-30 * time.Second).Truncate(time.Second)
+	from := to.Add(-15 * time.Minute)
+	res, err := p.data.QueryData(ctxWithTimeout(t, 30*time.Second), &pluginv2.QueryDataRequest{
+		PluginContext: ctx,
+		Queries: []*pluginv2.DataQuery{
+			query(t, "P50", "correlate", map[string]any{"quantile": 0.5, "window": "5m"}, from, to),
+			query(t, "P99", "correlate", map[string]any{"quantile": 0.99, "window": "5m"}, from, to),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for refID, r := range res.Responses {
+		if r.Error != "" {
+			t.Fatalf("%s failed: %s", refID, r.Error)
+		}
+	}
+	p50Frame, p99Frame := decodeFrames(t, res.Responses["P50"])[0], decodeFrames(t, res.Responses["P99"])[0]
+	p50 := latencyByOperation(t, p50Frame, "p50 latency")
+	p99 := latencyByOperation(t, p99Frame, "p99 latency")
+
+	t.Run("p50 is at most the p99 of the same operation and window", func(t *testing.T) {
+		if len(p50) == 0 {
+			t.Fatal("no operation with a p50 in the last 5 minutes")
+		}
+		t.Logf("p50 %v\np99 %v", p50, p99)
+		for op, median := range p50 {
+			if high, ok := p99[op]; !ok || median > high {
+				t.Fatalf("operation %s: p50 %v, p99 %v (present: %v)", op, median, high, ok)
+			}
+		}
+	})
+
+	links := linksByQueryType(t, fieldByName(t, p50Frame, "operation"))
+	t.Run("each row links to its logs, traces and metrics in Explore", func(t *testing.T) {
+		for _, queryType := range []string{"logs", "traces", "metrics"} {
+			if len(links[queryType]) == 0 {
+				t.Fatalf("no %s link among %v", queryType, links)
+			}
+			for _, link := range links[queryType] {
+				// Internal links to this data source: Grafana opens them in Explore of the current organisation.
+				if link.Internal == nil || link.Internal.DatasourceUID != "agentmemory" || link.URL != "" {
+					t.Fatalf("%s link %+v is not an internal link to this data source", queryType, link)
+				}
+			}
+		}
+	})
+
+	t.Run("the latency link's PromQL gives the row's p50 back", func(t *testing.T) {
+		op := "search"
+		want, ok := p50[op]
+		if !ok {
+			t.Fatalf("no p50 for %s: %v", op, p50)
+		}
+		expr := latencyLinkExpr(t, links["metrics"], "p50 latency")
+		if !strings.Contains(expr, "histogram_quantile(0.5,") || !strings.Contains(expr, "[300s]") {
+			t.Fatalf("latency PromQL %q lacks the quantile 0.5 or the 5m window", expr)
+		}
+		expr = strings.ReplaceAll(expr, "${__value.raw}", op) // as Grafana fills in the clicked row
+		got := metricsInstant(t, p, ctx, expr, from, to)
+		if got != want {
+			t.Fatalf("the link's PromQL gives %v for %s, the row shows %v (%s)", got, op, want, expr)
+		}
+	})
+}
+
+// latencyByOperation is the latency column of a correlated frame, by operation, where it has a value.
+func latencyByOperation(t *testing.T, f *data.Frame, name string) map[string]float64 {
+	t.Helper()
+	operations, latency := fieldByName(t, f, "operation"), fieldByName(t, f, name)
+	out := map[string]float64{}
+	for i := 0; i < f.Rows(); i++ {
+		if v, ok := latency.At(i).(*float64); ok && v != nil {
+			out[operations.At(i).(string)] = *v
+		}
+	}
+	return out
+}
+
+// linksByQueryType groups a field's data links by the query type of their internal query.
+func linksByQueryType(t *testing.T, f *data.Field) map[string][]data.DataLink {
+	t.Helper()
+	if f.Config == nil {
+		t.Fatal("the operation field has no config, hence no links")
+	}
+	out := map[string][]data.DataLink{}
+	for _, link := range f.Config.Links {
+		queryType := ""
+		if link.Internal != nil {
+			if q, ok := link.Internal.Query.(map[string]any); ok {
+				queryType, _ = q["queryType"].(string)
+			}
+		}
+		out[queryType] = append(out[queryType], link)
+	}
+	return out
+}
+
+// latencyLinkExpr is the PromQL of the metrics link whose title names the latency column.
+func latencyLinkExpr(t *testing.T, links []data.DataLink, latency string) string {
+	t.Helper()
+	for _, link := range links {
+		if strings.HasPrefix(link.Title, latency) {
+			q := link.Internal.Query.(map[string]any)
+			if q["instant"] != true {
+				t.Fatalf("the latency link %+v is not an instant query like the row's number", q)
+			}
+			return q["expr"].(string)
+		}
+	}
+	t.Fatalf("no metrics link titled %q... among %+v", latency, links)
+	return ""
+}
+
+// metricsInstant runs an instant metrics query through the plugin and returns its one value.
+func metricsInstant(t *testing.T, p *runningPlugin, ctx *pluginv2.PluginContext, expr string, from, to time.Time) float64 {
+	t.Helper()
+	res, err := p.data.QueryData(ctxWithTimeout(t, 20*time.Second), &pluginv2.QueryDataRequest{
+		PluginContext: ctx,
+		Queries:       []*pluginv2.DataQuery{metricsQuery(t, "M", map[string]any{"expr": expr, "instant": true}, from, to)},
+	})
+	if err != nil || res.Responses["M"].Error != "" {
+		t.Fatalf("%v %+v", err, res.Responses["M"])
+	}
+	frames := decodeFrames(t, res.Responses["M"])
+	if len(frames) != 1 || frames[0].Rows() != 1 {
+		t.Fatalf("want one series with one value, got %v", frames)
+	}
+	return frames[0].Fields[1].At(0).(float64)
+}
+
 func TestCorrelateKeepsPartsWhenASourceIsDown(t *testing.T) {
 	p := startPlugin(t)
 	settings := allSources(t, "http://127.0.0.1:1")

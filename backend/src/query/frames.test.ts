@@ -1,9 +1,7 @@
 import { tableFromIPC } from 'apache-arrow';
 import { encodeFrame } from './arrow';
-import { correlationFrame } from './correlate/frames';
 import { countFrames, logsFrame } from './logs/frames';
 import { interpolateMacros } from './metrics/window';
-import type { CorrelateQuery } from './correlate/parse';
 import type { LogsCountQuery, LogsQuery } from './logs/parse';
 import type { TracesQuery } from './traces/parse';
 import { traceFrame, traceTableFrame } from './traces/frames';
@@ -150,52 +148,6 @@ describe('trace frames', () => {
   it('lists search results with the root span name and the whole trace duration', () => {
     const frame = traceTableFrame({ ...query, traceId: undefined, service: 'memory-api' }, [trace], self);
     expect(frame.fields.map((f) => f.values[0])).toEqual(['t1', 'memory-api: ai.memory.search', 1000, 5, 2]);
-  });
-});
-
-describe('correlated view', () => {
-  const query: CorrelateQuery = { ...common, queryType: 'correlate' };
-
-  it('joins the three sources by operation', () => {
-    const frame = correlationFrame(
-      query,
-      {
-        p99Seconds: new Map([['search', 0.12]]),
-        errorRate: new Map([
-          ['search', 0.01],
-          ['add', Number.NaN],
-        ]),
-        topErrors: new Map([['search', [{ type: 'TimeoutError', count: 3 }]]]),
-        slowestTraces: new Map([['search', ['t9', 't8']]]),
-        failures: [],
-      },
-      self,
-      'memory-api'
-    );
-    expect(frame.fields.map((f) => f.values)).toEqual([
-      ['add', 'search'],
-      [null, 0.12],
-      [null, 0.01],
-      ['', 'TimeoutError (3)'],
-      ['', 't9, t8'],
-    ]);
-    expect(frame.fields[0].config?.links?.map((l) => l.title)).toEqual([
-      'Logs of this operation',
-      'Traces of this operation',
-    ]);
-  });
-
-  it('keeps the parts it has and names the failed source in a notice', () => {
-    const frame = correlationFrame(
-      query,
-      { p99Seconds: new Map([['add', 0.05]]), failures: ['Elasticsearch at http://es:9200 is unreachable'] },
-      self,
-      undefined
-    );
-    expect(frame.fields[3].values).toEqual([null]);
-    expect(frame.meta?.notices).toEqual([
-      { severity: 'warning', text: 'Elasticsearch at http://es:9200 is unreachable' },
-    ]);
   });
 });
 

@@ -21,14 +21,15 @@ function byOperation(result: PromResult): Map<string, number> {
   return map;
 }
 
+/** Instant queries at the end of the range, over the query's rate window. */
 async function prometheusPart(query: CorrelateQuery, ctx: ExecuteContext, parts: CorrelationParts) {
-  const promQL = correlatePromQL((query.range.to - query.range.from) / 1000);
+  const promQL = correlatePromQL(query);
   const { client, guard } = prometheus(ctx);
-  const [p99, errors] = await Promise.all([
-    guard(() => client.queryInstant(promQL.p99, query.range.to / 1000, ctx.signal)),
+  const [latency, errors] = await Promise.all([
+    guard(() => client.queryInstant(promQL.latency, query.range.to / 1000, ctx.signal)),
     guard(() => client.queryInstant(promQL.errorRate, query.range.to / 1000, ctx.signal)),
   ]);
-  parts.p99Seconds = byOperation(p99);
+  parts.latencySeconds = byOperation(latency);
   parts.errorRate = byOperation(errors);
 }
 
