@@ -7,14 +7,28 @@ import type { SourceId } from './settings';
 
 export const RESOURCE_PATHS = {
   prometheusLabels: 'prometheus/labels',
+  /** Values of ?label= (metric names with label=__name__), narrowed by ?match= and ?from=&to=. */
   prometheusLabelValues: 'prometheus/label-values',
+  /** Type and help of each metric Prometheus knows (its /api/v1/metadata), for the PromQL editor. */
+  prometheusMetadata: 'prometheus/metadata',
   elasticsearchFieldValues: 'elasticsearch/field-values',
   jaegerServices: 'jaeger/services',
   jaegerOperations: 'jaeger/operations',
 } as const;
 export type ResourcePath = (typeof RESOURCE_PATHS)[keyof typeof RESOURCE_PATHS];
 
-/** Every resource answers a JSON list of strings, or `{ error, source? }` with a 4xx/5xx code. */
+/** One metric of prometheus/metadata: its type (counter, gauge, histogram, …) and help text. */
+export interface MetricMetadataEntry {
+  metric: string;
+  type: string;
+  help: string;
+  unit?: string;
+}
+
+/**
+ * Every resource answers a JSON list (of strings; prometheus/metadata of MetricMetadataEntry),
+ * at most LIMITS.maxResourceValues long, or `{ error, source? }` with a 4xx/5xx code.
+ */
 export interface ResourceErrorBody {
   error: string;
   /** The upstream that failed, when one did, by id (SOURCE_LABELS names it for people). */

@@ -112,6 +112,46 @@ func TestResources(t *testing.T) {
 	})
 }
 
+// TestCompletionResources checks what the PromQL editor's completion reads: the demo's metric
+// names (label values of __name__) and each metric's type and help from Prometheus' metadata.
+func TestCompletionResources(t *testing.T) {
+	p := startPlugin(t)
+	up := allSources(t, envURL(t, "ES_URL"))
+	names := callResource(t, p, up, "prometheus/label-values", url.Values{"label": {"__name__"}})
+	if names.code != 200 || !slices.Contains(names.values, "ai_memory_operations_total") {
+		t.Fatalf("metric names: %d %v; want the demo's ai_memory_operations_total", names.code, names.values)
+	}
+	stream, err := p.resource.CallResource(ctxWithTimeout(t, 20*time.Second), &pluginv2.CallResourceRequest{
+		PluginContext: pluginContext(t, up, nil), Path: "prometheus/metadata", Method: "GET", Url: "prometheus/metadata",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := stream.Recv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []struct{ Metric, Type, Help string }
+	if msg.Code != 200 || json.Unmarshal(msg.Body, &entries) != nil {
+		t.Fatalf("metadata: %d %s", msg.Code, msg.Body)
+	}
+	found := map[string]string{}
+	for _, e := range entries {
+		found[e.Metric] = e.Type
+	}
+	// prom-client exposes a histogram under its base name; Prometheus keeps the family's type.
+	if found["ai_memory_operations_total"] != "counter" && found["ai_memory_operations"] != "counter" {
+		t.Fatalf("metadata of the demo's operations counter missing: %d entries", len(entries))
+	}
+	if found["ai_memory_operation_duration_seconds"] != "histogram" {
+		t.Fatalf("metadata of the demo's latency histogram: %q", found["ai_memory_operation_duration_seconds"])
+	}
+	down := callResource(t, p, map[string]any{"prometheusUrl": downURL(t)}, "prometheus/metadata", nil)
+	if down.code != 502 || down.err.Source != "prometheus" {
+		t.Fatalf("metadata with Prometheus down: %d %+v", down.code, down.err)
+	}
+}
+
 // TestChainedVariable follows what Grafana does for a variable "operation" defined as the
 // operations of $service, with $service itself the list of Jaeger services: the first variable's
 // values feed the second's query; and an event-field variable narrowed by another variable's value.

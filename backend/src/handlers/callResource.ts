@@ -3,6 +3,7 @@ import {
   LIMITS,
   RESOURCE_PATHS,
   isEventFilterField,
+  type MetricMetadataEntry,
   type ResourceErrorBody,
   type ResourcePath,
 } from '../../../contract';
@@ -24,9 +25,11 @@ export interface ResourceRequest {
   signal?: AbortSignal;
 }
 
+type ResourceList = string[] | MetricMetadataEntry[];
+
 export interface ResourceResponse {
   code: number;
-  body: string[] | ResourceErrorBody;
+  body: ResourceList | ResourceErrorBody;
 }
 
 /** Without a time range, value lists cover the last day (Prometheus and Elasticsearch). */
@@ -69,7 +72,11 @@ function rangeOf(params: URLSearchParams): { from: number; to: number } {
   return { from: Math.max(from, to - LIMITS.maxSearchRangeMs), to };
 }
 
-type Handler = (settings: DataSourceSettings, params: URLSearchParams, request: ResourceRequest) => Promise<string[]>;
+type Handler = (
+  settings: DataSourceSettings,
+  params: URLSearchParams,
+  request: ResourceRequest
+) => Promise<ResourceList>;
 
 /** Label names or values from Prometheus, narrowed by ?match=<selector> and the ?from/&to range. */
 function prometheusList(
@@ -98,6 +105,10 @@ const HANDLERS: Record<ResourcePath, Handler> = {
       throw new BadParameter(`"${label.slice(0, 60)}" is not a Prometheus label name`);
     }
     return prometheusList(settings, params, request, (client, options) => client.labelValues(label, options));
+  },
+  [RESOURCE_PATHS.prometheusMetadata]: (settings, _params, { breakers, signal }) => {
+    const prometheus = configuredSource(settings.prometheus, PROMETHEUS);
+    return breakers.call(PROMETHEUS, prometheus, () => new PrometheusClient(prometheus).metadata(signal), signal);
   },
   [RESOURCE_PATHS.elasticsearchFieldValues]: async (settings, params, { breakers, signal }) => {
     const field = required(params, 'field', RESOURCE_PATHS.elasticsearchFieldValues, LIMITS.maxFieldNameLength);
@@ -182,7 +193,8 @@ async function answerResource(request: ResourceRequest): Promise<ResourceRespons
   }
   try {
     const settings = parseSettings(request.instance);
-    return { code: 200, body: await HANDLERS[path](settings, queryParams(request.url), request) };
+    const list = await HANDLERS[path](settings, queryParams(request.url), request);
+    return { code: 200, body: list.slice(0, LIMITS.maxResourceValues) as ResourceList };
   } catch (error) {
     if (error instanceof BadParameter || error instanceof SettingsError) {
       return { code: 400, body: { error: error.message } };

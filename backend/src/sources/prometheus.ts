@@ -2,7 +2,7 @@ import { requestJson } from './http';
 import type { QueryTimings } from './timings';
 import { SourceError } from './sourceError';
 import type { SourceSettings } from '../settings';
-import { LIMITS, type SourceId } from '../../../contract';
+import { LIMITS, type MetricMetadataEntry, type SourceId } from '../../../contract';
 import { excerpt } from '../text';
 
 /** Text Prometheus sent, as it may be quoted in a message. */
@@ -193,8 +193,24 @@ export class PrometheusClient {
     return this.stringList(`/api/v1/label/${encodeURIComponent(label)}/values`, options);
   }
 
+  /**
+   * Type and help of each metric (/api/v1/metadata), at most LIMITS.maxResourceValues metrics;
+   * a metric exposed with several helps keeps its first.
+   */
+  async metadata(signal?: AbortSignal): Promise<MetricMetadataEntry[]> {
+    const path = '/api/v1/metadata';
+    const data = await this.answer(path, `limit=${LIMITS.maxResourceValues}`, signal);
+    if (!data || typeof data !== 'object' || Array.isArray(data)) {
+      throw new SourceError(PROMETHEUS, 'bad_response', `Prometheus answered ${path} without a metadata object`);
+    }
+    return Object.entries(data as Record<string, unknown>)
+      .slice(0, LIMITS.maxResourceValues)
+      .map(([metric, entries]) => metadataEntry(metric, entries));
+  }
+
   private async stringList(path: string, options: LabelOptions): Promise<string[]> {
-    const params = new URLSearchParams();
+    // Prometheus 2.51+ cuts the list itself; older versions ignore `limit` and the cut below applies.
+    const params = new URLSearchParams({ limit: String(LIMITS.maxResourceValues) });
     if (options.match) {
       params.append('match[]', options.match);
     }
@@ -202,9 +218,17 @@ export class PrometheusClient {
       params.set('start', String(options.startSec));
       params.set('end', String(options.endSec));
     }
-    const query = params.toString();
-    const { status, json } = await requestJson(PROMETHEUS, this.settings, query ? `${path}?${query}` : path, {
-      signal: options.signal,
+    const data = await this.answer(path, params.toString(), options.signal);
+    if (!Array.isArray(data)) {
+      throw new SourceError(PROMETHEUS, 'bad_response', `Prometheus answered ${path} without a list`);
+    }
+    return data.filter((v): v is string => typeof v === 'string').slice(0, LIMITS.maxResourceValues);
+  }
+
+  /** The `data` of a successful answer to a GET of one of Prometheus' list APIs. */
+  private async answer(path: string, query: string, signal?: AbortSignal): Promise<unknown> {
+    const { status, json } = await requestJson(PROMETHEUS, this.settings, `${path}?${query}`, {
+      signal,
       timings: this.timings,
     });
     const body = json as { status?: string; data?: unknown; error?: string } | undefined;
@@ -216,14 +240,22 @@ export class PrometheusClient {
         400
       );
     }
-    if (body?.status !== 'success' || !Array.isArray(body.data)) {
+    if (body?.status !== 'success' || body.data === undefined) {
       throw new SourceError(
         PROMETHEUS,
         'bad_response',
-        `Prometheus answered HTTP ${status} to ${path.split('?')[0]}${body?.error ? `: ${quoted(body.error)}` : ''}`,
+        `Prometheus answered HTTP ${status} to ${path}${body?.error ? `: ${quoted(body.error)}` : ''}`,
         status
       );
     }
-    return body.data.filter((v): v is string => typeof v === 'string');
+    return body.data;
   }
+}
+
+/** The first of a metric's metadata entries, its strings bounded as any upstream text we pass on. */
+function metadataEntry(metric: string, entries: unknown): MetricMetadataEntry {
+  const first = (Array.isArray(entries) ? entries[0] : undefined) as Record<string, unknown> | undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? excerpt(value, LIMITS.maxUpstreamTextLength) : '');
+  const unit = text(first?.unit);
+  return { metric, type: text(first?.type) || 'unknown', help: text(first?.help), ...(unit ? { unit } : {}) };
 }
