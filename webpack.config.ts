@@ -3,6 +3,7 @@ import path from 'node:path';
 import CopyWebpackPlugin from 'copy-webpack-plugin';
 import { merge } from 'webpack-merge';
 import grafanaConfig, { type Env } from './.config/webpack/webpack.config';
+import { NestedPluginChunks } from './scripts/webpack/nestedChunks';
 
 // Extends the create-plugin config (never edited): nested plugins declare their own logos, which
 // the tool copies only for the root plugin.json.
@@ -17,6 +18,7 @@ const config = async (env: Env): Promise<Configuration> => {
       extensionAlias: { '.js': ['.ts', '.js'] },
     },
     plugins: [
+      new NestedPluginChunks(NESTED_PLUGINS),
       new CopyWebpackPlugin({
         patterns: [
           ...NESTED_PLUGINS.map((dir) => ({ from: `${dir}/img/logo.svg`, to: `${dir}/img/logo.svg` })),

@@ -7,8 +7,12 @@ import { DEFAULTS, checkQueryModel, isQueryType } from '../../contract';
 
 /** Every query runs in the backend, so dashboards and alert rules get the same answers. */
 export class DataSource extends DataSourceWithBackend<AgentMemoryDataQuery, AgentMemoryOptions> {
+  /** The settings' default Jaeger service (the query help's trace examples search it). */
+  readonly jaegerService?: string;
+
   constructor(instanceSettings: DataSourceInstanceSettings<AgentMemoryOptions>) {
     super(instanceSettings);
+    this.jaegerService = instanceSettings.jsonData.jaegerService?.trim() || undefined;
     // Grafana's query runner floors a panel's interval at the data source's `interval`, as it does
     // for its Prometheus data source with the same setting. Grafana: RATE-INTERVAL (docs/grafana-behaviour.md)
     this.interval = instanceSettings.jsonData.timeInterval || DEFAULTS.scrapeInterval;
@@ -45,16 +49,20 @@ export class DataSource extends DataSourceWithBackend<AgentMemoryDataQuery, Agen
    * rejects with the backend's message, which names the failing source.
    */
   async suggestions(path: string, params?: Record<string, string>): Promise<string[]> {
-    let values: unknown;
-    try {
-      values = await this.getResource<unknown>(path, params);
-    } catch (error) {
-      throw new Error(resourceErrorMessage(path, error));
-    }
+    const values = await this.resource(path, params);
     if (!Array.isArray(values)) {
       throw new Error(`The data source answered ${path} with something that is not a list`);
     }
     return values.filter((v): v is string => typeof v === 'string');
+  }
+
+  /** A resource's answer as it came; a failure rejects with the backend's message. */
+  async resource(path: string, params?: Record<string, string>): Promise<unknown> {
+    try {
+      return await this.getResource<unknown>(path, params);
+    } catch (error) {
+      throw new Error(resourceErrorMessage(path, error));
+    }
   }
 }
 

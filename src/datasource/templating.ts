@@ -22,7 +22,7 @@ export type Resolved =
 export type Lookup = (name: string, token: string, format?: string) => Resolved;
 
 /** Macros the backend replaces per query (it knows the step and range Grafana chose). */
-const BACKEND_MACROS = new Set([
+export const BACKEND_MACROS = new Set([
   '__interval',
   '__interval_ms',
   '__rate_interval',
@@ -42,7 +42,7 @@ interface Reference {
 }
 
 /** The variable reference starting at `index`, if any. */
-function referenceAt(text: string, index: number): Reference | undefined {
+export function referenceAt(text: string, index: number): Reference | undefined {
   REFERENCE.lastIndex = index;
   const m = REFERENCE.exec(text);
   if (!m) {

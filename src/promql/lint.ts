@@ -23,17 +23,24 @@ export interface Violation<R extends string = PromQLRuleName> {
   message: string;
 }
 
-export type Add = (rule: PromQLRuleName, where: string, message: string) => void;
+/** Where in the expression a violation is, as character offsets (the editor underlines it). */
+export interface Span {
+  from: number;
+  to: number;
+}
+
+export type Add = (rule: PromQLRuleName, where: string, message: string, span?: Span) => void;
 
 // Grafana's macros become fixed durations so the PromQL parser accepts them; the rate-interval
-// rule then reads the durations back.
+// rule then reads the durations back. Each is padded to the macro's length, so offsets in the
+// parsed text are offsets in the expression.
 const RATE_INTERVAL = '1111s';
 const RANGE = '2222s';
 const STEP = '3333s';
 const MACROS: Array<[RegExp, string]> = [
-  [/\$__rate_interval\b/g, RATE_INTERVAL],
-  [/\$__range\b/g, RANGE],
-  [/\$__interval\b/g, STEP],
+  [/\$__rate_interval\b/g, RATE_INTERVAL.padEnd('$__rate_interval'.length)],
+  [/\$__range\b/g, RANGE.padEnd('$__range'.length)],
+  [/\$__interval\b/g, STEP.padEnd('$__interval'.length)],
 ];
 
 /** Whether the metric a variable's series selector names has the label it lists. */
@@ -83,7 +90,7 @@ export function lintPromQL(expr: string, where: string, add: Add, opts: PromQLOp
     add('target-promql-rule', where, `does not parse as PromQL: ${expr}`);
     return;
   }
-  const slice = (n: SyntaxNode) => text.slice(n.from, n.to);
+  const slice = (n: SyntaxNode) => text.slice(n.from, n.to).trim();
   tree.iterate({
     enter(ref) {
       const node = ref.node;
@@ -107,7 +114,12 @@ export function lintPromQL(expr: string, where: string, add: Add, opts: PromQLOp
           }
         }
         if (fn === 'histogram_quantile' && !/\bby\s*\([^)]*\ble\b/.test(slice(node))) {
-          add('target-counter-agg-rule', where, `histogram_quantile needs the bucket rates summed by le: ${expr}`);
+          add(
+            'target-counter-agg-rule',
+            where,
+            `histogram_quantile needs the bucket rates summed by le: ${expr}`,
+            node
+          );
         }
       }
       if (node.name === 'VectorSelector') {
@@ -174,11 +186,12 @@ function lintSelector(
     add(
       'target-counter-agg-rule',
       where,
-      `${name} is a ${found.def.type} series shown raw; wrap it in rate() or increase()`
+      `${name} is a ${found.def.type} series shown raw; wrap it in rate() or increase()`,
+      node
     );
   }
   if (!cumulative && inRate) {
-    add('target-counter-agg-rule', where, `${name} is a gauge; ${rangeFunction}() is for counters`);
+    add('target-counter-agg-rule', where, `${name} is a gauge; ${rangeFunction}() is for counters`, node);
   }
 }
 

@@ -56,7 +56,7 @@ test('the config editor keeps URLs in jsonData and secrets, CA certificates and 
 test('a PromQL query typed in the editor returns the demo’s series through the backend', async ({ page }) => {
   const live = page.locator('#live');
   const expr = 'sum by (operation) (rate(ai_memory_operations_total{job="agentmemory-demo"}[$__rate_interval]))';
-  await live.getByTestId(testIds.datasource.metricsExpr).fill(expr);
+  await live.getByTestId(testIds.datasource.metricsExpr).locator('.cm-content').fill(expr);
   await live.getByTestId(testIds.datasource.metricsLegend).fill('{{operation}}');
   await live.getByTestId(testIds.datasource.metricsLegend).blur();
   // Leaving each field ran the query; wait until the run with the legend has been answered.
@@ -85,8 +85,9 @@ test('a variable value with quotes and backslashes reaches Prometheus escaped, s
 }) => {
   const live = page.locator('#live');
   // Unescaped, $weird (a"b\c'd) would end the string early and Prometheus would reject the query.
-  await live.getByTestId(testIds.datasource.metricsExpr).fill('count(ai_memory_operations_total{job!="$weird"})');
-  await live.getByTestId(testIds.datasource.metricsExpr).blur();
+  const editor = live.getByTestId(testIds.datasource.metricsExpr).locator('.cm-content');
+  await editor.fill('count(ai_memory_operations_total{job!="$weird"})');
+  await editor.blur();
   await expect
     .poll(async () => (await requests(page)).filter((r) => r.url.startsWith('/api/ds/query')).at(-1)?.status, {
       timeout: 20_000,
@@ -106,8 +107,9 @@ test('the logs filters offer the event values Elasticsearch has, and a logs quer
   await live.getByRole('radio', { name: 'Logs' }).click();
   const agentTypes = await options(page, live.getByTestId(testIds.datasource.eventFilter('agent_type')), 'coding');
   expect(agentTypes).toEqual(expect.arrayContaining(['coding', 'research']));
-  await live.getByTestId(testIds.datasource.logsQuery).fill('level:INFO');
-  await live.getByTestId(testIds.datasource.logsQuery).blur();
+  const lucene = live.getByTestId(testIds.datasource.logsQuery).locator('.cm-content');
+  await lucene.fill('level:INFO');
+  await lucene.blur();
   const { errors, frames } = await result(live);
   expect(errors).toEqual([]);
   expect(frames[0].length).toBeGreaterThan(0);

@@ -11,7 +11,15 @@ import { from } from 'rxjs';
 
 declare global {
   interface Window {
-    requests: Array<{ method: string; url: string; data?: unknown; status?: number; headers?: Record<string, string> }>;
+    requests: Array<{
+      method: string;
+      url: string;
+      data?: unknown;
+      status?: number;
+      headers?: Record<string, string>;
+      /** Milliseconds from sending to the whole answer read. */
+      ms?: number;
+    }>;
   }
 }
 
@@ -25,6 +33,7 @@ async function send(options: BackendSrvRequest) {
   const headers = { 'Content-Type': 'application/json', ...(options.headers ?? {}) };
   const record: Window['requests'][number] = { method: options.method ?? 'GET', url, data: options.data, headers };
   window.requests.push(record);
+  const started = performance.now();
   const response = await window.fetch(url, {
     method: options.method ?? 'GET',
     headers,
@@ -32,6 +41,7 @@ async function send(options: BackendSrvRequest) {
   });
   record.status = response.status;
   const text = await response.text();
+  record.ms = performance.now() - started;
   const data = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
     throw { status: response.status, statusText: response.statusText, data, config: options };

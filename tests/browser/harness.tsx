@@ -29,6 +29,8 @@ import type { AgentMemoryOptions, AgentMemoryDataQuery, AgentMemoryVariableQuery
 //   Grafana: TEMPLATE-SRV-FORMAT (docs/grafana-behaviour.md)
 //   Grafana: QUERY-REQUEST-FIELDS (docs/grafana-behaviour.md)
 //   Grafana: DS-INSTANCE-SETTINGS (docs/grafana-behaviour.md)
+//   Grafana: VARIABLE-EDITOR-PROPS (docs/grafana-behaviour.md)
+//   Grafana: TEMPLATE-SRV-VARIABLES (docs/grafana-behaviour.md)
 
 installBackendSrv();
 
@@ -42,7 +44,7 @@ setTemplateSrv({
     (text ?? '').replace(/\$\{?(\w+)\}?/g, (token, name: string) =>
       name in VARIABLES ? (typeof format === 'function' ? format(VARIABLES[name]) : VARIABLES[name]) : token
     ),
-  getVariables: () => [],
+  getVariables: () => Object.keys(VARIABLES).map((name) => ({ name, type: 'custom' })),
   containsTemplate: (text: string) => /\$\w+/.test(text ?? ''),
   updateTimeRange: () => undefined,
 } as unknown as TemplateSrv);
@@ -91,6 +93,11 @@ function summary(response: DataQueryResponse) {
   };
 }
 
+/** The last hour, as a panel's time picker would give it to the editors and the query runner. */
+function lastHour() {
+  return { from: dateTime(Date.now() - 3600_000), to: dateTime(), raw: { from: 'now-1h', to: 'now' } };
+}
+
 function QueryHarness({ datasource, id }: { datasource: DataSource; id: string }) {
   const [query, setQueryState] = useState<AgentMemoryDataQuery>({ refId: 'A', queryType: 'metrics', expr: '' });
   // Like a panel's query runner, a run uses the queries as changed just before it.
@@ -102,7 +109,7 @@ function QueryHarness({ datasource, id }: { datasource: DataSource; id: string }
   const [result, setResult] = useState<unknown>(null);
   const run = () => {
     // What a panel's query runner does when the editor asks to run.
-    const range = { from: dateTime(Date.now() - 3600_000), to: dateTime(), raw: { from: 'now-1h', to: 'now' } };
+    const range = lastHour();
     datasource
       .query({
         targets: [latest.current],
@@ -124,7 +131,7 @@ function QueryHarness({ datasource, id }: { datasource: DataSource; id: string }
   return (
     <section id={id}>
       <h2>Query editor ({datasource.uid})</h2>
-      <QueryEditor datasource={datasource} query={query} onChange={setQuery} onRunQuery={run} />
+      <QueryEditor datasource={datasource} query={query} onChange={setQuery} onRunQuery={run} range={lastHour()} />
       <pre className="query">{JSON.stringify(query)}</pre>
       <pre className="result">{result ? JSON.stringify(result) : ''}</pre>
     </section>
@@ -155,7 +162,7 @@ function VariableHarness() {
   return (
     <section id="variable">
       <h2>Variable editor ($service = agentmemory-demo)</h2>
-      <VariableQueryEditor query={query} onChange={setQuery} />
+      <VariableQueryEditor datasource={live} range={lastHour()} query={query} onChange={setQuery} />
       <button id="variable-run" onClick={run}>
         Run variable query
       </button>
@@ -164,8 +171,17 @@ function VariableHarness() {
   );
 }
 
+const THEME_MODE = new URLSearchParams(window.location.search).get('theme') === 'light' ? 'light' : 'dark';
+const theme = createTheme({ colors: { mode: THEME_MODE } });
+// Grafana's page behind the editors, so pictures show them as they look in Grafana.
+document.body.style.background = theme.colors.background.primary;
+document.body.style.color = theme.colors.text.primary;
+// Recorded JSON wraps, so it does not widen the page past the editors.
+document.head.insertAdjacentHTML('beforeend', '<style>pre { white-space: pre-wrap; word-break: break-all; }</style>');
+
 createRoot(document.getElementById('root')!).render(
-  <ThemeContext.Provider value={createTheme({ colors: { mode: 'dark' } })}>
+  // ?theme=light renders the page in Grafana's light theme (the editors follow useTheme2).
+  <ThemeContext.Provider value={theme}>
     <ConfigHarness />
     <QueryHarness datasource={live} id="live" />
     <QueryHarness datasource={broken} id="broken" />

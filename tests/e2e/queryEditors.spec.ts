@@ -7,7 +7,10 @@ const TYPES: Array<{ label: string; fill?: (row: import('@playwright/test').Loca
   {
     label: 'Metrics',
     fill: (row) =>
-      row.getByTestId(testIds.datasource.metricsExpr).fill('sum by (operation) (rate(ai_memory_operations_total[5m]))'),
+      row
+        .getByTestId(testIds.datasource.metricsExpr)
+        .locator('.cm-content')
+        .fill('sum by (operation) (rate(ai_memory_operations_total[5m]))'),
   },
   { label: 'Logs' },
   { label: 'Log counts' },

@@ -14,6 +14,7 @@ export function LogsCountQueryEditor(props: TypeEditorProps<'logs_count'>) {
     <Stack direction="column" gap={1}>
       <EventSelection
         datasource={props.datasource}
+        range={props.range}
         query={query}
         onChange={(patch) => onChange({ ...query, ...patch })}
         onRunQuery={onRunQuery}

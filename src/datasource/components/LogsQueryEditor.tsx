@@ -12,6 +12,7 @@ export function LogsQueryEditor(props: TypeEditorProps<'logs'>) {
     <Stack direction="column" gap={1}>
       <EventSelection
         datasource={props.datasource}
+        range={props.range}
         query={query}
         onChange={(patch) => onChange({ ...query, ...patch })}
         onRunQuery={onRunQuery}

@@ -1,29 +1,31 @@
 import React, { ChangeEvent } from 'react';
-import { InlineField, InlineSwitch, Input, Stack, TextArea } from '@grafana/ui';
+import { InlineField, InlineSwitch, Input, Stack } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { queryPatcher, type TypeEditorProps } from './editorProps';
-
-type Props = Omit<TypeEditorProps<'metrics'>, 'datasource'>;
+import { CodeEditor } from './code/CodeEditor';
+import { editorContext } from './code/editorContext';
 
 /** PromQL against the data source's Prometheus, instant or range. */
-export function MetricsQueryEditor({ query, onChange, onRunQuery }: Props) {
+export function MetricsQueryEditor({ datasource, query, onChange, onRunQuery, range }: TypeEditorProps<'metrics'>) {
   const update = queryPatcher({ query, onChange, onRunQuery });
   return (
     <Stack direction="column" gap={1}>
-      <InlineField label="PromQL" labelWidth={14} grow tooltip="Runs in the backend; Shift+Enter runs the query">
-        <TextArea
-          data-testid={testIds.datasource.metricsExpr}
-          rows={3}
+      <InlineField
+        label="PromQL"
+        labelWidth={14}
+        grow
+        tooltip="Runs in the backend; Shift+Enter runs the query, Ctrl+Space completes"
+      >
+        <CodeEditor
+          language="promql"
+          {...editorContext(datasource, range)}
+          testId={testIds.datasource.metricsExpr}
+          ariaLabel="PromQL expression"
           value={query.expr ?? ''}
           placeholder="histogram_quantile(0.99, sum by (operation, le) (rate(ai_memory_operation_duration_seconds_bucket[$__rate_interval])))"
-          onChange={(e: ChangeEvent<HTMLTextAreaElement>) => update({ expr: e.target.value })}
+          onChange={(expr) => update({ expr })}
           onBlur={onRunQuery}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && e.shiftKey) {
-              e.preventDefault();
-              onRunQuery();
-            }
-          }}
+          onRunQuery={onRunQuery}
         />
       </InlineField>
       <Stack direction="row" gap={1} wrap="wrap">

@@ -1,5 +1,6 @@
 import React from 'react';
-import { act, fireEvent, render, renderHook, screen } from '@testing-library/react';
+import { act, fireEvent, render, renderHook, screen, waitFor } from '@testing-library/react';
+import { EditorView } from '@codemirror/view';
 import { testIds } from '../../components/testIds';
 import type { DataSource } from '../datasource';
 import type { AgentMemoryDataQuery } from '../types';
@@ -36,20 +37,32 @@ describe('QueryEditor', () => {
     expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'logs_count', query: 'level:ERROR' });
   });
 
-  it('edits PromQL in the metrics editor', () => {
-    const { onChange } = renderEditor({ refId: 'A', queryType: 'metrics', expr: '' });
-    fireEvent.change(screen.getByTestId(testIds.datasource.metricsExpr), {
-      target: { value: 'sum(ai_memory_operations_total)' },
-    });
-    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ expr: 'sum(ai_memory_operations_total)' }));
+  it('shows the query’s PromQL in the lazily loaded PromQL editor (typing into it: tests/browser)', async () => {
+    renderEditor({ refId: 'A', queryType: 'metrics', expr: 'sum(ai_memory_operations_total)' });
+    await waitFor(() =>
+      expect(screen.getByTestId(testIds.datasource.metricsExpr).querySelector('.cm-content')?.textContent).toBe(
+        'sum(ai_memory_operations_total)'
+      )
+    );
   });
 
-  it('edits the query text of the logs editor and shows its event filters', () => {
+  it('gives the logs query its text and runs it when the Lucene field is left, not while typing', async () => {
     const { onChange, onRunQuery } = renderEditor({ refId: 'A', queryType: 'logs' });
-    fireEvent.change(screen.getByTestId(testIds.datasource.logsQuery), { target: { value: 'level:ERROR' } });
-    fireEvent.blur(screen.getByTestId(testIds.datasource.logsQuery));
+    const content = await waitFor(() => {
+      const found = screen.getByTestId(testIds.datasource.logsQuery).querySelector<HTMLElement>('.cm-content');
+      expect(found).not.toBeNull();
+      return found!;
+    });
+    act(() => EditorView.findFromDOM(content)!.dispatch({ changes: { from: 0, insert: 'level:ERROR' } }));
+    expect(onChange).not.toHaveBeenCalled();
+    fireEvent.blur(content);
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ query: 'level:ERROR' }));
-    expect(onRunQuery).toHaveBeenCalled();
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    // A query the Lucene grammar cannot read is kept but not run.
+    act(() => EditorView.findFromDOM(content)!.dispatch({ changes: { from: 11, insert: ' AND (' } }));
+    fireEvent.blur(content);
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ query: 'level:ERROR AND (' }));
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
     expect(screen.getByTestId(testIds.datasource.eventFilter('error_type'))).toBeInTheDocument();
   });
 

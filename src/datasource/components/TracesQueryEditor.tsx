@@ -5,6 +5,7 @@ import { queryPatcher, type TypeEditorProps } from './editorProps';
 import { JaegerServiceField } from './JaegerServiceField';
 import { LIMITS, RESOURCE_PATHS } from '../../../contract';
 import { useSuggestions } from './useSuggestions';
+import { fieldProblem } from '../fieldProblem';
 
 /** "k=v, k2=v2" to a tag object and back, for the one-line tags input. */
 export function parseTags(text: string): Record<string, string> {
@@ -32,16 +33,27 @@ export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: T
     query.service ? { service: query.service } : undefined
   );
   const set = queryPatcher({ query, onChange, onRunQuery });
+  // Each field checked on its own as it is typed, by the rules the backend applies.
+  const traceIdProblem = fieldProblem('traces', 'traceId', query.traceId);
+  const durationProblem = (key: 'minDuration' | 'maxDuration') =>
+    fieldProblem('traces', key, query[key], { service: query.service || 'any' });
+  const runIf = (ok: boolean) => () => ok && onRunQuery();
   return (
     <Stack direction="column" gap={1}>
-      <InlineField label="Trace ID" labelWidth={14} tooltip="Open one trace; leave empty to search">
+      <InlineField
+        label="Trace ID"
+        labelWidth={14}
+        tooltip="Open one trace; leave empty to search"
+        invalid={Boolean(traceIdProblem)}
+        error={traceIdProblem}
+      >
         <Input
           data-testid={testIds.datasource.traceId}
           width={40}
           value={query.traceId ?? ''}
           placeholder="e.g. 4bf92f3577b34da6a3ce929d0e0e4736"
           onChange={(e: ChangeEvent<HTMLInputElement>) => set({ traceId: e.target.value.trim() })}
-          onBlur={onRunQuery}
+          onBlur={runIf(!traceIdProblem)}
         />
       </InlineField>
       {!query.traceId && (
@@ -64,7 +76,11 @@ export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: T
               />
             </div>
           </InlineField>
-          <InlineField label="Tags" labelWidth={8} tooltip="key=value pairs, comma separated">
+          <InlineField
+            label="Tags"
+            labelWidth={8}
+            tooltip="key=value pairs, comma separated (Jaeger's query API lists no tag keys or values to pick from)"
+          >
             <Input
               width={36}
               defaultValue={formatTags(query.tags)}
@@ -72,24 +88,24 @@ export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: T
               onBlur={(e) => set({ tags: parseTags(e.currentTarget.value) }, true)}
             />
           </InlineField>
-          <InlineField label="Min" labelWidth={6}>
-            <Input
-              width={10}
-              value={query.minDuration ?? ''}
-              placeholder="100ms"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => set({ minDuration: e.target.value || undefined })}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
-          <InlineField label="Max" labelWidth={6}>
-            <Input
-              width={10}
-              value={query.maxDuration ?? ''}
-              placeholder="5s"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => set({ maxDuration: e.target.value || undefined })}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
+          {(['minDuration', 'maxDuration'] as const).map((key) => (
+            <InlineField
+              key={key}
+              label={key === 'minDuration' ? 'Min' : 'Max'}
+              labelWidth={6}
+              invalid={Boolean(durationProblem(key))}
+              error={durationProblem(key)}
+            >
+              <Input
+                data-testid={testIds.datasource.traceDuration(key)}
+                width={10}
+                value={query[key] ?? ''}
+                placeholder={key === 'minDuration' ? '100ms' : '5s'}
+                onChange={(e: ChangeEvent<HTMLInputElement>) => set({ [key]: e.target.value.trim() || undefined })}
+                onBlur={runIf(!durationProblem(key))}
+              />
+            </InlineField>
+          ))}
           <InlineField label="Limit" labelWidth={8}>
             <Input
               type="number"

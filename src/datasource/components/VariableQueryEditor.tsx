@@ -1,14 +1,28 @@
 import React, { ChangeEvent } from 'react';
-import { Combobox, InlineField, Input, RadioButtonGroup, Stack } from '@grafana/ui';
+import { Combobox, InlineField, Input, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import { css } from '@emotion/css';
+import type { TimeRange } from '@grafana/data';
 import { testIds } from '../../components/testIds';
 import { EVENT_FILTER_FIELDS, type EventFilterField, type VariableKind } from '../../../contract';
+import type { DataSource } from '../datasource';
 import type { AgentMemoryVariableQuery } from '../types';
+import { CodeEditor } from './code/CodeEditor';
+import { editorContext } from './code/editorContext';
 
-/** The part of Grafana's query editor props this editor uses. */
+/**
+ * The part of Grafana's query editor props this editor uses; Grafana's variable editor passes
+ * the data source and the dashboard's range. Grafana: VARIABLE-EDITOR-PROPS (docs/grafana-behaviour.md)
+ */
 interface Props {
   query: AgentMemoryVariableQuery;
   onChange: (query: AgentMemoryVariableQuery) => void;
+  datasource?: DataSource;
+  range?: TimeRange;
 }
+
+const getStyles = () => ({ series: css({ width: '480px', maxWidth: '100%' }) });
+
+const SERIES_PLACEHOLDER = 'ai_memory_operations_total{agent_type=~"$agent_type"}';
 
 const KINDS: Array<{ label: string; value: VariableKind }> = [
   { label: 'Prometheus label values', value: 'prometheus_label_values' },
@@ -22,7 +36,7 @@ const FIELD_OPTIONS = EVENT_FILTER_FIELDS.map((f) => ({ label: f, value: f }));
 type TextKey = 'label' | 'match' | 'query' | 'service';
 
 /** Editor of a template variable: which values to list. Other variables may be used ($service). */
-export function VariableQueryEditor({ query, onChange }: Props) {
+export function VariableQueryEditor({ query, onChange, datasource, range }: Props) {
   const current: AgentMemoryVariableQuery = {
     refId: query?.refId ?? 'variable',
     kind: query?.kind ?? 'prometheus_label_values',
@@ -32,6 +46,7 @@ export function VariableQueryEditor({ query, onChange }: Props) {
     query: query?.query,
     service: query?.service,
   };
+  const styles = useStyles2(getStyles);
   const set = (patch: Partial<AgentMemoryVariableQuery>) => onChange({ ...current, ...patch });
   const text = (key: TextKey, placeholder: string, width = 30, testId?: string) => (
     <Input
@@ -55,7 +70,22 @@ export function VariableQueryEditor({ query, onChange }: Props) {
             {text('label', 'agent_type')}
           </InlineField>
           <InlineField label="Series" labelWidth={16} tooltip="Only label values of the series this selector matches">
-            {text('match', 'ai_memory_operations_total{agent_type=~"$agent_type"}', 60)}
+            {datasource ? (
+              <div className={styles.series}>
+                <CodeEditor
+                  language="promql"
+                  {...editorContext(datasource, range)}
+                  testId={testIds.datasource.variableSeries}
+                  ariaLabel="Series selector"
+                  value={current.match ?? ''}
+                  placeholder={SERIES_PLACEHOLDER}
+                  onChange={(match) => set({ match: match || undefined })}
+                  onRunQuery={() => undefined}
+                />
+              </div>
+            ) : (
+              text('match', SERIES_PLACEHOLDER, 60)
+            )}
           </InlineField>
         </>
       )}

@@ -1,3 +1,4 @@
+import type { TimeRange } from '@grafana/data';
 import type { DataSource } from '../datasource';
 import type { QueryModelOf, QueryType } from '../../../contract';
 import type { DataQueryOf } from '../types';
@@ -8,6 +9,8 @@ export interface TypeEditorProps<T extends QueryType> {
   query: DataQueryOf<T>;
   onChange: (query: DataQueryOf<T>) => void;
   onRunQuery: () => void;
+  /** The panel's or Explore's range, when Grafana gives one (completion lists series of it). */
+  range?: TimeRange;
 }
 
 /** Changes some fields of the query, and runs it when `run` is set (a choice made, not a keystroke). */

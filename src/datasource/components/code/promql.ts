@@ -1,0 +1,124 @@
+import {
+  autocompletion,
+  closeBrackets,
+  closeBracketsKeymap,
+  completionKeymap,
+  type CompletionContext,
+  type CompletionResult,
+} from '@codemirror/autocomplete';
+import { bracketMatching, ensureSyntaxTree } from '@codemirror/language';
+import type { Tree } from '@lezer/common';
+import { linter, type Diagnostic } from '@codemirror/lint';
+import { EditorState } from '@codemirror/state';
+import { EditorView, keymap } from '@codemirror/view';
+import {
+  PromQLExtension,
+  promQLLanguage as codemirrorPromQL,
+  LanguageType,
+  newCompleteStrategy,
+  type CompleteStrategy,
+} from '@prometheus-io/codemirror-promql';
+import { ResourceCompletionClient } from '../../promqlCompletion';
+import { COMPLETION_OPTIONS, LINT_DELAY_MS } from './editorOptions';
+import type { Language, LanguageSetup } from './languages';
+import { kindHints } from '../../promqlHints';
+import { templateNames, withoutTemplates } from '../../queryTemplates';
+
+/** PromQL: codemirror-promql's grammar and completion (through our resources), our checks. */
+export function promQLLanguage(setup: LanguageSetup): Language {
+  const client = new ResourceCompletionClient(setup);
+  const promQL = new PromQLExtension()
+    .setComplete({ completeStrategy: withTemplates(newCompleteStrategy({ remote: client }), setup.variables) })
+    .activateLinter(false);
+  return {
+    extensions: [
+      promQL.asExtension(LanguageType.PromQL),
+      linter(promQLDiagnostics, { delay: LINT_DELAY_MS }),
+      autocompletion(COMPLETION_OPTIONS),
+      closeBrackets(),
+      bracketMatching(),
+      EditorView.lineWrapping,
+      keymap.of([...closeBracketsKeymap, ...completionKeymap]),
+    ],
+    destroy: () => client.destroy(),
+  };
+}
+
+/** After `$` (or `${`): Grafana's macros and the dashboard's variables; else PromQL's own completion. */
+function withTemplates(inner: CompleteStrategy, variables: () => readonly string[]): CompleteStrategy {
+  return {
+    promQL(context: CompletionContext): Promise<CompletionResult | null> | CompletionResult | null {
+      const typed = context.matchBefore(/\$\{?\w*$/);
+      if (!typed) {
+        return inner.promQL(context);
+      }
+      const options = templateNames(variables()).map(({ label, detail }) => ({
+        label,
+        detail,
+        type: detail === 'Grafana macro' ? 'constant' : 'variable',
+      }));
+      return { from: typed.from, options, validFor: /^\$\{?\w*$/ };
+    },
+    destroy: () => inner.destroy?.(),
+  };
+}
+
+const promQLParse = codemirrorPromQL(LanguageType.PromQL);
+const prometheusChecks = new PromQLExtension().getLinter().promQL();
+
+/**
+ * Prometheus' own checks (the parser's errors, types, argument counts) over the expression with
+ * macros and variables replaced length for length, then the catalog's kind hints as warnings.
+ */
+export function promQLDiagnostics(view: { state: EditorState }): Diagnostic[] {
+  const expr = view.state.doc.toString();
+  if (!expr.trim()) {
+    return [];
+  }
+  const state = EditorState.create({ doc: withoutTemplates(expr), extensions: promQLParse });
+  const tree = ensureSyntaxTree(state, state.doc.length, 1000);
+  const broken = tree ? syntaxErrors(tree, expr) : [];
+  if (broken.length > 0) {
+    return broken;
+  }
+  const errors = prometheusChecks({ state } as EditorView) as readonly Diagnostic[];
+  if (errors.length > 0) {
+    return [...errors];
+  }
+  return kindHints(expr).map(({ from, to, message }) => ({
+    from,
+    to,
+    message,
+    severity: 'warning',
+    source: 'catalog',
+  }));
+}
+
+/** At most this many syntax errors are shown: the first ones say where it went wrong. */
+const MAX_SYNTAX_ERRORS = 3;
+
+/**
+ * The places the grammar could not read (its error nodes), which codemirror-promql's checks
+ * leave alone: an unclosed bracket, a stray token. A zero-width place is widened to the
+ * character before it, so there is something to underline.
+ */
+function syntaxErrors(tree: Tree, expr: string): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  tree.iterate({
+    enter: (node) => {
+      if (!node.type.isError || found.length >= MAX_SYNTAX_ERRORS) {
+        return;
+      }
+      const atEnd = node.from >= expr.trimEnd().length;
+      const from = node.from === node.to ? Math.max(0, node.from - 1) : node.from;
+      const to = Math.max(node.to, Math.min(expr.length, from + 1));
+      const message = atEnd
+        ? 'the expression ends too early: a closing bracket or an operand is missing'
+        : `PromQL cannot read "${expr.slice(from, to).slice(0, 40)}" here`;
+      if (!found.some((d) => d.from === from)) {
+        found.push({ from, to, severity: 'error', message, source: 'PromQL' });
+      }
+    },
+  });
+  return found;
+}
