@@ -183,6 +183,33 @@ async function longestTaskOfKeystrokes(cdp: CDPSession, work: () => Promise<void
   return Math.max(...tasks.map((t) => (t.dur ?? 0) / 1000));
 }
 
+declare global {
+  interface Window {
+    untilCompletionList: () => Promise<number>;
+  }
+}
+
+/**
+ * Marks `keystroke`, then `answered` when a completion list shows (a MutationObserver, no
+ * polling); resolves with the milliseconds between, or -1 after 5 s.
+ */
+function installCompletionTimer() {
+  window.untilCompletionList = () =>
+    new Promise<number>((resolve) => {
+      performance.mark('keystroke');
+      const started = performance.now();
+      const observer = new MutationObserver(() => {
+        if (document.querySelector('.cm-tooltip-autocomplete li')) {
+          observer.disconnect();
+          performance.mark('answered');
+          resolve(performance.now() - started);
+        }
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+      setTimeout(() => (observer.disconnect(), resolve(-1)), 5_000);
+    });
+}
+
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
@@ -198,6 +225,7 @@ test('completion answers within 150 ms (p95 of 50 keystrokes) and typing never b
     'sum(rate(ai_memory_op',
   ];
   const latencies: number[] = [];
+  await page.evaluate(installCompletionTimer);
   const cdp = await page.context().newCDPSession(page);
   const longest = await longestTaskOfKeystrokes(cdp, async () => {
     for (let i = 0; latencies.length < 50; i++) {
@@ -206,12 +234,14 @@ test('completion answers within 150 ms (p95 of 50 keystrokes) and typing never b
       await editor.fill(context.slice(0, -1));
       await page.keyboard.press('End');
       await page.keyboard.press('Escape');
-      await page.evaluate(() => performance.mark('keystroke'));
-      const started = Date.now();
+      await expect(completions(page)).toHaveCount(0);
+      // Timed in the page from the keystroke to the list, so that no locator of the test runs on
+      // the page's thread meanwhile (it would count as the editor's work).
+      const answered = page.evaluate(() => window.untilCompletionList());
       await page.keyboard.type(context.slice(-1));
-      await expect(completions(page).first()).toBeVisible({ timeout: 5_000 });
-      latencies.push(Date.now() - started);
-      await page.evaluate(() => performance.mark('answered'));
+      const ms = await answered;
+      expect(ms).toBeGreaterThanOrEqual(0);
+      latencies.push(ms);
     }
   });
   const p50 = percentile(latencies, 50);
@@ -221,7 +251,7 @@ test('completion answers within 150 ms (p95 of 50 keystrokes) and typing never b
   );
   const backend = resources.map((r) => r.ms ?? 0);
   console.log(
-    `[promql editor] completion after a keystroke over ${latencies.length}: p50 ${p50} ms, p95 ${p95} ms = ${(p95 / COMPLETION_P95_GOAL_MS).toFixed(2)}× the ${COMPLETION_P95_GOAL_MS} ms goal; ` +
+    `[promql editor] completion after a keystroke over ${latencies.length}: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms = ${(p95 / COMPLETION_P95_GOAL_MS).toFixed(2)}× the ${COMPLETION_P95_GOAL_MS} ms goal; ` +
       `${resources.length} resource calls through the backend: p50 ${percentile(backend, 50).toFixed(1)} ms, p95 ${percentile(backend, 95).toFixed(1)} ms; ` +
       `longest main-thread task while typing ${longest.toFixed(1)} ms = ${(longest / FRAME_BUDGET_MS).toFixed(2)}× the ${FRAME_BUDGET_MS} ms goal`
   );
