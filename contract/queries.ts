@@ -159,6 +159,8 @@ export const LIMITS = {
   maxLabelNameLength: 256,
   /** Event field name (?field= of the field values resource) and groupBy. */
   maxFieldNameLength: 64,
+  /** The range a resource lists values of when the request names none: the last day. */
+  defaultResourceRangeMs: 24 * 3600 * 1000,
   /** Values a resource answers; a longer list is cut (completion narrows by what was typed). */
   maxResourceValues: 10_000,
   /** The path of a resource call, before its slashes are trimmed. */

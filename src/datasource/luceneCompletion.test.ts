@@ -10,6 +10,10 @@ describe('termAt', () => {
     ['level:ER', { kind: 'value', field: 'level', from: 6, prefix: 'ER', quoted: false }],
     ['x AND agent_type:"cod', { kind: 'value', field: 'agent_type', from: 17, prefix: 'cod', quoted: true }],
     ['-error_type:', { kind: 'value', field: 'error_type', from: 12, prefix: '', quoted: false }],
+    ['agent_id:3f2a-9', { kind: 'value', field: 'agent_id', from: 9, prefix: '3f2a-9', quoted: false }],
+    ['service:(api OR mem', { kind: 'value', field: 'service', from: 16, prefix: 'mem', quoted: false }],
+    ['(level:ERROR) AND ag', { kind: 'field', from: 18, prefix: 'ag' }],
+    ['message:"say \\"hi\\" to" AND le', { kind: 'field', from: 28, prefix: 'le' }],
   ])('%s', (before, expected) => {
     expect(termAt(before)).toEqual(expected);
   });

@@ -7,37 +7,50 @@ export type LuceneTerm =
   | { kind: 'field'; from: number; prefix: string }
   | { kind: 'value'; field: string; from: number; prefix: string; quoted: boolean };
 
-/** Characters that end a term outside quotes. */
-const BOUNDARY = new Set([' ', '\t', '\n', '(', ')', '+', '-', '!']);
+const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 
-/** The term the cursor is in (text before the cursor given), found by one backward scan. */
+/**
+ * The term the cursor is in (text before the cursor given), found by one forward scan: quotes
+ * (escapes skipped) hold spaces; `+`, `-` and `!` are operators only where a term starts; inside
+ * `field:( … )` a bare term is a value of that field.
+ */
 export function termAt(before: string): LuceneTerm {
-  const quotes = [...before].filter((c) => c === '"').length;
-  let start = before.length;
-  if (quotes % 2 === 1) {
-    // Inside a quoted value: the term starts where its field does.
-    start = before.lastIndexOf('"');
-    while (start > 0 && !BOUNDARY.has(before[start - 1])) {
-      start--;
-    }
-  } else {
-    while (start > 0 && !BOUNDARY.has(before[start - 1])) {
-      start--;
+  let start = 0;
+  let quoted = false;
+  const groupFields: Array<string | undefined> = [];
+  for (let at = 0; at < before.length; at++) {
+    const c = before[at];
+    if (c === '\\') {
+      at++;
+    } else if (quoted) {
+      quoted = c !== '"';
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === '(') {
+      const prefix = before.slice(start, at);
+      groupFields.push(prefix.endsWith(':') ? prefix.slice(0, -1) : undefined);
+      start = at + 1;
+    } else if (c === ')') {
+      groupFields.pop();
+      start = at + 1;
+    } else if (isSpace(c) || ((c === '+' || c === '-' || c === '!') && at === start)) {
+      start = at + 1;
     }
   }
   const term = before.slice(start);
   const colon = term.indexOf(':');
-  if (colon === -1) {
+  const field = colon === -1 ? groupFields[groupFields.length - 1] : term.slice(0, colon);
+  if (field === undefined) {
     return { kind: 'field', from: start, prefix: term };
   }
-  const value = term.slice(colon + 1);
-  const quoted = value.startsWith('"');
+  const valueFrom = colon === -1 ? start : start + colon + 1;
+  const value = before.slice(valueFrom);
   return {
     kind: 'value',
-    field: term.slice(0, colon),
-    from: start + colon + 1,
-    prefix: quoted ? value.slice(1) : value,
-    quoted,
+    field,
+    from: valueFrom,
+    prefix: value.startsWith('"') ? value.slice(1) : value,
+    quoted: value.startsWith('"'),
   };
 }
 

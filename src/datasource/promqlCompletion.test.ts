@@ -1,5 +1,5 @@
 import { EqlRegex, EqlSingle, Neq } from '@prometheus-io/lezer-promql';
-import { RESOURCE_PATHS } from '../../contract';
+import { LIMITS, RESOURCE_PATHS } from '../../contract';
 import { ResourceCompletionClient, catalogHelp, seriesSelector } from './promqlCompletion';
 import { COMPLETION_CACHE } from './resourceLists';
 
@@ -63,17 +63,25 @@ describe('ResourceCompletionClient', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('reports a failure, answers nothing, caches nothing, and clears the report once it answers', async () => {
+  it('reports a failure, answers nothing, asks again only after a pause, and clears the report', async () => {
     let up = false;
-    const { c, calls, errors } = client(async () => {
-      if (!up) {
-        throw new Error('Could not load prometheus/labels: Prometheus at http://127.0.0.1:1 is unreachable');
-      }
-      return ['job'];
-    });
+    const clock = { ms: 1_000 };
+    const { c, calls, errors } = client(
+      async () => {
+        if (!up) {
+          throw new Error('Could not load prometheus/labels: Prometheus at http://127.0.0.1:1 is unreachable');
+        }
+        return ['job'];
+      },
+      undefined,
+      clock
+    );
     expect(await c.labelNames()).toEqual([]);
     expect(errors).toEqual(['Could not load prometheus/labels: Prometheus at http://127.0.0.1:1 is unreachable']);
     up = true;
+    expect(await c.labelNames()).toEqual([]);
+    expect(calls).toHaveLength(1);
+    clock.ms += COMPLETION_CACHE.retryMs + 1;
     expect(await c.labelNames()).toEqual(['job']);
     expect(errors.at(-1)).toBeUndefined();
     expect(calls).toHaveLength(2);
@@ -81,13 +89,16 @@ describe('ResourceCompletionClient', () => {
 
   it('narrows label values by the metric and the other matchers, not the label being completed', async () => {
     const { c, calls } = client(async () => []);
+    // The values come as the literals' bodies, escapes in them ("co\"d\\ing" in the query).
     await c.labelValues('operation', 'ai_memory_operations_total', [
       { type: EqlSingle, name: 'operation', value: 'sea' },
-      { type: EqlRegex, name: 'agent_type', value: 'co"d\\ing' },
+      { type: EqlRegex, name: 'agent_type', value: 'co\\"d\\\\ing' },
+      { type: EqlSingle, name: 'job', value: '$job' },
+      { type: Neq, name: 'http.route', value: '/x' },
     ]);
     expect(calls[0].params).toMatchObject({
       label: 'operation',
-      match: '{__name__="ai_memory_operations_total",agent_type=~"co\\"d\\\\ing"}',
+      match: '{__name__="ai_memory_operations_total",agent_type=~"co\\"d\\\\ing","http.route"!="/x"}',
     });
   });
 
@@ -106,6 +117,16 @@ describe('ResourceCompletionClient', () => {
       'Total memory operations by AI agents. Labels: operation, agent_type, status.'
     );
     expect(metadata.ai_memory_operation_duration_seconds_bucket[0]).toMatchObject({ type: 'histogram' });
+  });
+});
+
+describe('metric names beyond the resources’ cap', () => {
+  it('are asked for by the typed prefix once the full list came back cut', async () => {
+    const { c, calls } = client(async (_path, params) =>
+      params.match ? ['zzz_latency_seconds'] : Array.from({ length: LIMITS.maxResourceValues }, (_, i) => `m${i}`)
+    );
+    expect(await c.metricNames('zzz_')).toEqual(['zzz_latency_seconds']);
+    expect(calls.map((call) => call.params.match)).toEqual([undefined, '{__name__=~"zzz_.*"}']);
   });
 });
 

@@ -1,8 +1,9 @@
 import { EqlRegex, EqlSingle, Neq, NeqRegex } from '@prometheus-io/lezer-promql';
 import type { PrometheusClient } from '@prometheus-io/codemirror-promql';
-import { RESOURCE_PATHS, type MetricMetadataEntry } from '../../contract';
+import { LIMITS, RESOURCE_PATHS, type MetricMetadataEntry } from '../../contract';
 import { METRICS, metricOfSeries, seriesNames, type ReadableMetric } from '@memstack/telemetry/signals';
-import { promStringEscape } from './templating';
+import { promStringEscape, regexEscape } from './templating';
+import { referenceSpans } from './queryTemplates';
 import { ResourceLists, type ResourceSource } from './resourceLists';
 
 /**
@@ -20,13 +21,26 @@ export interface CompletionMatcher {
 
 const OPERATORS: Record<number, string> = { [EqlSingle]: '=', [Neq]: '!=', [EqlRegex]: '=~', [NeqRegex]: '!~' };
 
-/** `{__name__="m",a="b"}` from a metric name and matchers; undefined when there is nothing to narrow by. */
+/** A label name as a selector writes it: quoted when it is not a classic name (Prometheus 3's UTF-8 names). */
+const labelName = (name: string) => (/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) ? name : `"${promStringEscape(name, '"')}"`);
+
+/**
+ * A matcher's value as codemirror-promql hands it over is the string literal's body, escapes
+ * still in it (`co\"d` for "co\"d"); read them so the value can be quoted again once.
+ */
+const literalValue = (body: string) => body.replace(/\\(.)/g, '$1');
+
+/**
+ * `{__name__="m",a="b"}` from a metric name and matchers; undefined when there is nothing to
+ * narrow by. A matcher on a variable or macro is left out: its value is only known to Grafana.
+ */
 export function seriesSelector(metricName?: string, matchers: CompletionMatcher[] = [], except?: string) {
   const parts = [
     ...(metricName ? [`__name__="${promStringEscape(metricName, '"')}"`] : []),
     ...matchers
       .filter((m) => m.name !== except && m.name !== '__name__' && OPERATORS[m.type] && m.value !== '')
-      .map((m) => `${m.name}${OPERATORS[m.type]}"${promStringEscape(m.value, '"')}"`),
+      .filter((m) => referenceSpans(m.value).length === 0)
+      .map((m) => `${labelName(m.name)}${OPERATORS[m.type]}"${promStringEscape(literalValue(m.value), '"')}"`),
   ];
   return parts.length ? `{${parts.join(',')}}` : undefined;
 }
@@ -55,8 +69,17 @@ export class ResourceCompletionClient implements PrometheusClient {
     this.lists = new ResourceLists(source, now);
   }
 
-  metricNames(): Promise<string[]> {
-    return this.lists.strings(RESOURCE_PATHS.prometheusLabelValues, { label: '__name__' });
+  /**
+   * Every metric name; when Prometheus has more than the resources answer, the names starting
+   * with what was typed (the first list is cut alphabetically and would miss them).
+   */
+  async metricNames(prefix?: string): Promise<string[]> {
+    const names = await this.lists.strings(RESOURCE_PATHS.prometheusLabelValues, { label: '__name__' });
+    if (!prefix || names.length < LIMITS.maxResourceValues) {
+      return names;
+    }
+    const match = `{__name__=~"${promStringEscape(regexEscape(prefix), '"')}.*"}`;
+    return this.lists.strings(RESOURCE_PATHS.prometheusLabelValues, { label: '__name__', match });
   }
 
   labelNames(metricName?: string): Promise<string[]> {

@@ -12,8 +12,9 @@ export interface PromQLHint {
  * The dashboard lint's kind rules as the editor's hints: a counter or histogram bucket shown
  * without rate()/increase(), a gauge under rate(), histogram_quantile over buckets not summed by
  * `le`. Only metrics the catalog knows have a kind here; others get Prometheus' own checks only.
+ * A series selector (`selectorOnly`, a variable's `match[]`) shows no values: no rate hints.
  */
-export function kindHints(expr: string): PromQLHint[] {
+export function kindHints(expr: string, selectorOnly = false): PromQLHint[] {
   const text = withoutTemplates(expr, true);
   const hints: PromQLHint[] = [];
   lintPromQL(
@@ -29,7 +30,7 @@ export function kindHints(expr: string): PromQLHint[] {
         });
       }
     },
-    { selectorOnly: false, instant: false }
+    { selectorOnly, instant: false }
   );
   return hints;
 }

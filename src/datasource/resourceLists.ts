@@ -3,8 +3,8 @@ import { LRUCache } from 'lru-cache';
 /**
  * The lists an editor's completion reads from the data source's resources, cached per editor
  * with a bound: one request per path, parameters and (minute-rounded) range while cached; a
- * failure is reported, not cached, and answers a fallback so the editor keeps working. Pure
- * apart from `fetch`.
+ * failed list answers a fallback so the editor keeps working, is reported while it fails, and is
+ * asked again after a few seconds (not on every keystroke). Pure apart from `fetch`.
  */
 export interface ResourceSource {
   /** A resource of the data source; rejects with a message naming the failing source. */
@@ -16,23 +16,22 @@ export interface ResourceSource {
 }
 
 /** Lists kept per editor, and for how long: long enough for a burst of typing, short enough to see new series. */
-export const COMPLETION_CACHE = { maxEntries: 200, ttlMs: 60_000, rangeRoundingMs: 60_000 } as const;
+export const COMPLETION_CACHE = { maxEntries: 200, ttlMs: 60_000, rangeRoundingMs: 60_000, retryMs: 5_000 } as const;
 
 export class ResourceLists {
   private readonly cache: LRUCache<string, Promise<unknown>>;
+  /** Lists that failed, with their message; each is asked again after COMPLETION_CACHE.retryMs. */
+  private readonly failed: LRUCache<string, string>;
 
-  /** `now` is the cache's clock (milliseconds), a parameter for tests. */
+  /** `now` is the caches' clock (milliseconds), a parameter for tests. */
   constructor(
     private readonly source: ResourceSource,
     now: () => number = () => performance.now()
   ) {
-    this.cache = new LRUCache({
-      max: COMPLETION_CACHE.maxEntries,
-      ttl: COMPLETION_CACHE.ttlMs,
-      // Read the clock on every lookup (the default reuses one reading for a millisecond).
-      ttlResolution: 0,
-      perf: { now },
-    });
+    // Read the clock on every lookup (the default reuses one reading for a millisecond).
+    const clock = { ttlResolution: 0, perf: { now } };
+    this.cache = new LRUCache({ max: COMPLETION_CACHE.maxEntries, ttl: COMPLETION_CACHE.ttlMs, ...clock });
+    this.failed = new LRUCache({ max: COMPLETION_CACHE.maxEntries, ttl: COMPLETION_CACHE.retryMs, ...clock });
   }
 
   /** A resource's answer, or `fallback` when it failed (the failure reported). */
@@ -40,22 +39,35 @@ export class ResourceLists {
     const { from, to } = this.source.range();
     const round = (ms: number) =>
       String(Math.floor(ms / COMPLETION_CACHE.rangeRoundingMs) * COMPLETION_CACHE.rangeRoundingMs);
-    const all = { ...params, from: round(from), to: round(to) };
-    const key = `${path}?${new URLSearchParams(all)}`;
+    const key = `${path}?${new URLSearchParams({ ...params, from: round(from), to: round(to) })}`;
+    if (this.failed.has(key)) {
+      return fallback;
+    }
     let pending = this.cache.get(key);
     if (!pending) {
-      pending = this.source.fetch(path, all);
+      pending = this.source.fetch(path, { ...params, from: round(from), to: round(to) });
       this.cache.set(key, pending);
     }
     try {
       const value = await pending;
-      this.source.onError(undefined);
+      this.failed.delete(key);
       return value;
     } catch (error) {
-      this.cache.delete(key);
-      this.source.onError(error instanceof Error ? error.message : String(error));
+      // Only this request's entry: a newer one for the same key may be pending.
+      if (this.cache.peek(key) === pending) {
+        this.cache.delete(key);
+      }
+      this.failed.set(key, error instanceof Error ? error.message : String(error));
       return fallback;
+    } finally {
+      this.report();
     }
+  }
+
+  /** The error shown under the field: a list that is failing now, else none. */
+  private report() {
+    const failing = this.failed.values().next();
+    this.source.onError(failing.done ? undefined : failing.value);
   }
 
   /** A list of strings (anything else in the answer dropped). */
@@ -66,5 +78,6 @@ export class ResourceLists {
 
   clear() {
     this.cache.clear();
+    this.failed.clear();
   }
 }

@@ -50,10 +50,10 @@ export function labelKnown(selector: string, label: string): boolean {
   return found !== undefined && labelsOf(found.def, found.part).includes(label);
 }
 
-/** The function whose range argument a matrix selector is (through an `@` modifier), if any. */
+/** The function whose range argument a matrix selector is (through `@` and `offset` modifiers), if any. */
 function rangeFunctionOf(matrix: SyntaxNode | null, slice: (n: SyntaxNode) => string): string | undefined {
   let body = matrix?.parent;
-  while (body?.name === 'StepInvariantExpr') {
+  while (body?.name === 'StepInvariantExpr' || body?.name === 'OffsetExpr') {
     body = body.parent;
   }
   const fn = body?.name === 'FunctionCallBody' ? body.parent?.getChild('FunctionIdentifier') : null;

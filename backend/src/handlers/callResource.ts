@@ -32,8 +32,6 @@ export interface ResourceResponse {
   body: ResourceList | ResourceErrorBody;
 }
 
-/** Without a time range, value lists cover the last day (Prometheus and Elasticsearch). */
-const DEFAULT_RANGE_MS = 24 * 3600 * 1000;
 
 class BadParameter extends Error {}
 
@@ -65,7 +63,7 @@ function optional(params: URLSearchParams, name: string, max: number): string | 
 function rangeOf(params: URLSearchParams): { from: number; to: number } {
   const now = Date.now();
   const to = params.has('to') ? Number(params.get('to')) : now;
-  const from = params.has('from') ? Number(params.get('from')) : to - DEFAULT_RANGE_MS;
+  const from = params.has('from') ? Number(params.get('from')) : to - LIMITS.defaultResourceRangeMs;
   if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) {
     throw new BadParameter('from and to must be epoch milliseconds with from not after to');
   }

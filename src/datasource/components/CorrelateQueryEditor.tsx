@@ -84,6 +84,16 @@ function QuantileField({ quantile, onChange, onRunQuery }: QuantileFieldProps) {
   const [custom, setCustom] = useState(() => isCustomQuantile(quantile));
   const [customText, setCustomText] = useState(() => (isCustomQuantile(quantile) ? String(quantile) : ''));
   const customProblem = custom ? problemWith('quantile', customText.trim()) : undefined;
+  // A quantile set from outside (an example, undo, the query's JSON) is what the field shows:
+  // adjusted while rendering, as React advises for state that follows a prop.
+  const [shownFor, setShownFor] = useState(quantile);
+  if (quantile !== shownFor) {
+    setShownFor(quantile);
+    if (quantile !== undefined && quantile !== Number(customText)) {
+      setCustom(isCustomQuantile(quantile));
+      setCustomText(isCustomQuantile(quantile) ? String(quantile) : '');
+    }
+  }
   const choose = (choice: QuantileChoice) => {
     setCustom(choice === CUSTOM);
     if (choice === CUSTOM) {

@@ -4,6 +4,7 @@ import type { GrafanaTheme2, QueryEditorHelpProps } from '@grafana/data';
 import { Button, Card, useStyles2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { applyExample, examplePreview, queryExamples } from '../queryExamples';
+import { isQueryType } from '../../../contract';
 import type { DataSource } from '../datasource';
 import type { AgentMemoryDataQuery } from '../types';
 
@@ -17,7 +18,8 @@ type Props = QueryEditorHelpProps<AgentMemoryDataQuery>;
  */
 export function QueryHelp({ datasource, query, onClickExample }: Props) {
   const styles = useStyles2(getStyles);
-  const examples = queryExamples(query.queryType ?? 'metrics', {
+  // A stored query of an unknown type is edited as metrics (QueryEditor does the same).
+  const examples = queryExamples(isQueryType(query.queryType) ? query.queryType : 'metrics', {
     // Grafana passes the DataSourceApi it created from this plugin: ours.
     jaegerService: (datasource as DataSource).jaegerService,
   });

@@ -73,7 +73,7 @@ export function VariableQueryEditor({ query, onChange, datasource, range }: Prop
             {datasource ? (
               <div className={styles.series}>
                 <CodeEditor
-                  language="promql"
+                  language="promql-selector"
                   {...editorContext(datasource, range)}
                   testId={testIds.datasource.variableSeries}
                   ariaLabel="Series selector"

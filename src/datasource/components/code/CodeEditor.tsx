@@ -1,8 +1,11 @@
 import React, { Suspense } from 'react';
 import { ErrorBoundary, Input, TextArea } from '@grafana/ui';
 
-/** The languages the data source's code fields speak (each has its extensions in languages.ts). */
-export type CodeLanguage = 'promql' | 'lucene';
+/**
+ * The languages the data source's code fields speak (each has its extensions in languages.ts):
+ * a PromQL expression, a PromQL series selector (a variable's `match[]`), a Lucene query.
+ */
+export type CodeLanguage = 'promql' | 'promql-selector' | 'lucene';
 
 export interface CodeEditorProps {
   language: CodeLanguage;

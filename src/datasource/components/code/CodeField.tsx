@@ -71,6 +71,8 @@ export default function CodeField(props: CodeEditorProps) {
           },
         }),
         themeSlot.current.of(grafanaEditorTheme(theme)),
+        // The label belongs on the editable element, which screen readers announce.
+        EditorView.contentAttributes.of({ 'aria-label': latest.current.ariaLabel ?? '' }),
       ],
     });
     view.current = editor;
@@ -96,7 +98,7 @@ export default function CodeField(props: CodeEditorProps) {
 
   return (
     <div className={styles.wrapper}>
-      <div ref={host} data-testid={props.testId} aria-label={props.ariaLabel} className={styles.editor} />
+      <div ref={host} data-testid={props.testId} className={styles.editor} />
       {completionError && (
         <div className={styles.error}>
           <Text color="warning" variant="bodySmall">

@@ -21,6 +21,7 @@ export interface Language {
 }
 
 export const LANGUAGES: Record<CodeLanguage, (setup: LanguageSetup) => Language> = {
-  promql: promQLLanguage,
+  promql: (setup) => promQLLanguage(setup),
+  'promql-selector': (setup) => promQLLanguage(setup, true),
   lucene: luceneLanguage,
 };

@@ -1,11 +1,4 @@
-import {
-  autocompletion,
-  closeBrackets,
-  closeBracketsKeymap,
-  completionKeymap,
-  type CompletionContext,
-  type CompletionResult,
-} from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeBracketsKeymap, type CompletionContext } from '@codemirror/autocomplete';
 import { bracketMatching, ensureSyntaxTree } from '@codemirror/language';
 import type { Tree } from '@lezer/common';
 import { linter, type Diagnostic } from '@codemirror/lint';
@@ -22,10 +15,15 @@ import { ResourceCompletionClient } from '../../promqlCompletion';
 import { COMPLETION_OPTIONS, LINT_DELAY_MS } from './editorOptions';
 import type { Language, LanguageSetup } from './languages';
 import { kindHints } from '../../promqlHints';
-import { templateNames, withoutTemplates } from '../../queryTemplates';
+import { referenceSpans, withoutTemplates } from '../../queryTemplates';
+import { templateCompletion } from './templateCompletion';
 
-/** PromQL: codemirror-promql's grammar and completion (through our resources), our checks. */
-export function promQLLanguage(setup: LanguageSetup): Language {
+/**
+ * PromQL: codemirror-promql's grammar and completion (through our resources), our checks. A
+ * series selector (a variable's `match[]`) shows no values, so the kind hints about rates and
+ * quantiles do not apply to it.
+ */
+export function promQLLanguage(setup: LanguageSetup, selectorOnly = false): Language {
   const client = new ResourceCompletionClient(setup);
   const promQL = new PromQLExtension()
     .setComplete({ completeStrategy: withTemplates(newCompleteStrategy({ remote: client }), setup.variables) })
@@ -33,32 +31,21 @@ export function promQLLanguage(setup: LanguageSetup): Language {
   return {
     extensions: [
       promQL.asExtension(LanguageType.PromQL),
-      linter(promQLDiagnostics, { delay: LINT_DELAY_MS }),
+      linter((view) => promQLDiagnostics(view, selectorOnly), { delay: LINT_DELAY_MS }),
       autocompletion(COMPLETION_OPTIONS),
       closeBrackets(),
       bracketMatching(),
       EditorView.lineWrapping,
-      keymap.of([...closeBracketsKeymap, ...completionKeymap]),
+      keymap.of(closeBracketsKeymap),
     ],
     destroy: () => client.destroy(),
   };
 }
 
-/** After `$` (or `${`): Grafana's macros and the dashboard's variables; else PromQL's own completion. */
+/** After `$`: Grafana's macros and the dashboard's variables; else PromQL's own completion. */
 function withTemplates(inner: CompleteStrategy, variables: () => readonly string[]): CompleteStrategy {
   return {
-    promQL(context: CompletionContext): Promise<CompletionResult | null> | CompletionResult | null {
-      const typed = context.matchBefore(/\$\{?\w*$/);
-      if (!typed) {
-        return inner.promQL(context);
-      }
-      const options = templateNames(variables()).map(({ label, detail }) => ({
-        label,
-        detail,
-        type: detail === 'Grafana macro' ? 'constant' : 'variable',
-      }));
-      return { from: typed.from, options, validFor: /^\$\{?\w*$/ };
-    },
+    promQL: (context: CompletionContext) => templateCompletion(context, variables) ?? inner.promQL(context),
     destroy: () => inner.destroy?.(),
   };
 }
@@ -70,22 +57,29 @@ const prometheusChecks = new PromQLExtension().getLinter().promQL();
  * Prometheus' own checks (the parser's errors, types, argument counts) over the expression with
  * macros and variables replaced length for length, then the catalog's kind hints as warnings.
  */
-export function promQLDiagnostics(view: { state: EditorState }): Diagnostic[] {
+export function promQLDiagnostics(view: { state: EditorState }, selectorOnly = false): Diagnostic[] {
   const expr = view.state.doc.toString();
   if (!expr.trim()) {
     return [];
   }
-  const state = EditorState.create({ doc: withoutTemplates(expr), extensions: promQLParse });
-  const tree = ensureSyntaxTree(state, state.doc.length, 1000);
+  const created = EditorState.create({ doc: withoutTemplates(expr), extensions: promQLParse });
+  const tree = ensureSyntaxTree(created, created.doc.length, 1000);
   const broken = tree ? syntaxErrors(tree, expr) : [];
   if (broken.length > 0) {
     return broken;
   }
-  const errors = prometheusChecks({ state } as EditorView) as readonly Diagnostic[];
+  // The checks read syntaxTree(state), the tree as of the state's creation: a transaction
+  // takes in the whole parse ensureSyntaxTree finished.
+  const state = created.update({}).state;
+  // A variable stands in as a name; a type error where it stands is the stand-in's, not the user's.
+  const references = referenceSpans(expr);
+  const errors = (prometheusChecks({ state } as EditorView) as readonly Diagnostic[]).filter(
+    (d) => !references.some((r) => d.from < r.to && r.from < d.to)
+  );
   if (errors.length > 0) {
-    return [...errors];
+    return errors;
   }
-  return kindHints(expr).map(({ from, to, message }) => ({
+  return kindHints(expr, selectorOnly).map(({ from, to, message }) => ({
     from,
     to,
     message,
