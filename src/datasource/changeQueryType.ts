@@ -8,8 +8,7 @@ import type { AgentMemoryDataQuery, DataQueryOf } from './types';
  * type's fields (contract/queries.ts).
  */
 export function changeQueryType(query: AgentMemoryDataQuery, queryType: QueryType): AgentMemoryDataQuery {
-  const { refId, hide, key, datasource } = query;
-  const common = { refId, hide, key, datasource };
+  const common = dataQueryFields(query);
   const events = query.queryType === 'logs' || query.queryType === 'logs_count' ? query : undefined;
   const service = query.queryType === 'traces' || query.queryType === 'correlate' ? query.service : undefined;
   const next: { [T in QueryType]: () => DataQueryOf<T> } = {
@@ -22,7 +21,12 @@ export function changeQueryType(query: AgentMemoryDataQuery, queryType: QueryTyp
   return withoutUndefined(next[queryType]());
 }
 
+/** DataQuery's own fields, which a query keeps whatever replaces its model. */
+export function dataQueryFields({ refId, hide, key, datasource }: AgentMemoryDataQuery) {
+  return { refId, hide, key, datasource };
+}
+
 /** Keeps the stored JSON as it was: a field that is not set is absent, not `undefined`. */
-function withoutUndefined<Q extends object>(query: Q): Q {
+export function withoutUndefined<Q extends object>(query: Q): Q {
   return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Q;
 }

@@ -10,7 +10,8 @@ export interface LuceneProblem {
 /** Words that need a term after them. */
 const OPERATORS = new Set(['AND', 'OR', 'NOT', '&&', '||']);
 
-const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+/** Whitespace, which separates Lucene terms outside quotes. */
+export const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 
 /**
  * The first structural problem of a Lucene query (Elasticsearch's query_string syntax): a quote,

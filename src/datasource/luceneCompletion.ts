@@ -1,13 +1,12 @@
 import { EVENT_FIELDS } from '@memstack/telemetry/signals';
 import { isEventFilterField, RESOURCE_PATHS } from '../../contract';
+import { isSpace } from './luceneCheck';
 import type { ResourceLists } from './resourceLists';
 
 /** What is being typed at the cursor of a Lucene query. */
 export type LuceneTerm =
   | { kind: 'field'; from: number; prefix: string }
   | { kind: 'value'; field: string; from: number; prefix: string; quoted: boolean };
-
-const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 
 /**
  * The term the cursor is in (text before the cursor given), found by one forward scan: quotes

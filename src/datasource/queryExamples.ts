@@ -16,6 +16,7 @@ import {
   THRESHOLDS,
 } from '@memstack/telemetry/signals';
 import { LIMITS, type QueryModel, type QueryModelOf, type QueryType } from '../../contract';
+import { dataQueryFields, withoutUndefined } from './changeQueryType';
 import type { AgentMemoryDataQuery } from './types';
 
 /** An example query: what it shows, and the query that shows it. */
@@ -211,10 +212,7 @@ export function queryExamples<T extends QueryType>(queryType: T, settings: Examp
  * by an example. Fields of the current model do not stay: the example is the whole query.
  */
 export function applyExample(query: AgentMemoryDataQuery, example: QueryExample): AgentMemoryDataQuery {
-  const { refId, hide, key, datasource } = query;
-  const applied: AgentMemoryDataQuery = { refId, hide, key, datasource, ...example.query };
-  // A field that is not set stays absent from the stored JSON, not `undefined`.
-  return Object.fromEntries(Object.entries(applied).filter(([, value]) => value !== undefined)) as AgentMemoryDataQuery;
+  return withoutUndefined({ ...dataQueryFields(query), ...example.query } as AgentMemoryDataQuery);
 }
 
 /** What the help shows of an example's query: the PromQL, or the model's fields as JSON. */

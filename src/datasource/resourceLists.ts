@@ -39,13 +39,14 @@ export class ResourceLists {
     const { from, to } = this.source.range();
     const round = (ms: number) =>
       String(Math.floor(ms / COMPLETION_CACHE.rangeRoundingMs) * COMPLETION_CACHE.rangeRoundingMs);
-    const key = `${path}?${new URLSearchParams({ ...params, from: round(from), to: round(to) })}`;
+    const all = { ...params, from: round(from), to: round(to) };
+    const key = `${path}?${new URLSearchParams(all)}`;
     if (this.failed.has(key)) {
       return fallback;
     }
     let pending = this.cache.get(key);
     if (!pending) {
-      pending = this.source.fetch(path, { ...params, from: round(from), to: round(to) });
+      pending = this.source.fetch(path, all);
       this.cache.set(key, pending);
     }
     try {

@@ -3,6 +3,7 @@ import type { SelectableValue } from '@grafana/data';
 import { InlineField, Input, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 import { LIMITS, quantileName } from '../../../contract';
 import { fieldProblem } from '../fieldProblem';
+import { CheckedInput } from './CheckedInput';
 import { testIds } from '../../components/testIds';
 import { queryPatcher, type TypeEditorProps } from './editorProps';
 import { JaegerServiceField } from './JaegerServiceField';
@@ -42,22 +43,18 @@ export function CorrelateQueryEditor({ datasource, query, onChange, onRunQuery }
           value={query.service}
           onChange={(service) => update({ service }, true)}
         />
-        <InlineField
+        <CheckedInput
           label="Window"
           labelWidth={10}
           tooltip={`What the numbers cover, ending at the end of the time range: a Prometheus duration such as 5m or 1h (at least ${LIMITS.minCorrelateWindowSeconds}s). Empty: the whole time range.`}
-          invalid={windowProblem !== undefined}
-          error={windowProblem}
-        >
-          <Input
-            data-testid={testIds.datasource.correlateWindow}
-            width={12}
-            value={query.window ?? ''}
-            placeholder="whole range"
-            onChange={(e: ChangeEvent<HTMLInputElement>) => update({ window: e.target.value.trim() || undefined })}
-            onBlur={() => windowProblem === undefined && onRunQuery()}
-          />
-        </InlineField>
+          problem={windowProblem}
+          testId={testIds.datasource.correlateWindow}
+          width={12}
+          value={query.window}
+          placeholder="whole range"
+          onChange={(window) => update({ window: window || undefined })}
+          onRunQuery={onRunQuery}
+        />
       </Stack>
       <QuantileField
         quantile={query.quantile}

@@ -6,6 +6,7 @@ import { JaegerServiceField } from './JaegerServiceField';
 import { LIMITS, RESOURCE_PATHS } from '../../../contract';
 import { useSuggestions } from './useSuggestions';
 import { fieldProblem } from '../fieldProblem';
+import { CheckedInput } from './CheckedInput';
 
 /** "k=v, k2=v2" to a tag object and back, for the one-line tags input. */
 export function parseTags(text: string): Record<string, string> {
@@ -37,25 +38,20 @@ export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: T
   const traceIdProblem = fieldProblem('traces', 'traceId', query.traceId);
   const durationProblem = (key: 'minDuration' | 'maxDuration') =>
     fieldProblem('traces', key, query[key], { service: query.service || 'any' });
-  const runIf = (ok: boolean) => () => ok && onRunQuery();
   return (
     <Stack direction="column" gap={1}>
-      <InlineField
+      <CheckedInput
         label="Trace ID"
         labelWidth={14}
         tooltip="Open one trace; leave empty to search"
-        invalid={Boolean(traceIdProblem)}
-        error={traceIdProblem}
-      >
-        <Input
-          data-testid={testIds.datasource.traceId}
-          width={40}
-          value={query.traceId ?? ''}
-          placeholder="e.g. 4bf92f3577b34da6a3ce929d0e0e4736"
-          onChange={(e: ChangeEvent<HTMLInputElement>) => set({ traceId: e.target.value.trim() })}
-          onBlur={runIf(!traceIdProblem)}
-        />
-      </InlineField>
+        problem={traceIdProblem}
+        testId={testIds.datasource.traceId}
+        width={40}
+        value={query.traceId}
+        placeholder="e.g. 4bf92f3577b34da6a3ce929d0e0e4736"
+        onChange={(traceId) => set({ traceId })}
+        onRunQuery={onRunQuery}
+      />
       {!query.traceId && (
         <Stack direction="row" gap={1} wrap="wrap">
           <JaegerServiceField
@@ -89,22 +85,18 @@ export function TracesQueryEditor({ datasource, query, onChange, onRunQuery }: T
             />
           </InlineField>
           {(['minDuration', 'maxDuration'] as const).map((key) => (
-            <InlineField
+            <CheckedInput
               key={key}
               label={key === 'minDuration' ? 'Min' : 'Max'}
               labelWidth={6}
-              invalid={Boolean(durationProblem(key))}
-              error={durationProblem(key)}
-            >
-              <Input
-                data-testid={testIds.datasource.traceDuration(key)}
-                width={10}
-                value={query[key] ?? ''}
-                placeholder={key === 'minDuration' ? '100ms' : '5s'}
-                onChange={(e: ChangeEvent<HTMLInputElement>) => set({ [key]: e.target.value.trim() || undefined })}
-                onBlur={runIf(!durationProblem(key))}
-              />
-            </InlineField>
+              problem={durationProblem(key)}
+              testId={testIds.datasource.traceDuration(key)}
+              width={10}
+              value={query[key]}
+              placeholder={key === 'minDuration' ? '100ms' : '5s'}
+              onChange={(text) => set({ [key]: text || undefined })}
+              onRunQuery={onRunQuery}
+            />
           ))}
           <InlineField label="Limit" labelWidth={8}>
             <Input

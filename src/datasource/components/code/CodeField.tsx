@@ -30,11 +30,6 @@ export default function CodeField(props: CodeEditorProps) {
   const [completionError, setCompletionError] = useState<string>();
 
   useEffect(() => {
-    const commit = (text: string) => {
-      if (text !== latest.current.value) {
-        latest.current.onChange(text);
-      }
-    };
     const language = LANGUAGES[latest.current.language]({
       fetch: (path, params) => latest.current.fetchResource(path, params),
       range: () => latest.current.range(),
@@ -42,13 +37,18 @@ export default function CodeField(props: CodeEditorProps) {
       variables: () => latest.current.variables(),
       run: (target) => run(target),
     });
-    const runnable = (text: string) => language.canRun?.(text) ?? true;
-    function run(target: EditorView) {
+    // The query takes the field's text; `then` (run, blur) follows only if the language lets it run.
+    const commit = (target: EditorView, then: (() => void) | undefined) => {
       const text = target.state.doc.toString();
-      commit(text);
-      if (runnable(text)) {
-        latest.current.onRunQuery();
+      if (text !== latest.current.value) {
+        latest.current.onChange(text);
       }
+      if (language.canRun?.(text) ?? true) {
+        then?.();
+      }
+    };
+    function run(target: EditorView) {
+      commit(target, latest.current.onRunQuery);
       return true;
     }
     const editor = new EditorView({
@@ -62,13 +62,7 @@ export default function CodeField(props: CodeEditorProps) {
         Prec.highest(keymap.of([{ key: 'Shift-Enter', run }])),
         keymap.of([...defaultKeymap, ...historyKeymap]),
         EditorView.domEventHandlers({
-          blur: (_event, target) => {
-            const text = target.state.doc.toString();
-            commit(text);
-            if (runnable(text)) {
-              latest.current.onBlur?.();
-            }
-          },
+          blur: (_event, target) => commit(target, latest.current.onBlur),
         }),
         themeSlot.current.of(grafanaEditorTheme(theme)),
         // The label belongs on the editable element, which screen readers announce.

@@ -12,7 +12,8 @@ import { COMPLETION_OPTIONS, LINT_DELAY_MS } from './editorOptions';
 /**
  * Lucene over AI events: event fields complete where a term starts, a field's values from
  * Elasticsearch after `field:`, variables after `$`; quotes, brackets, ranges and dangling
- * operators are checked as you type. One line: Enter runs the query (after a completion is accepted, if one is open).
+ * operators are checked as you type. One line: Enter runs the query (after a completion is
+ * accepted, if one is open).
  */
 export function luceneLanguage(setup: LanguageSetup): Language {
   const lists = new ResourceLists(setup);
@@ -60,7 +61,7 @@ async function complete(
   };
 }
 
-/** The grammar's first problem, underlined. */
+/** The query's first structural problem (luceneCheck.ts), underlined. */
 export function luceneDiagnostics(view: { state: EditorState }): Diagnostic[] {
   const problem = luceneProblem(view.state.doc.toString());
   return problem ? [{ ...problem, severity: 'error', source: 'Lucene' }] : [];
