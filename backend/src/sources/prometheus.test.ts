@@ -4,14 +4,34 @@ import { LIMITS } from '../../../contract';
 import type { SourceSettings } from '../settings';
 import { PrometheusClient } from './prometheus';
 
-/** A Prometheus that answers with a huge error text and many long warnings. */
+/**
+ * A Prometheus that answers with a huge error text and many long warnings, and (like one older
+ * than 2.51, which ignores `limit`) twice as many label values and metadata entries as asked.
+ */
 let server: http.Server;
 let settings: SourceSettings;
 const huge = 'e'.repeat(100_000);
+const asked: string[] = [];
+const tooMany = LIMITS.maxResourceValues * 2;
+/** Longer than any upstream text we pass on. */
+const longHelp = 'h'.repeat(LIMITS.maxUpstreamTextLength * 4);
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
+    asked.push(req.url ?? '');
+    if (req.url?.startsWith('/api/v1/label/')) {
+      res.end(JSON.stringify({ status: 'success', data: Array.from({ length: tooMany }, (_, i) => `m${i}`) }));
+      return;
+    }
+    if (req.url?.startsWith('/api/v1/metadata')) {
+      const entries = Array.from({ length: tooMany }, (_, i) => [
+        `m${i}`,
+        [{ type: 'counter', help: longHelp, unit: '' }],
+      ]);
+      res.end(JSON.stringify({ status: 'success', data: Object.fromEntries(entries) }));
+      return;
+    }
     if (req.url?.startsWith('/api/v1/query_range')) {
       res.statusCode = 400;
       res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: huge }));
@@ -53,5 +73,21 @@ describe('Prometheus text in our messages', () => {
     const result = await new PrometheusClient(settings).queryInstant('up', 60);
     expect(result.warnings).toHaveLength(LIMITS.maxUpstreamWarnings);
     expect(result.warnings.every((w) => w.length === LIMITS.maxUpstreamTextLength + 1)).toBe(true);
+  });
+});
+
+describe('lists from Prometheus', () => {
+  it('asks for at most LIMITS.maxResourceValues label values and keeps no more when given more', async () => {
+    const names = await new PrometheusClient(settings).labelValues('__name__');
+    expect(names).toHaveLength(LIMITS.maxResourceValues);
+    expect(asked.at(-1)).toContain(`limit=${LIMITS.maxResourceValues}`);
+  });
+
+  it('keeps at most LIMITS.maxResourceValues metadata entries, each help a bounded excerpt', async () => {
+    const entries = await new PrometheusClient(settings).metadata();
+    expect(entries).toHaveLength(LIMITS.maxResourceValues);
+    expect(entries[0]).toEqual({ metric: 'm0', type: 'counter', help: expect.any(String) });
+    expect(entries[0].help.length).toBeLessThanOrEqual(LIMITS.maxUpstreamTextLength + 1);
+    expect(asked.at(-1)).toContain(`limit=${LIMITS.maxResourceValues}`);
   });
 });
