@@ -31,6 +31,8 @@ import type { AgentMemoryOptions, AgentMemoryDataQuery, AgentMemoryVariableQuery
 //   Grafana: DS-INSTANCE-SETTINGS (docs/grafana-behaviour.md)
 //   Grafana: VARIABLE-EDITOR-PROPS (docs/grafana-behaviour.md)
 //   Grafana: TEMPLATE-SRV-VARIABLES (docs/grafana-behaviour.md)
+//   Grafana: QUERY-EDITOR-PROPS (docs/grafana-behaviour.md)
+//   Grafana: THEME-CONTEXT (docs/grafana-behaviour.md)
 
 installBackendSrv();
 
@@ -49,21 +51,22 @@ setTemplateSrv({
   updateTimeRange: () => undefined,
 } as unknown as TemplateSrv);
 
-function instance(uid: string): DataSourceInstanceSettings<AgentMemoryOptions> {
+function instance(uid: string, jsonData: AgentMemoryOptions = {}): DataSourceInstanceSettings<AgentMemoryOptions> {
   return {
     id: 1,
     uid,
     name: `Agent Memory (${uid})`,
     type: 'memstack-agentmemory-datasource',
     meta: { id: 'memstack-agentmemory-datasource', info: {} },
-    jsonData: {},
+    jsonData,
     access: 'proxy',
     readOnly: false,
   } as unknown as DataSourceInstanceSettings<AgentMemoryOptions>;
 }
 
 /** `agentmemory` is the live stack; `broken` has every source pointing at a closed port. */
-const live = new DataSource(instance('agentmemory'));
+// The frontend sees the instance's jsonData, as the stand-in's settings for it have it.
+const live = new DataSource(instance('agentmemory', { jaegerService: 'agentmemory-demo' }));
 const broken = new DataSource(instance('broken'));
 
 function ConfigHarness() {

@@ -115,6 +115,15 @@ test('a template variable and $__rate_interval complete and are not errors; Shif
   await expect(editor).toHaveText(expr);
 });
 
+test('the bracket at the cursor and its partner are marked', async ({ page }) => {
+  const editor = editorOf(page.locator('#live'));
+  await editor.fill('sum(rate(ai_memory_operations_total[5m]))');
+  await editor.press('End');
+  // The last ")" and the "(" of sum(.
+  await expect(page.locator('#live .cm-matchingBracket')).toHaveCount(2);
+  await expect(page.locator('#live .cm-matchingBracket').first()).toHaveText('(');
+});
+
 test('with Prometheus down, completion says which source failed and the editor stays usable', async ({ page }) => {
   const broken = page.locator('#broken');
   const editor = editorOf(broken);

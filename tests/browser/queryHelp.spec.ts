@@ -89,3 +89,16 @@ test('examples from the query help run against the demo: p99 by operation, then 
   const labels = logs.frames[0].fields.find((f) => f.name === 'labels')?.first;
   expect(labels).toMatchObject({ level: 'ERROR' });
 });
+
+test('the trace examples search the Jaeger service the data source’s settings name', async ({ page }) => {
+  const live = page.locator('#live');
+  await live.getByRole('radio', { name: 'Traces' }).click();
+  await live.getByTestId(testIds.datasource.queryHelpToggle).click();
+  const searches = queryExamples('traces', { jaegerService: 'agentmemory-demo' }).find(
+    (e) => e.id === 'search-traces'
+  )!;
+  await expect(live.getByTestId(testIds.datasource.queryHelpExample(searches.id))).toContainText('agentmemory-demo');
+  expect(await useExample(page, live, searches.id)).toMatchObject({ refId: 'A', service: 'agentmemory-demo' });
+  const traces = await shownResult(live, (r) => r.frames.some((f) => f.length > 0));
+  expect(traces.errors).toEqual([]);
+});

@@ -25,6 +25,7 @@ export const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
 /**
  * Picks the editor of the query's type; each type has its own component. The examples of the
  * type (QueryHelp) open from the header row, so they are there wherever the editor renders.
+ * Grafana passes the panel's or Explore's range on. Grafana: QUERY-EDITOR-PROPS (docs/grafana-behaviour.md)
  */
 export function QueryEditor({ datasource, query, onChange, onRunQuery, range }: Props) {
   const queryType = query.queryType ?? 'metrics';

@@ -15,6 +15,7 @@ import type { CodeEditorProps } from './CodeEditor';
  * takes the text when the user leaves the field or runs it, as Grafana's own query fields do,
  * so a keystroke re-renders nothing but CodeMirror. Completion failures show under the field,
  * naming the source; the field stays usable.
+ * Grafana: THEME-CONTEXT (docs/grafana-behaviour.md)
  */
 export default function CodeField(props: CodeEditorProps) {
   const theme = useTheme2();

@@ -7,6 +7,7 @@ import type { CodeEditorProps } from './CodeEditor';
 /**
  * What a code editor of this data source reads: its resources, the range, the dashboard's
  * variables. Grafana: TEMPLATE-SRV-VARIABLES (docs/grafana-behaviour.md)
+ * The range is the one Grafana gives the query editor. Grafana: QUERY-EDITOR-PROPS (docs/grafana-behaviour.md)
  */
 export function editorContext(
   datasource: DataSource,
