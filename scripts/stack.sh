@@ -6,6 +6,8 @@
 #   scripts/stack.sh down [component...] stop only the processes this script started (by PID)
 #   scripts/stack.sh status             what runs, with URLs
 #   scripts/stack.sh env                its URLs as shell-quoted exports (eval "$(scripts/stack.sh env)")
+#   scripts/stack.sh up scale           the scale-out topologies too (scripts/stack/*.sh: Thanos,
+#                                       VictoriaMetrics, an Elasticsearch cluster, Jaeger on Elasticsearch)
 #
 # Components: postgres redis neo4j elasticsearch elasticsearch8 elasticsearch-secure jaeger node-exporter postgres-exporter alertmanager
 # prometheus demo. Idempotent: a second `up` finds everything running or cached and takes seconds.
@@ -95,26 +97,33 @@ install_elasticsearch() {
 
 jaeger_bin() { echo "$MEMSTACK_CACHE/bin/jaeger-$JAEGER_MODULE_VERSION"; }
 
-install_jaeger() {
-  local bin; bin="$(jaeger_bin)"
+# Builds a program from a Go module's tagged release into the cache, once: label, module, version,
+# package inside it, binary path, expected minutes, build tags and -X flags (as the project's
+# releases are built). Modules with replace directives (Jaeger, Thanos) refuse
+# `go install pkg@version`; they apply when the module is the main one, hence a writable copy built
+# in place. The go command checks every module it fetches against go.sum and the checksum database.
+build_go_program() {
+  local label="$1" module="$2" version="$3" package="$4" bin="$5" minutes="$6" tags="${7:-}" ldflags="${8:-}" dir
   if [ -x "$bin" ]; then
-    info "Jaeger $JAEGER_MODULE_VERSION: cached in $bin"
+    info "$label $version: cached in $bin"
     return
   fi
-  step "Building Jaeger v2 from its Go module $JAEGER_MODULE_VERSION (once; about 3-7 min on 2 cores)"
-  command -v go >/dev/null || fail "Go is needed to build Jaeger"
-  local dir
-  dir="$(go mod download -json "github.com/jaegertracing/jaeger@$JAEGER_MODULE_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  [ -d "$dir" ] || fail "go mod download of jaeger@$JAEGER_MODULE_VERSION gave no source directory"
-  # The module has replace directives, so `go install pkg@version` refuses it; they apply when it
-  # is the main module, hence a writable copy built in place.
-  local src="$MEMSTACK_CACHE/src/jaeger-$JAEGER_MODULE_VERSION"
+  step "Building $label from its Go module $module@$version (once; about $minutes min on 2 cores)"
+  command -v go >/dev/null || fail "Go is needed to build $label"
+  dir="$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [ -d "$dir" ] || fail "go mod download of $module@$version gave no source directory"
+  local name; name="$(basename "$bin")"
+  local src="$MEMSTACK_CACHE/src/$name"
   rm -rf "$src" && mkdir -p "$(dirname "$src")" && cp -r "$dir" "$src" && chmod -R u+w "$src"
   mkdir -p "$(dirname "$bin")"
-  (cd "$src" && go build -o "$bin.tmp" ./cmd/jaeger) >"$LOGS/jaeger-build.log" 2>&1 \
-    || fail "building Jaeger failed; see $LOGS/jaeger-build.log"
+  (cd "$src" && go build -tags="$tags" -ldflags="$ldflags" -o "$bin.tmp" "$package") >"$LOGS/$name-build.log" 2>&1 \
+    || fail "building $label failed; see $LOGS/$name-build.log"
   mv "$bin.tmp" "$bin"
   rm -rf "$src"
+}
+
+install_jaeger() {
+  build_go_program "Jaeger v2" github.com/jaegertracing/jaeger "$JAEGER_MODULE_VERSION" ./cmd/jaeger "$(jaeger_bin)" 3-7
 }
 
 neo4j_dir() { echo "$MEMSTACK_CACHE/neo4j-harness-5.26.0"; }
@@ -194,12 +203,13 @@ expected_cmdline() {
     redis) echo "redis-server *" ;;
     neo4j) echo "java * Neo4jServer *" ;;
     elasticsearch*) echo "*/bin/java * -Des.path.home=$MEMSTACK_CACHE/elasticsearch-* -Epath.data=$SERVICE_STATE_DIR/$1/data *" ;;
-    jaeger) echo "$MEMSTACK_CACHE/bin/jaeger-v* --config *" ;;
+    jaeger) echo "$MEMSTACK_CACHE/bin/jaeger-v* --config $SERVICE_STATE_DIR/jaeger.yaml*" ;;
     node-exporter) echo "prometheus-node-exporter *" ;;
     postgres-exporter) echo "prometheus-postgres-exporter *" ;;
     alertmanager) echo "prometheus-alertmanager *" ;;
     prometheus) echo "prometheus --config.file=*" ;;
     demo) echo "node --import tsx src/main.ts*" ;;
+    *) echo "${EXTRA_CMDLINE[$1]:?unknown component $1}" ;;
   esac
 }
 
@@ -371,12 +381,17 @@ es_admin_curl() {
   curl --cacert "$keep/ca.crt" -K <(printf 'user = "%s"\n' "$(<"$keep/credentials")") "$@"
 }
 
-# Elasticsearch from its integ-test zip: name, version, HTTP port, transport port.
+# Elasticsearch from its integ-test zip: name, version, HTTP port, transport port, then settings of
+# its own (-E...). Unless they say otherwise, a node is a cluster of its own (single-node
+# discovery) without security; with -Expack.security.http.ssl.enabled=true it is probed over TLS as
+# the stack's admin; with -Ediscovery.seed_hosts=... it joins a cluster (scripts/stack/).
 start_es() {
   local name="$1" version="$2" port="$3" transport="$4" home conf data
   shift 4
-  local scheme=http probe=(curl) security=(-Expack.security.enabled=false)
-  [ "$#" -gt 0 ] && { scheme=https; security=("$@"); probe=(es_admin_curl); }
+  local settings=("$@") scheme=http probe=(curl)
+  [[ " ${settings[*]} " == *" -Expack.security.enabled="* ]] || settings=(-Expack.security.enabled=false "${settings[@]}")
+  [[ " ${settings[*]} " == *" -Ediscovery.seed_hosts="* ]] || settings=(-Ediscovery.type=single-node "${settings[@]}")
+  [[ " ${settings[*]} " == *" -Expack.security.http.ssl.enabled=true "* ]] && { scheme=https; probe=(es_admin_curl); }
   home="$(es_home "$version")"; conf="$SERVICE_STATE_DIR/$name/config"; data="$SERVICE_STATE_DIR/$name/data"
   [ -x "$home/bin/elasticsearch" ] || fail "Elasticsearch $version is not installed: run scripts/stack.sh install"
   run_as_service mkdir -p "$conf" "$data" "$SERVICE_STATE_DIR/$name/logs"
@@ -386,7 +401,7 @@ start_es() {
   require_free "$name" "$port" "$transport"
   launch "$name" env ES_JAVA_HOME="$(es_java_home "$version")" ES_PATH_CONF="$conf" ES_JAVA_OPTS="${ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
     "$home/bin/elasticsearch" \
-    -Ediscovery.type=single-node "${security[@]}" -Enetwork.host=127.0.0.1 \
+    "${settings[@]}" -Enetwork.host=127.0.0.1 \
     -Ehttp.port="$port" -Etransport.port="$transport" \
     -Epath.data="$data" -Epath.logs="$SERVICE_STATE_DIR/$name/logs" \
     -Ecluster.routing.allocation.disk.watermark.low=1b -Ecluster.routing.allocation.disk.watermark.high=1b \
@@ -489,13 +504,19 @@ start_alertmanager() {
   await alertmanager 20 http_ok "$ALERTMANAGER_URL/-/ready"
 }
 
-start_prometheus() {
-  local dir config="$SERVICE_STATE_DIR/prometheus.yml"; dir="$(service_dir prometheus)"
+# The stack's Prometheus configuration (scripts/config/prometheus.yml) with its ports filled in; the
+# scale-out replicas scrape the same targets from it.
+render_prometheus_config() {
   sed -e "s/@ALERTMANAGER_PORT@/$ALERTMANAGER_PORT/; s/@NODE_EXPORTER_PORT@/$NODE_EXPORTER_PORT/" \
       -e "s/@POSTGRES_EXPORTER_PORT@/$POSTGRES_EXPORTER_PORT/; s/@DEMO_PORT@/$DEMO_PORT/" \
       -e "s/@JAEGER_METRICS_PORT@/$JAEGER_METRICS_PORT/; s/@PROMETHEUS_PORT@/$PROMETHEUS_PORT/" \
       -e "s#@RULES_FILE@#$REPO_DIR/provisioning/prometheus/agent-memory.rules.yml#" \
-      "$REPO_DIR/scripts/config/prometheus.yml" | write_service_file "$config"
+      "$REPO_DIR/scripts/config/prometheus.yml"
+}
+
+start_prometheus() {
+  local dir config="$SERVICE_STATE_DIR/prometheus.yml"; dir="$(service_dir prometheus)"
+  render_prometheus_config | write_service_file "$config"
   # Checked as the user that will read it (the rules file too).
   run_as_service promtool check config "$config" >"$LOGS/promtool.log" 2>&1 || fail "generated Prometheus config is invalid; see $LOGS/promtool.log"
   require_free prometheus "$PROMETHEUS_PORT"
@@ -528,6 +549,21 @@ start_demo() {
   await demo 30 http_ok "$DEMO_URL/metrics"
 }
 
+# ---------------------------------------------------------------- scale-out topologies
+
+# Each file adds its components to SCALE (start order) and GROUP, their command-line globs to
+# EXTRA_CMDLINE, their URLs to EXTRA_URL and the variables `env` exports to EXTRA_ENV. They are
+# started only when asked for (`up scale`, `up thanos`, ...) and build what they need then.
+SCALE=()
+declare -A GROUP=() EXTRA_CMDLINE=() EXTRA_URL=()
+EXTRA_ENV=()
+for topology in "$REPO_DIR"/scripts/stack/*.sh; do
+  [ -e "$topology" ] || continue
+  # shellcheck source=/dev/null
+  source "$topology"
+done
+GROUP[scale]="${SCALE[*]}"
+
 url_of() {
   case "$1" in
     postgres) echo "postgresql://postgres@127.0.0.1:$POSTGRES_PORT/mem0 (password in $POSTGRES_PASSWORD_FILE)" ;;
@@ -542,11 +578,26 @@ url_of() {
     alertmanager) echo "$ALERTMANAGER_URL" ;;
     prometheus) echo "$PROMETHEUS_URL" ;;
     demo) echo "$DEMO_URL (metrics $DEMO_URL/metrics, MCP $DEMO_URL/mcp, /admin/faults token in $DEMO_ADMIN_TOKEN_FILE)" ;;
+    *) echo "${EXTRA_URL[$1]:-}" ;;
   esac
 }
 
+# A group name (scale, thanos, ...) stands for its components, in start order.
+expand_components() {
+  local c
+  for c in "$@"; do
+    if [ -n "${GROUP[$c]:-}" ]; then
+      # shellcheck disable=SC2086 # a group is a space-separated list of component names
+      printf '%s\n' ${GROUP[$c]}
+    else
+      printf '%s\n' "$c"
+    fi
+  done
+}
+
 cmd_up() {
-  local components=("$@")
+  local components=()
+  mapfile -t components < <(expand_components "$@")
   [ ${#components[@]} -gt 0 ] || components=("${ALL[@]}")
   cmd_install
   for c in "${components[@]}"; do
@@ -588,9 +639,11 @@ stop_one() {
 }
 
 cmd_down() {
-  local components=("$@")
+  local components=() i
+  mapfile -t components < <(expand_components "$@")
   if [ ${#components[@]} -eq 0 ]; then
-    components=(demo prometheus alertmanager postgres-exporter node-exporter jaeger elasticsearch-secure elasticsearch8 elasticsearch neo4j redis postgres)
+    for ((i = ${#SCALE[@]} - 1; i >= 0; i--)); do components+=("${SCALE[i]}"); done
+    components+=(demo prometheus alertmanager postgres-exporter node-exporter jaeger elasticsearch-secure elasticsearch8 elasticsearch neo4j redis postgres)
   fi
   [ -d "$PIDS" ] || { info "nothing was started"; return; }
   step "Stopping ${components[*]}"
@@ -598,7 +651,7 @@ cmd_down() {
 }
 
 cmd_status() {
-  for c in "${ALL[@]}"; do
+  for c in "${ALL[@]}" "${SCALE[@]}"; do
     if running "$c"; then
       printf '  %-18s up    pid %-7s %s\n' "$c" "$(pid_of "$c")" "$(url_of "$c")"
     else
@@ -614,7 +667,7 @@ cmd_env() {
   local pg_url="postgresql://postgres@127.0.0.1:$POSTGRES_PORT/mem0" ES_SECURE_DIR="$STATE_DIR/elasticsearch-secure" name
   [ -r "$POSTGRES_PASSWORD_FILE" ] && pg_url="$(postgres_url)"
   for name in PROMETHEUS_URL ALERTMANAGER_URL ES_URL ES8_URL JAEGER_URL JAEGER_OTLP_HTTP_URL DEMO_URL REDIS_URL NEO4J_URL \
-    ES_SECURE_URL ES_SECURE_DIR; do
+    ES_SECURE_URL ES_SECURE_DIR "${EXTRA_ENV[@]}"; do
     printf 'export %s=%q\n' "$name" "${!name}"
   done
   printf 'export POSTGRES_URL=%q\n' "$pg_url"
