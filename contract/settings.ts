@@ -48,6 +48,12 @@ export type AgentMemoryJsonData = PerSourceJson & {
    * $__rate_interval. Default 15s.
    */
   timeInterval?: string;
+  /**
+   * Extra parameters of every request to Prometheus, as a URL query string, e.g.
+   * `dedup=true&partial_response=true` for Thanos (the key and the format of Grafana's Prometheus
+   * data source). Parsed and bounded by parseCustomQueryParameters.
+   */
+  customQueryParameters?: string;
 };
 
 export type AgentMemorySecureJsonData = {
@@ -93,7 +99,64 @@ export const DEFAULTS = {
   scrapeInterval: '15s',
   minScrapeIntervalSeconds: 1,
   maxScrapeIntervalSeconds: 3600,
+  /** Bounds of the Prometheus custom query parameters setting. */
+  maxCustomQueryLength: 1024,
+  maxCustomQueryParameters: 16,
 } as const;
+
+/** Parameters the data source sets itself on a Prometheus request: a custom one may not replace them. */
+export const RESERVED_QUERY_PARAMETERS = ['query', 'start', 'end', 'step', 'time', 'match[]', 'limit'] as const;
+
+/** One name or value of a query string, decoded, or undefined when its %-escapes are broken. */
+function decodeQueryPart(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part.replaceAll('+', ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The custom query parameters setting as name/value pairs, or why it cannot be used (the config
+ * editor shows the same text). Split by hand, linearly: `a=1&b=2`, `+` a space, %-escapes decoded.
+ */
+export function parseCustomQueryParameters(raw: unknown): { params: Array<[string, string]> } | { error: string } {
+  if (raw === undefined || raw === null || raw === '') {
+    return { params: [] };
+  }
+  if (typeof raw !== 'string') {
+    return { error: 'Custom query parameters must be text such as dedup=true&partial_response=true' };
+  }
+  if (raw.length > DEFAULTS.maxCustomQueryLength) {
+    return {
+      error: `Custom query parameters are ${raw.length} characters long; at most ${DEFAULTS.maxCustomQueryLength} are allowed`,
+    };
+  }
+  const parts = (raw.startsWith('?') ? raw.slice(1) : raw).split('&').filter((part) => part !== '');
+  if (parts.length > DEFAULTS.maxCustomQueryParameters) {
+    return {
+      error: `Custom query parameters name ${parts.length} parameters; at most ${DEFAULTS.maxCustomQueryParameters} are allowed`,
+    };
+  }
+  const params: Array<[string, string]> = [];
+  for (const part of parts) {
+    const equals = part.indexOf('=');
+    const name = decodeQueryPart(equals < 0 ? part : part.slice(0, equals));
+    const value = decodeQueryPart(equals < 0 ? '' : part.slice(equals + 1));
+    const shown = `"${part.slice(0, 40)}"`;
+    if (name === undefined || value === undefined) {
+      return { error: `Custom query parameter ${shown} has a broken %-escape: write e.g. max_source_resolution=5m` };
+    }
+    if (name.trim() === '') {
+      return { error: `Custom query parameter ${shown} has no name: write name=value pairs joined by &` };
+    }
+    if ((RESERVED_QUERY_PARAMETERS as readonly string[]).includes(name)) {
+      return { error: `Custom query parameter "${name}" is set by the data source itself for each request: remove it` };
+    }
+    params.push([name, value]);
+  }
+  return { params };
+}
 
 /** The scrape interval setting in seconds, or why it is not one (the config editor shows the same text). */
 export function parseScrapeInterval(raw: unknown): { seconds: number } | { error: string } {

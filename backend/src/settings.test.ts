@@ -17,6 +17,7 @@ describe('data source settings', () => {
       authorization: 'Bearer t0ken',
       headers: {},
       tls: undefined,
+      customQuery: '',
     });
   });
 
@@ -130,6 +131,31 @@ describe('data source settings', () => {
     expect(() => parseSettings({ jsonData: json({ timeInterval: '500ms' }) })).toThrow(/between 1s and 1h/);
     expect(() => parseSettings({ jsonData: json({ timeInterval: '2h' }) })).toThrow(/between 1s and 1h/);
     expect(() => parseSettings({ jsonData: json({ timeInterval: 60 }) })).toThrow(SettingsError);
+  });
+
+  it('reads the custom query parameters as Prometheus-only, encoded, bounded and never replacing ours', () => {
+    const prometheus = (customQueryParameters: unknown) =>
+      parseSettingsAfresh({ jsonData: json({ prometheusUrl: 'http://thanos:10902', customQueryParameters }) })
+        .prometheus;
+    expect(prometheus(undefined)?.customQuery).toBe('');
+    expect(prometheus('dedup=true&partial_response=true')?.customQuery).toBe('dedup=true&partial_response=true');
+    // Decoded then encoded once: a space, a slash and an escape come out as one encoding.
+    expect(prometheus('?a=f oo&b=par%2Fam&&c')?.customQuery).toBe('a=f+oo&b=par%2Fam&c=');
+    expect(() => prometheus('query=up')).toThrow(/"query" is set by the data source itself/);
+    expect(() => prometheus('match[]=up')).toThrow(/"match\[\]" is set by the data source itself/);
+    expect(() => prometheus('custom=%%abc')).toThrow(/broken %-escape/);
+    expect(() => prometheus('=x')).toThrow(/has no name/);
+    expect(() => prometheus(42)).toThrow(/must be text/);
+    expect(() => prometheus('a=1&'.repeat(17))).toThrow(/17 parameters; at most 16/);
+    expect(() => prometheus('a='.padEnd(1025, 'x'))).toThrow(/1025 characters long; at most 1024/);
+  });
+
+  it('splits a hostile custom query parameters text in linear time', () => {
+    const started = performance.now();
+    expect(() =>
+      parseSettingsAfresh({ jsonData: json({ prometheusUrl: 'http://p:1', customQueryParameters: '%'.repeat(1024) }) })
+    ).toThrow(SettingsError);
+    expect(performance.now() - started).toBeLessThan(50);
   });
 
   it('trims any run of trailing slashes from a URL in linear time', () => {

@@ -9,6 +9,7 @@ import {
   SOURCE_LABELS,
   TOKEN_KEYS,
   headerValueKey,
+  parseCustomQueryParameters,
   parseScrapeInterval,
   sourceKey,
   type AgentMemoryJsonData,
@@ -79,10 +80,15 @@ export interface ElasticsearchSettings extends SourceSettings {
   index: string;
 }
 
+export interface PrometheusSettings extends SourceSettings {
+  /** The custom query parameters setting, encoded, appended to every request's URL ('' when unset). */
+  customQuery: string;
+}
+
 export interface DataSourceSettings {
   uid: string;
   name: string;
-  prometheus?: SourceSettings;
+  prometheus?: PrometheusSettings;
   elasticsearch?: ElasticsearchSettings;
   jaeger?: SourceSettings;
   /** Jaeger service of the memory spans, for the correlated view. */
@@ -317,11 +323,16 @@ export function parseSettingsAfresh(message: InstanceSettingsMessage | undefined
   if ('error' in scrape) {
     throw new SettingsError(scrape.error);
   }
+  const custom = parseCustomQueryParameters(json.customQueryParameters);
+  if ('error' in custom) {
+    throw new SettingsError(custom.error);
+  }
+  const customQuery = new URLSearchParams(custom.params).toString();
   return {
     uid: message?.uid ?? '',
     scrapeIntervalSec: scrape.seconds,
     name: message?.name ?? '',
-    prometheus: promUrl ? sourceSettings('prometheus', promUrl, json, secure, owner) : undefined,
+    prometheus: promUrl ? { ...sourceSettings('prometheus', promUrl, json, secure, owner), customQuery } : undefined,
     elasticsearch: esUrl ? { ...sourceSettings('elasticsearch', esUrl, json, secure, owner), index } : undefined,
     jaegerService: typeof json.jaegerService === 'string' && json.jaegerService !== '' ? json.jaegerService : undefined,
     jaeger: jaegerUrl ? sourceSettings('jaeger', jaegerUrl, json, secure, owner) : undefined,

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LIMITS } from '../../../contract';
-import type { SourceSettings } from '../settings';
+import type { PrometheusSettings } from '../settings';
 import { PrometheusClient } from './prometheus';
 
 /**
@@ -9,7 +9,7 @@ import { PrometheusClient } from './prometheus';
  * than 2.51, which ignores `limit`) twice as many label values and metadata entries as asked.
  */
 let server: http.Server;
-let settings: SourceSettings;
+let settings: PrometheusSettings;
 const huge = 'e'.repeat(100_000);
 const asked: string[] = [];
 const tooMany = LIMITS.maxResourceValues * 2;
@@ -30,6 +30,10 @@ beforeAll(async () => {
         [{ type: 'counter', help: longHelp, unit: '' }],
       ]);
       res.end(JSON.stringify({ status: 'success', data: Object.fromEntries(entries) }));
+      return;
+    }
+    if (req.url?.startsWith('/api/v1/query?partial')) {
+      res.end(JSON.stringify({ status: 'success', isPartial: true, data: { resultType: 'vector', result: [] } }));
       return;
     }
     if (req.url?.startsWith('/api/v1/query_range')) {
@@ -53,6 +57,7 @@ beforeAll(async () => {
     maxResponseBytes: 64 * 1024 * 1024,
     headers: {},
     instanceKey: 'test',
+    customQuery: '',
   };
 });
 
@@ -89,5 +94,32 @@ describe('lists from Prometheus', () => {
     expect(entries[0]).toEqual({ metric: 'm0', type: 'counter', help: expect.any(String) });
     expect(entries[0].help.length).toBeLessThanOrEqual(LIMITS.maxUpstreamTextLength + 1);
     expect(asked.at(-1)).toContain(`limit=${LIMITS.maxResourceValues}`);
+  });
+});
+
+describe('custom query parameters', () => {
+  it('go in the URL of every request, POSTed queries and GET lists alike, as Grafana adds them', async () => {
+    const custom = new PrometheusClient({ ...settings, customQuery: 'dedup=true&max_source_resolution=5m' });
+    await custom.queryInstant('up', 60);
+    expect(asked.at(-1)).toBe('/api/v1/query?dedup=true&max_source_resolution=5m');
+    await custom.queryRange('up', 0, 60, 15).catch(() => undefined);
+    expect(asked.at(-1)).toBe('/api/v1/query_range?dedup=true&max_source_resolution=5m');
+    await custom.labelValues('job');
+    expect(asked.at(-1)).toBe(
+      `/api/v1/label/job/values?limit=${LIMITS.maxResourceValues}&dedup=true&max_source_resolution=5m`
+    );
+    await custom.buildInfo().catch(() => undefined);
+    expect(asked.at(-1)).toBe('/api/v1/status/buildinfo?dedup=true&max_source_resolution=5m');
+  });
+
+  it('leave the URL alone when unset', async () => {
+    await new PrometheusClient(settings).queryInstant('up', 60);
+    expect(asked.at(-1)).toBe('/api/v1/query');
+  });
+
+  it("reads VictoriaMetrics' isPartial as a partial answer", async () => {
+    const partial = await new PrometheusClient({ ...settings, customQuery: 'partial=1' }).queryInstant('up', 60);
+    expect(partial.partial).toBe(true);
+    expect((await new PrometheusClient(settings).queryInstant('up', 60)).partial).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { requestJson } from './http';
 import type { QueryTimings } from './timings';
 import { SourceError } from './sourceError';
-import type { SourceSettings } from '../settings';
+import type { PrometheusSettings } from '../settings';
 import { LIMITS, type MetricMetadataEntry, type SourceId } from '../../../contract';
 import { excerpt } from '../text';
 
@@ -20,6 +20,8 @@ export interface PromResult {
   resultType: 'matrix' | 'vector' | 'scalar' | 'string';
   series: PromSeries[];
   warnings: string[];
+  /** The back end said some of its storage did not answer (VictoriaMetrics cluster's `isPartial`). */
+  partial: boolean;
 }
 
 interface PromEnvelope {
@@ -28,6 +30,7 @@ interface PromEnvelope {
   errorType?: string;
   error?: string;
   warnings?: string[];
+  isPartial?: boolean;
 }
 
 function shapeError(what: string): SourceError {
@@ -116,6 +119,7 @@ function unwrap(status: number, json: unknown): PromResult {
     resultType: body.data.resultType as PromResult['resultType'],
     series: toSeries(body.data.resultType, body.data.result),
     warnings: Array.isArray(body.warnings) ? body.warnings.slice(0, LIMITS.maxUpstreamWarnings).map(quoted) : [],
+    partial: body.isPartial === true,
   };
 }
 
@@ -129,7 +133,7 @@ export interface LabelOptions {
 
 export class PrometheusClient {
   constructor(
-    private readonly settings: SourceSettings,
+    private readonly settings: PrometheusSettings,
     private readonly timings?: QueryTimings
   ) {}
 
@@ -146,7 +150,7 @@ export class PrometheusClient {
       end: String(endSec),
       step: String(stepSec),
     });
-    const { status, json } = await requestJson(PROMETHEUS, this.settings, '/api/v1/query_range', {
+    const { status, json } = await this.request('/api/v1/query_range', {
       method: 'POST',
       form,
       signal,
@@ -157,7 +161,7 @@ export class PrometheusClient {
 
   async queryInstant(expr: string, timeSec: number, signal?: AbortSignal): Promise<PromResult> {
     const form = new URLSearchParams({ query: expr, time: String(timeSec) });
-    const { status, json } = await requestJson(PROMETHEUS, this.settings, '/api/v1/query', {
+    const { status, json } = await this.request('/api/v1/query', {
       method: 'POST',
       form,
       signal,
@@ -168,7 +172,7 @@ export class PrometheusClient {
 
   /** Readiness as CheckHealth reports it: the build version when it answers. */
   async buildInfo(signal?: AbortSignal): Promise<string> {
-    const { status, json } = await requestJson(PROMETHEUS, this.settings, '/api/v1/status/buildinfo', {
+    const { status, json } = await this.request('/api/v1/status/buildinfo', {
       signal,
       timings: this.timings,
     });
@@ -181,7 +185,9 @@ export class PrometheusClient {
         status
       );
     }
-    return body.data?.version ?? 'unknown';
+    // A Thanos built without its release flags answers an empty version.
+    const version = body.data?.version;
+    return typeof version === 'string' && version !== '' ? excerpt(version, 60) : 'unknown';
   }
 
   /** Label names, optionally of the series a selector matches, within a time range. */
@@ -225,9 +231,20 @@ export class PrometheusClient {
     return data.filter((v): v is string => typeof v === 'string').slice(0, LIMITS.maxResourceValues);
   }
 
+  /**
+   * Every request to Prometheus, with the custom query parameters in its URL (as Grafana's
+   * Prometheus data source adds them, POSTs included): Thanos, Mimir and VictoriaMetrics read them
+   * from the URL and the form alike.
+   */
+  private request(pathAndQuery: string, init: Parameters<typeof requestJson>[3]) {
+    const custom = this.settings.customQuery;
+    const path = custom ? `${pathAndQuery}${pathAndQuery.includes('?') ? '&' : '?'}${custom}` : pathAndQuery;
+    return requestJson(PROMETHEUS, this.settings, path, init);
+  }
+
   /** The `data` of a successful answer to a GET of one of Prometheus' list APIs. */
   private async answer(path: string, query: string, signal?: AbortSignal): Promise<unknown> {
-    const { status, json } = await requestJson(PROMETHEUS, this.settings, `${path}?${query}`, {
+    const { status, json } = await this.request(`${path}?${query}`, {
       signal,
       timings: this.timings,
     });

@@ -103,6 +103,25 @@ describe('ConfigEditor scrape interval', () => {
   });
 });
 
+describe('ConfigEditor custom query parameters', () => {
+  it("writes them to jsonData.customQueryParameters, the key of Grafana's Prometheus data source", () => {
+    const p = props();
+    render(<ConfigEditor {...p} />);
+    fireEvent.change(screen.getByLabelText(/Custom query parameters/), { target: { value: 'dedup=true' } });
+    expect(p.onOptionsChange.mock.calls.at(-1)[0].jsonData).toEqual({
+      prometheusUrl: 'http://prom:9090',
+      customQueryParameters: 'dedup=true',
+    });
+  });
+
+  it("shows the backend's own message for parameters it would refuse", () => {
+    render(<ConfigEditor {...props({ jsonData: { prometheusUrl: 'http://p', customQueryParameters: 'step=60' } })} />);
+    expect(
+      screen.getByText('Custom query parameter "step" is set by the data source itself for each request: remove it')
+    ).toBeInTheDocument();
+  });
+});
+
 describe('ConfigEditor custom headers keep their saved values', () => {
   // Grafana hands the edited options back as props, as its data source settings page does.
   function Controlled({ initial, onChange }: { initial: any; onChange: (options: any) => void }) {

@@ -1,4 +1,4 @@
-import { parseSampleValue, promResultToFrames, renderLegend } from './frames';
+import { PARTIAL_ANSWER_NOTICE, parseSampleValue, promResultToFrames, renderLegend } from './frames';
 import { rangeWindow } from './window';
 
 const SCRAPE_SEC = 15;
@@ -84,7 +84,12 @@ describe('series to frames', () => {
   it('gives one timeseries-multi frame per series with labels on the value field', () => {
     const frames = promResultToFrames(
       query({ legendFormat: '{{operation}}' }),
-      { resultType: 'matrix', warnings: ['slow'], series: [{ metric: { operation: 'add' }, values: [[1000.5, '2']] }] },
+      {
+        resultType: 'matrix',
+        warnings: ['slow'],
+        partial: false,
+        series: [{ metric: { operation: 'add' }, values: [[1000.5, '2']] }],
+      },
       'Expr: up',
       15
     );
@@ -113,8 +118,24 @@ describe('series to frames', () => {
     ]);
   });
 
+  it('puts a partial-answer notice first when the back end says its answer is partial', () => {
+    const [frame] = promResultToFrames(
+      query({ instant: true }),
+      { resultType: 'vector', warnings: ['store b down'], partial: true, series: [] },
+      'x'
+    );
+    expect(frame.meta?.notices).toEqual([
+      { severity: 'warning', text: PARTIAL_ANSWER_NOTICE },
+      { severity: 'warning', text: 'Prometheus: store b down' },
+    ]);
+  });
+
   it('answers an empty result with one typed empty frame and marks instant results numeric-multi', () => {
-    const empty = promResultToFrames(query({ instant: true }), { resultType: 'vector', warnings: [], series: [] }, 'x');
+    const empty = promResultToFrames(
+      query({ instant: true }),
+      { resultType: 'vector', warnings: [], partial: false, series: [] },
+      'x'
+    );
     expect(empty).toEqual([
       { refId: 'A', meta: { type: 'numeric-multi', typeVersion: [0, 1], executedQueryString: 'x' }, fields: [] },
     ]);

@@ -53,6 +53,9 @@ function displayName(query: MetricsQuery, labels: Record<string, string>): strin
  * and a `Value` field that carries the series labels, so panels and alert expressions treat both
  * data sources alike.
  */
+export const PARTIAL_ANSWER_NOTICE =
+  "Prometheus: partial answer: some of the back end's storage nodes did not answer, so series or samples may be missing";
+
 export function promResultToFrames(
   query: MetricsQuery,
   result: PromResult,
@@ -65,6 +68,8 @@ export function promResultToFrames(
   const timeConfig = !query.instant && stepSec !== undefined ? { config: { interval: stepSec * 1000 } } : {};
   const notices: Notice[] = [
     ...query.notices.map((text) => ({ severity: 'info' as const, text })),
+    ...(result.partial ? [{ severity: 'warning' as const, text: PARTIAL_ANSWER_NOTICE }] : []),
+    // Thanos reports a store it could not reach (a partial response) as a warning naming the store.
     ...result.warnings.map((text) => ({ severity: 'warning' as const, text: `Prometheus: ${text}` })),
   ];
   const meta = {
