@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -432,5 +433,47 @@ func TestCustomHeadersReachTheUpstream(t *testing.T) {
 	}
 	if strings.Contains(p.logs.String(), "s3cret-proxy") {
 		t.Fatal("a header value reached the log")
+	}
+}
+
+// TestCustomQueryParametersAndPartialAnswers: the custom query parameters reach the upstream in the
+// URL of a query and of a label list, and an answer VictoriaMetrics' cluster marks isPartial
+// carries the partial-answer notice. A recording server stands in for vmselect (the cluster
+// version cannot run here; Thanos' partial answers are proven on Thanos in tests/scale).
+func TestCustomQueryParametersAndPartialAnswers(t *testing.T) {
+	got := make(chan *url.URL, 4)
+	recorder := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.URL
+		w.Header().Set("Content-Type", "application/json")
+		if strings.Contains(r.URL.Path, "/label/") {
+			fmt.Fprint(w, `{"status":"success","data":["agentmemory-demo"]}`)
+			return
+		}
+		fmt.Fprint(w, `{"status":"success","isPartial":true,"data":{"resultType":"vector","result":[{"metric":{},"value":[1700000000,"1"]}]}}`)
+	}))
+	t.Cleanup(recorder.Close)
+	p := startPlugin(t)
+	settings := map[string]any{"prometheusUrl": recorder.URL, "customQueryParameters": "extra_label=tenant=7&nocache=1"}
+	now := time.Now()
+	res, err := p.data.QueryData(ctxWithTimeout(t, 10*time.Second), &pluginv2.QueryDataRequest{
+		PluginContext: pluginContext(t, settings, nil),
+		Queries:       []*pluginv2.DataQuery{metricsQuery(t, "P", map[string]any{"expr": "up", "instant": true}, now.Add(-time.Minute), now)},
+	})
+	if err != nil || res.Responses["P"].Error != "" {
+		t.Fatalf("query: %v %+v", err, res)
+	}
+	if q := (<-got).Query(); q.Get("extra_label") != "tenant=7" || q.Get("nocache") != "1" {
+		t.Fatalf("the query's URL carried %v, want extra_label=tenant=7 and nocache=1", q)
+	}
+	frames := decodeFrames(t, res.Responses["P"])
+	notices := fmt.Sprint(frames[0].Meta.Notices)
+	if !strings.Contains(notices, "partial answer") {
+		t.Fatalf("no partial-answer notice on an isPartial answer: %s", notices)
+	}
+	if answer := callResource(t, p, settings, "prometheus/label-values", url.Values{"label": {"job"}}); answer.code != http.StatusOK {
+		t.Fatalf("label values: %d %s", answer.code, answer.body)
+	}
+	if q := (<-got).Query(); q.Get("extra_label") != "tenant=7" {
+		t.Fatalf("the label list's URL carried %v, want extra_label=tenant=7", q)
 	}
 }
