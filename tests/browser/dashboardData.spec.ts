@@ -1,10 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import { interpolateQuery, interpolateVariableQuery } from '../../src/datasource/interpolate';
-import type { Lookup } from '../../src/datasource/templating';
-import type { AgentMemoryDataQuery, AgentMemoryVariableQuery } from '../../src/datasource/types';
-import { variableResource } from '../../src/datasource/variableResource';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { interpolateQuery } from '../../src/datasource/interpolate';
+import type { AgentMemoryDataQuery } from '../../src/datasource/types';
+import {
+  dashboards,
+  DATASOURCE_UID,
+  framesOf,
+  lookupOf,
+  ONLY_IN_GRAFANA,
+  repo,
+  resolveVariables,
+  type Scenario,
+} from './dashboardTargets';
 
 /**
  * Every target of every bundled dashboard, run the way Grafana runs it: variables listed through
@@ -15,121 +22,6 @@ import { variableResource } from '../../src/datasource/variableResource';
  * drawn as the picture of the dashboard in docs/dashboards.md, which must draw each panel from its saved options
  * and say under it what differs from Grafana (expectDrawnAsSaved).
  */
-
-const repo = join(__dirname, '../..');
-const DATASOURCE_UID = 'agentmemory';
-const pluginJson = JSON.parse(readFileSync(join(repo, 'src/plugin.json'), 'utf8'));
-const dashboards = pluginJson.includes
-  .filter((i: { type: string }) => i.type === 'dashboard')
-  .map((i: { path: string }) => JSON.parse(readFileSync(join(repo, 'src', i.path), 'utf8')));
-
-/** Targets whose data exists only where Grafana itself runs; nothing else is exempt. */
-const ONLY_IN_GRAFANA: Record<string, string> = {
-  'ai-telemetry-pipeline/Data source breakers':
-    "reads the data source backend's own agentmemory_backend_circuit_breaker_state, which only Grafana exposes (/metrics/plugins/memstack-agentmemory-datasource)",
-};
-
-type Scenario = 'default' | 'all' | 'one';
-
-interface VariableState {
-  values: string[];
-  selected: string[];
-  all: boolean;
-  allValue?: string;
-}
-
-/** Resolves a reference the way Grafana's template service hands it to the data source's formatter. */
-function lookupOf(state: Record<string, VariableState>): Lookup {
-  return (name, token) => {
-    if (name === 'datasource') {
-      return { values: [DATASOURCE_UID] };
-    }
-    const v = state[name];
-    if (!v) {
-      return { raw: token };
-    }
-    if (v.all) {
-      return v.allValue !== undefined ? { raw: v.allValue } : { values: v.values };
-    }
-    return { values: v.selected };
-  };
-}
-
-async function resolveVariables(
-  request: APIRequestContext,
-  dashboard: any,
-  scenario: Scenario,
-  range: { from: number; to: number }
-) {
-  const state: Record<string, VariableState> = {};
-  for (const variable of dashboard.templating.list) {
-    if (variable.type !== 'query') {
-      continue;
-    }
-    const query = interpolateVariableQuery(
-      { refId: variable.name, ...variable.query } as AgentMemoryVariableQuery,
-      lookupOf(state)
-    );
-    const resource = variableResource(query, range);
-    expect(resource, `variable ${variable.name} has a complete query`).toBeDefined();
-    const res = await request.get(`/api/datasources/uid/${DATASOURCE_UID}/resources/${resource!.path}`, {
-      params: resource!.params,
-    });
-    const body = await res.text();
-    expect(res.status(), `variable ${variable.name}: ${body}`).toBe(200);
-    const values: string[] = JSON.parse(body);
-    expect(values.length, `variable ${variable.name} lists values`).toBeGreaterThan(0);
-    let selected = values[0];
-    if (scenario === 'one' && query.kind === 'event_field_values') {
-      selected = (await valuesWithErrors(request, query, state, range)) ?? selected;
-    }
-    const defaultAll = variable.includeAll && variable.current?.value?.[0] === '$__all';
-    const all = variable.includeAll && (scenario === 'all' || (scenario === 'default' && defaultAll));
-    state[variable.name] = { values, selected: [selected], all, allValue: variable.allValue };
-  }
-  return state;
-}
-
-/**
- * The concrete value of an event field variable in the "one" scenario: the first value that has
- * error events together with the values already chosen, as a user drilling down from an error
- * would pick it; listed through the same resource with a narrowing Lucene query (and the
- * variable's own). Without it the error panels would rightly be empty for an operation that never
- * failed. A variable whose events are never errors (memories changed) takes its first value that
- * goes with the values already chosen.
- */
-async function valuesWithErrors(
-  request: APIRequestContext,
-  query: AgentMemoryVariableQuery,
-  state: Record<string, VariableState>,
-  range: { from: number; to: number }
-): Promise<string | undefined> {
-  const chosen = Object.entries(state)
-    .filter(([, v]) => !v.all)
-    .map(([name, v]) => `${name}:"${v.selected[0]}"`);
-  const own = query.kind === 'event_field_values' && query.query ? [`(${query.query})`] : [];
-  const narrowings = [['level:ERROR', ...own, ...chosen], ...(own.length > 0 ? [[...own, ...chosen]] : [])];
-  for (const narrowing of narrowings) {
-    const narrowed = variableResource({ ...query, query: narrowing.join(' AND ') }, range)!;
-    const res = await request.get(`/api/datasources/uid/${DATASOURCE_UID}/resources/${narrowed.path}`, {
-      params: narrowed.params,
-    });
-    expect(res.status(), await res.text()).toBe(200);
-    const values: string[] = await res.json();
-    if (values.length > 0) {
-      return values[0];
-    }
-  }
-  return undefined;
-}
-
-function framesOf(result: any): any[] {
-  return (result?.frames ?? []).map((f: any) => ({
-    name: f.schema?.name,
-    meta: f.schema?.meta,
-    fields: (f.schema?.fields ?? []).map((field: any, i: number) => ({ ...field, values: f.data?.values?.[i] ?? [] })),
-  }));
-}
 
 const hasValue = (field: any) => field.values.some((v: unknown) => v !== null && v !== undefined);
 

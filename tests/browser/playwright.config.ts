@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { defineConfig } from '@playwright/test';
 import { harnessVariants } from '../compat/variants.cjs';
-import { needEnv, OWN_BUILD_PROJECT } from './standIn';
+import { needEnv, OWN_BUILD_PROJECT, standInServer } from './standIn';
 
 // The editors rendered outside Grafana (tests/browser/harness.tsx) in Debian's Chromium, served by
 // the Grafana stand-in, which answers through the real backend (tests/conformance/cmd/grafanastandin).
@@ -15,7 +14,7 @@ import { needEnv, OWN_BUILD_PROJECT } from './standIn';
 // Grafana that loads it.
 const port = Number(process.env.STANDIN_PORT ?? 3999);
 const closed = 'http://127.0.0.1:1';
-const datasources = JSON.stringify({
+const datasources = {
   agentmemory: {
     jsonData: {
       prometheusUrl: needEnv('PROMETHEUS_URL'),
@@ -25,32 +24,15 @@ const datasources = JSON.stringify({
     },
   },
   broken: { jsonData: { prometheusUrl: closed, elasticsearchUrl: closed, jaegerUrl: closed } },
-});
-const repo = path.resolve(__dirname, '../..');
+};
 
 export const standInUrl = `http://127.0.0.1:${port}`;
 
 /** The specs that run on every variant: they need nothing but the stand-in and the demo. */
 const VARIANT_SPECS = /(panels|overview|harnessVersions)\.spec\.ts$/;
 
-type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, { command: string }>;
-
 /** A stand-in serving one build directory's pages. */
-function standIn(listen: number, pages: string, log: string): WebServer {
-  return {
-    command: `./build/grafana-standin -listen 127.0.0.1:${listen} -static ${pages} -plugin-log build/${log} -datasources '${datasources}'`,
-    cwd: __dirname,
-    url: `http://127.0.0.1:${listen}/api/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      AGENTMEMORY_PLUGIN_BIN:
-        process.env.AGENTMEMORY_PLUGIN_BIN ?? path.join(repo, 'dist/datasource/gpx_agentmemory_linux_amd64'),
-    },
-  };
-}
+const standIn = (listen: number, pages: string, log: string) => standInServer({ listen, pages, log, datasources });
 
 /** The React of the repository's own build (package.json), which the default project runs. */
 const ownReact: string = JSON.parse(readFileSync(require.resolve('react/package.json'), 'utf8')).version;

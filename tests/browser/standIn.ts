@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type PlaywrightTestConfig } from '@playwright/test';
 
 /**
  * Shared by the Chromium specs and their config: the stack's URLs from the environment, and the
@@ -36,4 +36,35 @@ export function picturePath(file: string): string {
   return test.info().project.name === OWN_BUILD_PROJECT
     ? join(__dirname, '../../docs/img', file)
     : test.info().outputPath(file);
+}
+
+type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, { command: string }>;
+
+/**
+ * The Grafana stand-in (tests/conformance/cmd/grafanastandin, built into tests/browser/build) as a
+ * Playwright web server: on a loopback port, with data sources by uid, serving a build directory's
+ * pages when given one, running the real backend executable.
+ */
+export function standInServer(options: {
+  listen: number;
+  log: string;
+  datasources: Record<string, unknown>;
+  pages?: string;
+}): WebServer {
+  const repo = join(__dirname, '../..');
+  const quoted = `'${JSON.stringify(options.datasources).replaceAll("'", "'\\''")}'`;
+  const pages = options.pages ? ` -static ${options.pages}` : '';
+  return {
+    command: `./build/grafana-standin -listen 127.0.0.1:${options.listen}${pages} -plugin-log build/${options.log} -datasources ${quoted}`,
+    cwd: __dirname,
+    url: `http://127.0.0.1:${options.listen}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      AGENTMEMORY_PLUGIN_BIN:
+        process.env.AGENTMEMORY_PLUGIN_BIN ?? join(repo, 'dist/datasource/gpx_agentmemory_linux_amd64'),
+    },
+  };
 }
