@@ -92,9 +92,11 @@ export class AgentSimulation {
     private readonly telemetry: MemoryTelemetry,
     count: number,
     private readonly opsPerSecond: number,
-    private readonly faults: DemoFaults = noFaults({})
+    private readonly faults: DemoFaults = noFaults({}),
+    /** The agents (of 0 … count−1) this process simulates: a cluster's worker runs its share. */
+    indexes: readonly number[] = Array.from({ length: count }, (_, i) => i)
   ) {
-    this.agents = Array.from({ length: count }, (_, i) => {
+    this.agents = indexes.map((i) => {
       const type = AGENT_TYPES[i % AGENT_TYPES.length];
       const userId = `u-${i + 1}`;
       return {
@@ -112,6 +114,9 @@ export class AgentSimulation {
   }
 
   start(): void {
+    if (this.agents.length === 0 || !(this.opsPerSecond > 0)) {
+      return; // a worker with no agent of its own (more workers than agents)
+    }
     this.timer = setInterval(() => {
       // Back-pressure: a slow or failing backend must not pile up unbounded requests.
       if (this.inFlight < 50) {

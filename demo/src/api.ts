@@ -53,13 +53,43 @@ export interface ApiAccess {
   mcpHostnames: string[];
 }
 
+/** What a worker of a cluster changes in the API (cluster.ts). */
+export interface ApiCluster {
+  /** The /metrics handler: the cluster's merged series instead of this process's. */
+  metrics?: (req: any, res: any) => void;
+  /** Called with each fault request this process applied, to apply it in the other workers too. */
+  onFaults?: (body: Record<string, unknown>) => void;
+}
+
+/**
+ * Applies one /admin/faults request (DemoFaults, maintenance, `reset`) to this process; throws
+ * BadRequest for an invalid one. Also what a cluster's other workers run for a relayed request.
+ */
+export async function applyAdminFaults(service: MemoryService, faults: DemoFaults, body: Record<string, unknown>) {
+  try {
+    applyFaultRequest(faults, body);
+  } catch (error) {
+    throw new BadRequest((error as Error).message);
+  }
+  if (body.reset === true) {
+    service.maintenance = false;
+  }
+  if (typeof body.maintenance === 'boolean') {
+    service.maintenance = body.maintenance;
+  }
+  service.updateDegradation();
+  faults.pgConnectionFlood = await service.holdConnections(faults.pgConnectionFlood);
+  return { ...faults, maintenance: service.maintenance };
+}
+
 /** The memory service's HTTP API: REST for agents, /mcp for MCP clients, /health and /metrics. */
 export function createApp(
   service: MemoryService,
   telemetry: MemoryTelemetry,
   health: () => HealthChecker | undefined,
   faults: DemoFaults,
-  access: ApiAccess
+  access: ApiAccess,
+  inCluster: ApiCluster = {}
 ) {
   const express = require('express');
   const app = express();
@@ -85,7 +115,7 @@ export function createApp(
       return fn(req);
     });
 
-  app.get('/metrics', metricsHandler(telemetry));
+  app.get('/metrics', inCluster.metrics ?? metricsHandler(telemetry));
   app.get('/health', async (_req: any, res: any) => {
     const last = health()?.last;
     res.json({ status: service.maintenance ? 'maintenance' : 'ok', health: last ?? null });
@@ -147,20 +177,9 @@ export function createApp(
     adminOnly,
     handle(async (req) => {
       const body = req.body ?? {};
-      try {
-        applyFaultRequest(faults, body);
-      } catch (error) {
-        throw new BadRequest((error as Error).message);
-      }
-      if (body.reset === true) {
-        service.maintenance = false;
-      }
-      if (typeof body.maintenance === 'boolean') {
-        service.maintenance = body.maintenance;
-      }
-      service.updateDegradation();
-      faults.pgConnectionFlood = await service.holdConnections(faults.pgConnectionFlood);
-      return faultState();
+      const state = await applyAdminFaults(service, faults, body);
+      inCluster.onFaults?.(body);
+      return state;
     })
   );
 

@@ -7,6 +7,18 @@ describe('readConfig', () => {
     expect(readConfig([], { DEMO_ADMIN_TOKEN: '' }).adminToken).toBeUndefined();
   });
 
+  it('runs one process unless DEMO_WORKERS or --workers asks for a cluster', () => {
+    expect(readConfig([], {}).workers).toBe(1);
+    expect(readConfig([], { DEMO_WORKERS: '' }).workers).toBe(1);
+    expect(readConfig([], { DEMO_WORKERS: '3' }).workers).toBe(3);
+    expect(readConfig(['--workers', '2'], { DEMO_WORKERS: '3' }).workers).toBe(2);
+    for (const bad of ['0', '1.5', 'two', '33']) {
+      expect(() => readConfig(['--workers', bad], {})).toThrow(
+        `--workers ${bad}: expected a whole number from 1 to 32`
+      );
+    }
+  });
+
   it('refuses a host name to listen on and a bad number, saying what is expected', () => {
     expect(() => readConfig(['--host', 'example.com'], {})).toThrow('expected an IP address to listen on');
     expect(() => readConfig(['--rate', '0'], {})).toThrow('--rate 0: expected a number >= 0.1');

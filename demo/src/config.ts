@@ -14,6 +14,13 @@ export interface DemoConfig {
   /** The address the HTTP server (REST, /mcp, /health, /metrics) binds: an IP literal or localhost. */
   host: string;
   port: number;
+  /**
+   * Node processes serving the API (DEMO_WORKERS, --workers; default 1). Above 1 the demo runs as
+   * a Node `cluster`: a primary forks this many workers sharing the port, one /metrics answers for
+   * all of them (ClusterMetricsPrimary), mem0's store is one SQLite file they share, and the
+   * simulated agents and their rate are split between them (cluster.ts).
+   */
+  workers: number;
   /** Agent operations per second across all simulated agents. */
   rate: number;
   /** Simulated agents; more than `agentIdCap` makes the agent_id cap fold values. */
@@ -55,6 +62,7 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Dem
     options: {
       host: { type: 'string', default: env.DEMO_HOST || DEFAULT_LISTEN_HOST },
       port: { type: 'string', default: env.DEMO_PORT ?? '8000' },
+      workers: { type: 'string', default: env.DEMO_WORKERS || '1' },
       rate: { type: 'string', default: env.DEMO_RATE ?? '20' },
       agents: { type: 'string', default: env.DEMO_AGENTS ?? '10' },
       'agent-id-cap': { type: 'string', default: env.DEMO_AGENT_ID_CAP ?? '8' },
@@ -72,6 +80,7 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Dem
   return {
     host: listenHost(values.host),
     port: number('port', values.port, 1),
+    workers: workerCount(values.workers),
     rate: number('rate', values.rate, 0.1),
     agents: Math.floor(number('agents', values.agents, 1)),
     agentIdCap: Math.floor(number('agent-id-cap', values['agent-id-cap'], 1)),
@@ -86,6 +95,17 @@ export function readConfig(argv = process.argv.slice(2), env = process.env): Dem
     jaegerUrl: env.JAEGER_URL ?? 'http://127.0.0.1:16686',
     adminToken: env.DEMO_ADMIN_TOKEN || undefined,
   };
+}
+
+/** At most this many workers: each is a whole demo (mem0, clients of every backend). */
+export const MAX_WORKERS = 32;
+
+function workerCount(raw: string | undefined): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) {
+    throw new Error(`--workers ${raw}: expected a whole number from 1 to ${MAX_WORKERS}`);
+  }
+  return n;
 }
 
 function listenHost(raw: string | undefined): string {

@@ -4,15 +4,19 @@
  * beside it, an HTTP API with /health and /metrics, an MCP endpoint, and simulated agents.
  * Every signal of the @memstack/telemetry catalog comes out of it.
  *
- *   node --import tsx demo/src/main.ts [--host 127.0.0.1] [--port 8000] [--rate 20] [--agents 10] [--latency neo4j:1500]
+ *   node --import tsx demo/src/main.ts [--host 127.0.0.1] [--port 8000] [--rate 20] [--agents 10] [--latency neo4j:1500] [--workers 1]
+ *
+ * With --workers N (DEMO_WORKERS) above 1 it runs as a Node cluster of N workers (cluster.ts).
  */
 process.env.MEM0_TELEMETRY = 'false'; // mem0's own product analytics would call out to the internet
 
+import cluster from 'node:cluster';
 import { createRequire } from 'node:module';
 import { Registry } from 'prom-client';
 import { Client } from '@elastic/elasticsearch';
 import {
   AiEventLogger,
+  ClusterMetricsWorker,
   HealthChecker,
   MemoryTelemetry,
   httpCheck,
@@ -33,9 +37,10 @@ import { readConfig, selfUrl } from './config.js';
 import { HashedEmbeddings, offlineMemoryConfig } from './offlineModels.js';
 import { MemoryService, type Mem0Like } from './memoryService.js';
 import { AgentSimulation } from './agents.js';
-import { createApp } from './api.js';
+import { applyAdminFaults, createApp } from './api.js';
 import { allowedHostnames } from './access.js';
 import { demoAgentType, mem0StoreCount } from './storeSize.js';
+import { agentShare, FAULTS_MESSAGE, runPrimary, workerSlot } from './cluster.js';
 
 const require = createRequire(import.meta.url);
 
@@ -47,7 +52,13 @@ const DEMO_PRIVACY: PrivacyOptions = { queryText: 'keep', memoryContent: 'keep' 
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const log = (message: string) => process.stderr.write(`[demo] ${message}\n`);
+  if (config.workers > 1 && cluster.isPrimary) {
+    await runPrimary(config, (message) => process.stderr.write(`[demo] ${message}\n`));
+    return;
+  }
+  // In a cluster: this worker's slot, its share of the agents, and the store every worker shares.
+  const slot = workerSlot(config);
+  const log = (message: string) => process.stderr.write(`[demo${slot ? ` w${slot.index}` : ''}] ${message}\n`);
   const tracing = setupTracing({
     serviceName: 'agentmemory-demo',
     otlpUrl: config.otlpUrl,
@@ -86,7 +97,9 @@ async function main(): Promise<void> {
   });
 
   const { Memory } = await import('mem0ai/oss');
-  const memory = new Memory(offlineMemoryConfig('agentmemory', new HashedEmbeddings(() => faults.embedderDrift)));
+  const memory = new Memory(
+    offlineMemoryConfig('agentmemory', new HashedEmbeddings(() => faults.embedderDrift), slot ?? undefined)
+  );
   const instrumented = instrumentMem0(withMemoryFaults(memory as unknown as Mem0Like, faults), {
     telemetry,
     events,
@@ -122,11 +135,32 @@ async function main(): Promise<void> {
   // or slow at start (Neo4j's driver retries for 30 s) shows in /metrics and /health at once,
   // instead of a service that does not answer at all.
   const http = require('node:http');
+  // A worker's /metrics answers for the whole cluster, whichever worker takes the scrape; a fault
+  // request one worker takes is relayed by the primary to the others.
+  const clusterMetrics = slot
+    ? new ClusterMetricsWorker(telemetry, { worker: String(slot.index), logger: log }).start()
+    : undefined;
+  if (slot) {
+    process.on('message', (message: { type?: unknown; body?: unknown } | null) => {
+      if (message?.type === FAULTS_MESSAGE && typeof message.body === 'object' && message.body !== null) {
+        applyAdminFaults(service, faults, message.body as Record<string, unknown>).catch((error) =>
+          log(`a relayed fault request failed: ${(error as Error).message}`)
+        );
+      }
+    });
+  }
   const server = http.createServer(
-    createApp(service, telemetry, () => health, faults, {
-      adminToken: config.adminToken,
-      mcpHostnames: allowedHostnames(config.host),
-    })
+    createApp(
+      service,
+      telemetry,
+      () => health,
+      faults,
+      { adminToken: config.adminToken, mcpHostnames: allowedHostnames(config.host) },
+      {
+        metrics: clusterMetrics?.handler(),
+        onFaults: slot ? (body) => process.send?.({ type: FAULTS_MESSAGE, body }, () => undefined) : undefined,
+      }
+    )
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -159,6 +193,7 @@ async function main(): Promise<void> {
     health.stop();
     storeSize.stop();
     clearInterval(degradation);
+    clusterMetrics?.stop();
     server.close();
     await Promise.race([
       Promise.allSettled([events.close(), service.close(), tracing.shutdown(), es.close()]),
@@ -175,9 +210,10 @@ async function main(): Promise<void> {
     return;
   }
   service.updateDegradation();
-  agents = new AgentSimulation(base, telemetry, config.agents, config.rate, faults);
+  const share = agentShare(config, slot);
+  agents = new AgentSimulation(base, telemetry, config.agents, share.rate, faults, share.agentIndexes);
   agents.start();
-  log(`memory service ready: ${config.agents} agents at ${config.rate} ops/s`);
+  log(`memory service ready: ${share.agentIndexes.length} agents at ${Math.round(share.rate * 100) / 100} ops/s`);
 }
 
 main().catch((error) => {

@@ -121,13 +121,21 @@ export class RuleBasedMemoryModel extends SimpleChatModel {
 
 /**
  * mem0's self-hosted `Memory` configuration with the offline models: an in-process vector store
- * and history, nothing on disk. Shared by the demo, the integration tests and the benchmarks.
+ * and history, nothing on disk unless `files` are given (the SQLite files a cluster's workers
+ * share). Shared by the demo, the integration tests and the benchmarks.
  */
-export function offlineMemoryConfig(collectionName: string, embeddings = new HashedEmbeddings()) {
+export function offlineMemoryConfig(
+  collectionName: string,
+  embeddings = new HashedEmbeddings(),
+  files: { vectorDbPath: string; historyDbPath: string } = { vectorDbPath: ':memory:', historyDbPath: ':memory:' }
+) {
   return {
     embedder: { provider: 'langchain', config: { model: embeddings } },
     llm: { provider: 'langchain', config: { model: new RuleBasedMemoryModel() } },
-    vectorStore: { provider: 'memory', config: { collectionName, dimension: EMBEDDING_DIMENSION, dbPath: ':memory:' } },
-    historyStore: { provider: 'sqlite', config: { historyDbPath: ':memory:' } },
+    vectorStore: {
+      provider: 'memory',
+      config: { collectionName, dimension: EMBEDDING_DIMENSION, dbPath: files.vectorDbPath },
+    },
+    historyStore: { provider: 'sqlite', config: { historyDbPath: files.historyDbPath } },
   };
 }

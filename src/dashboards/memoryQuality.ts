@@ -150,9 +150,9 @@ export function memoryQuality(): DashboardContent {
     [
       timeSeriesPanel(
         'Memories in the store',
-        'Memories the store holds, by agent type, as the service last counted them (it samples the count at an interval; a failed count keeps the last values).',
+        'Memories the store holds, by agent type, as the service last counted them (it samples the count at an interval; a failed count keeps the last values). Every process of the service counts the same store: the largest count is shown, not their sum.',
         'short',
-        metricsQuery(gauge('sum', 'storeMemories', selectedAgentTypes, ['agent_type']), '{{agent_type}}')
+        metricsQuery(gauge('max', 'storeMemories', selectedAgentTypes, ['agent_type']), '{{agent_type}}')
       ).min(0),
       12,
       8,
@@ -162,7 +162,7 @@ export function memoryQuality(): DashboardContent {
         'Store growth per hour',
         'Memories gained over the last hour, by agent type; below 0 the store shrank (deletes outran adds, or the store was emptied).',
         'short',
-        metricsQuery(gaugeChange('storeMemories', '1h', selectedAgentTypes, ['agent_type']), '{{agent_type}}')
+        metricsQuery(gaugeChange('max', 'storeMemories', '1h', selectedAgentTypes, ['agent_type']), '{{agent_type}}')
       ),
       12,
       8,

@@ -15,6 +15,16 @@ import {
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
+/**
+ * How the primary of a Node `cluster` merges its workers' series of one metric into its one
+ * `/metrics` answer (cluster.ts; the reasons per metric are in docs/sdk.md, "Many processes"):
+ * one of prom-client's aggregators, applied per label set, or `per_worker`, one series per worker
+ * with a `worker` label, as separate processes would be, for a state no arithmetic merges.
+ * Counters, histograms and summaries are always summed (a summary's quantiles, which cannot be
+ * merged, are left out of the merged answer).
+ */
+export type ClusterAggregation = 'sum' | 'max' | 'min' | 'average' | 'first' | 'omit' | 'per_worker';
+
 export interface MetricDefinition {
   readonly name: string;
   readonly type: MetricType;
@@ -24,6 +34,8 @@ export interface MetricDefinition {
   readonly buckets?: readonly number[];
   /** Which part of the product records it; documentation for dashboards and tests. */
   readonly group: 'memory' | 'quality' | 'cache' | 'agent' | 'resilience' | 'http' | 'pattern' | 'health' | 'guard';
+  /** How a cluster's workers are merged into one answer (ClusterAggregation). */
+  readonly aggregator: ClusterAggregation;
 }
 
 const SCORE_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0] as const;
@@ -39,6 +51,7 @@ export const CATALOG = {
     help: 'Total memory operations by AI agents',
     labelNames: ['operation', 'agent_type', 'status'],
     group: 'memory',
+    aggregator: 'sum',
   },
   memoryOperationDuration: {
     name: 'ai_memory_operation_duration_seconds',
@@ -47,6 +60,7 @@ export const CATALOG = {
     labelNames: ['operation', 'agent_type'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5],
     group: 'memory',
+    aggregator: 'sum',
   },
   contextSize: {
     name: 'ai_agent_context_size_bytes',
@@ -54,6 +68,8 @@ export const CATALOG = {
     help: 'Current context size per AI agent',
     labelNames: ['agent_id', 'agent_type'],
     group: 'agent',
+    // The newest size the workers saw is usually the largest; the dashboards take max across processes too.
+    aggregator: 'max',
   },
   cacheHitRatio: {
     name: 'ai_cache_hit_ratio',
@@ -61,6 +77,8 @@ export const CATALOG = {
     help: 'Cache hit ratio for AI operations',
     labelNames: ['cache_layer', 'operation'],
     group: 'cache',
+    // _sum and _count add up; the quantiles cannot be merged and are left out (cluster.ts).
+    aggregator: 'sum',
   },
   activeSessions: {
     name: 'ai_agent_active_sessions',
@@ -68,6 +86,8 @@ export const CATALOG = {
     help: 'Number of active AI agent sessions',
     labelNames: ['agent_type'],
     group: 'agent',
+    // Each worker holds its own sessions: the service's are their sum.
+    aggregator: 'sum',
   },
   relevanceScore: {
     name: 'ai_memory_relevance_score',
@@ -76,6 +96,7 @@ export const CATALOG = {
     labelNames: ['agent_type'],
     buckets: SCORE_BUCKETS,
     group: 'memory',
+    aggregator: 'sum',
   },
   batchOperationSize: {
     name: 'ai_batch_operation_size',
@@ -84,6 +105,7 @@ export const CATALOG = {
     labelNames: ['operation_type'],
     buckets: [1, 5, 10, 20, 50, 100, 200, 500],
     group: 'memory',
+    aggregator: 'sum',
   },
   memoryWriteOutcomes: {
     name: 'ai_memory_write_outcomes_total',
@@ -91,6 +113,7 @@ export const CATALOG = {
     help: 'Memories written, by what each write did: decision add, update, delete, or none (the fact was already stored)',
     labelNames: ['operation', 'agent_type', 'decision'],
     group: 'quality',
+    aggregator: 'sum',
   },
   memoriesPerAdd: {
     name: 'ai_memory_add_memories',
@@ -99,6 +122,7 @@ export const CATALOG = {
     labelNames: ['agent_type'],
     buckets: COUNT_BUCKETS,
     group: 'quality',
+    aggregator: 'sum',
   },
   searchResults: {
     name: 'ai_memory_search_results',
@@ -107,6 +131,7 @@ export const CATALOG = {
     labelNames: ['agent_type'],
     buckets: COUNT_BUCKETS,
     group: 'quality',
+    aggregator: 'sum',
   },
   searchTopSimilarity: {
     name: 'ai_memory_search_top_similarity',
@@ -115,6 +140,7 @@ export const CATALOG = {
     labelNames: ['agent_type'],
     buckets: SCORE_BUCKETS,
     group: 'quality',
+    aggregator: 'sum',
   },
   recallAge: {
     name: 'ai_memory_recall_age_seconds',
@@ -123,6 +149,7 @@ export const CATALOG = {
     labelNames: ['agent_type'],
     buckets: AGE_BUCKETS,
     group: 'quality',
+    aggregator: 'sum',
   },
   storeMemories: {
     name: 'ai_memory_store_memories',
@@ -130,6 +157,8 @@ export const CATALOG = {
     help: 'Memories in the store per agent type, sampled by the service at an interval (the last good count is kept when a count fails)',
     labelNames: ['agent_type'],
     group: 'quality',
+    // Every worker counts the same store: a sum would count it once per worker.
+    aggregator: 'max',
   },
   circuitBreakerState: {
     name: 'circuit_breaker_state',
@@ -137,6 +166,8 @@ export const CATALOG = {
     help: 'Circuit breaker state (0=closed, 1=open, 2=half-open)',
     labelNames: ['service_name'],
     group: 'resilience',
+    // Each worker has its own breaker, and no arithmetic of state codes is a state.
+    aggregator: 'per_worker',
   },
   circuitBreakerFailures: {
     name: 'circuit_breaker_failures_total',
@@ -144,6 +175,7 @@ export const CATALOG = {
     help: 'Total circuit breaker failures',
     labelNames: ['service_name', 'error_type'],
     group: 'resilience',
+    aggregator: 'sum',
   },
   degradationLevel: {
     name: 'service_degradation_level',
@@ -151,6 +183,8 @@ export const CATALOG = {
     help: 'Current degradation level (0=normal, 1=reduced, 2=essential, 3=readonly)',
     labelNames: ['service_name'],
     group: 'resilience',
+    // A worker's own level, from its own breakers; levels are codes (4 is milder than 3).
+    aggregator: 'per_worker',
   },
   httpRequests: {
     name: 'http_requests_total',
@@ -158,6 +192,7 @@ export const CATALOG = {
     help: 'Total HTTP requests',
     labelNames: ['method', 'endpoint', 'status'],
     group: 'http',
+    aggregator: 'sum',
   },
   httpRequestDuration: {
     name: 'http_request_duration_seconds',
@@ -166,6 +201,7 @@ export const CATALOG = {
     labelNames: ['method', 'endpoint'],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0],
     group: 'http',
+    aggregator: 'sum',
   },
   httpConcurrentRequests: {
     name: 'http_concurrent_requests',
@@ -173,6 +209,8 @@ export const CATALOG = {
     help: 'Number of concurrent HTTP requests',
     labelNames: [],
     group: 'http',
+    // Requests in flight in the whole service.
+    aggregator: 'sum',
   },
   queryPatterns: {
     name: 'ai_query_patterns_total',
@@ -180,6 +218,7 @@ export const CATALOG = {
     help: 'Query patterns by type',
     labelNames: ['pattern_type', 'agent_type'],
     group: 'pattern',
+    aggregator: 'sum',
   },
   memoryAccessInterval: {
     name: 'ai_memory_access_interval_seconds',
@@ -188,6 +227,7 @@ export const CATALOG = {
     labelNames: ['agent_type'],
     buckets: [0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0],
     group: 'pattern',
+    aggregator: 'sum',
   },
   contextGrowthRate: {
     name: 'ai_context_growth_rate_per_hour',
@@ -195,6 +235,8 @@ export const CATALOG = {
     help: 'Context growth rate per hour',
     labelNames: ['agent_id'],
     group: 'pattern',
+    // As context size: the dashboards take max by agent_id.
+    aggregator: 'max',
   },
   decisionConfidence: {
     name: 'ai_decision_confidence_score',
@@ -203,6 +245,7 @@ export const CATALOG = {
     labelNames: ['agent_type', 'decision_type'],
     buckets: SCORE_BUCKETS,
     group: 'pattern',
+    aggregator: 'sum',
   },
   consolidationRatio: {
     name: 'ai_memory_consolidation_ratio',
@@ -210,6 +253,8 @@ export const CATALOG = {
     help: 'Ratio of memories consolidated',
     labelNames: ['agent_type'],
     group: 'pattern',
+    // The result of each worker's last run: the dashboard averages, the alert takes the minimum.
+    aggregator: 'per_worker',
   },
   systemHealthScore: {
     name: 'ai_system_health_score',
@@ -217,6 +262,8 @@ export const CATALOG = {
     help: 'Overall system health score (0-100)',
     labelNames: [],
     group: 'health',
+    // Workers check the same components; one that has not finished its first check reads 0.
+    aggregator: 'max',
   },
   componentHealth: {
     name: 'ai_component_health',
@@ -224,6 +271,8 @@ export const CATALOG = {
     help: 'Individual component health',
     labelNames: ['component'],
     group: 'health',
+    // A component any worker cannot reach is unhealthy for the requests that worker serves.
+    aggregator: 'min',
   },
   healthCheckDuration: {
     name: 'ai_health_check_duration_seconds',
@@ -231,6 +280,8 @@ export const CATALOG = {
     help: 'Time taken for health check',
     labelNames: [],
     group: 'health',
+    // The slowest check.
+    aggregator: 'max',
   },
   eventsDropped: {
     name: 'ai_telemetry_events_dropped_total',
@@ -238,6 +289,7 @@ export const CATALOG = {
     help: 'AI events the SDK dropped instead of blocking the host: queue full, or indexing failed after retries',
     labelNames: ['reason'],
     group: 'guard',
+    aggregator: 'sum',
   },
   eventsIndexed: {
     name: 'ai_telemetry_events_indexed_total',
@@ -245,6 +297,7 @@ export const CATALOG = {
     help: 'AI events indexed into Elasticsearch by the SDK',
     labelNames: [],
     group: 'guard',
+    aggregator: 'sum',
   },
   foldedLabelValues: {
     name: 'ai_telemetry_label_values_folded_total',
@@ -252,6 +305,7 @@ export const CATALOG = {
     help: 'Label values folded into __other__ because a label reached its cardinality cap',
     labelNames: ['metric', 'label'],
     group: 'guard',
+    aggregator: 'sum',
   },
   unreadableResults: {
     name: 'ai_telemetry_unreadable_results_total',
@@ -259,6 +313,7 @@ export const CATALOG = {
     help: 'Parts of a memory library answer the SDK could not read (an unknown result shape, a score or a date), so their signals were not recorded',
     labelNames: ['operation', 'what'],
     group: 'guard',
+    aggregator: 'sum',
   },
 } as const satisfies Record<string, MetricDefinition>;
 

@@ -15,3 +15,4 @@ export * from './health.js';
 export * from './traceContext.js';
 export * from './privacy.js';
 export * from './storeSize.js';
+export * from './cluster.js';

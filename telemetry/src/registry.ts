@@ -1,5 +1,11 @@
-import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
-import { CATALOG, type CatalogKey, FORBIDDEN_METRIC_LABELS, type MetricDefinition } from './catalog.js';
+import { Counter, Gauge, Histogram, Registry, Summary, type Aggregator } from 'prom-client';
+import {
+  CATALOG,
+  type CatalogKey,
+  type ClusterAggregation,
+  FORBIDDEN_METRIC_LABELS,
+  type MetricDefinition,
+} from './catalog.js';
 
 type MetricFor<K extends CatalogKey> = (typeof CATALOG)[K]['type'] extends 'counter'
   ? Counter<string>
@@ -25,6 +31,16 @@ export interface TelemetryRegistry {
   readonly exemplars: boolean;
 }
 
+/**
+ * The `aggregator` a prom-client metric declares for a catalog choice. prom-client has no
+ * per-worker aggregation: for `per_worker` metrics its own `AggregatorRegistry.clusterMetrics()`
+ * takes the maximum, as the dashboards do across processes; the SDK's ClusterMetricsPrimary
+ * keeps one series per worker instead.
+ */
+export function promClientAggregator(aggregation: ClusterAggregation): Aggregator {
+  return aggregation === 'per_worker' ? 'max' : aggregation;
+}
+
 /** Creates one prom-client metric for a catalog entry, registered on `registry` only. */
 export function createMetric(
   def: MetricDefinition,
@@ -35,7 +51,13 @@ export function createMetric(
   if (forbidden.length > 0) {
     throw new Error(`catalog metric ${def.name} declares forbidden label(s) ${forbidden.join(', ')}`);
   }
-  const common = { name: def.name, help: def.help, labelNames: [...def.labelNames], registers: [registry] };
+  const common = {
+    name: def.name,
+    help: def.help,
+    labelNames: [...def.labelNames],
+    registers: [registry],
+    aggregator: promClientAggregator(def.aggregator),
+  };
   switch (def.type) {
     case 'counter':
       return new Counter(common);

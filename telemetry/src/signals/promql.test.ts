@@ -25,14 +25,15 @@ describe('histogramShareAtMost', () => {
 });
 
 describe('gaugeChange', () => {
-  it('reads a gauge’s change over the window, summed by the labels', () => {
-    expect(gaugeChange('storeMemories', '1h', {}, ['agent_type'])).toBe(
-      'sum by (agent_type) (delta(ai_memory_store_memories[1h]))'
+  it('reads a gauge’s change over the window, aggregated by the labels', () => {
+    expect(gaugeChange('max', 'storeMemories', '1h', {}, ['agent_type'])).toBe(
+      'max by (agent_type) (delta(ai_memory_store_memories[1h]))'
     );
+    expect(gaugeChange('sum', 'activeSessions', '1h')).toBe('sum (delta(ai_agent_active_sessions[1h]))');
   });
 
   it('takes gauges only', () => {
     // @ts-expect-error a counter's change is increase(), not delta()
-    expect(gaugeChange('memoryOperations', '1h')).toContain('delta(');
+    expect(gaugeChange('sum', 'memoryOperations', '1h')).toContain('delta(');
   });
 });

@@ -185,15 +185,18 @@ export function gauge<K extends GaugeKey>(
 
 /**
  * How much a gauge changed over the trailing `window` at each step (delta(), for gauges only),
- * summed by the given labels: over `1h`, a count's growth per hour (negative when it shrank).
+ * aggregated by the given labels as the gauge itself is (sum for per-process counts, max for a
+ * count every process takes of the same thing): over `1h`, a count's growth per hour (negative
+ * when it shrank).
  */
 export function gaugeChange<K extends GaugeKey>(
+  aggregation: 'sum' | 'max' | 'min' | 'avg',
   key: K,
   window: string,
   matchers: Matchers<K> = {},
   labels: Array<LabelOf<K>> = []
 ) {
-  return `sum${by(labels)} (delta(${selector(key, '', matchers)}[${window}]))`;
+  return `${aggregation}${by(labels)} (delta(${selector(key, '', matchers)}[${window}]))`;
 }
 
 /**
