@@ -80,3 +80,44 @@ describe('Jaeger names in API paths', () => {
     expect(asked).toEqual([]);
   });
 });
+
+describe('Jaeger on Elasticsearch storage', () => {
+  it.each([
+    [
+      "elastic: Error 400 (Bad Request): all shards failed [type=search_phase_execution_exception]: RootCause[failed to create query: expected ')' at position 3 [type=query_shard_exception]]",
+      'bad_query',
+      false,
+    ],
+    ['elastic: Error 503 (Service Unavailable): no shard available', 'bad_response', true],
+  ])('answers a 500 saying %p as %s', async (msg, kind, upstreamFault) => {
+    const jaeger = http.createServer((_req, res) => {
+      res.statusCode = 500;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ data: null, errors: [{ code: 500, msg: `search services failed: ${msg}` }] }));
+    });
+    await new Promise<void>((resolve) => jaeger.listen(0, '127.0.0.1', resolve));
+    const settings: SourceSettings = {
+      url: `http://127.0.0.1:${(jaeger.address() as AddressInfo).port}`,
+      timeoutMs: 2000,
+      maxResponseBytes: 1024 * 1024,
+      headers: {},
+      instanceKey: 'test',
+    };
+    try {
+      const search = { service: 'memory-api', tags: { 'ai.agent_type': 'a(b' }, limit: 20, startMs: 0, endMs: 1000 };
+      const error = await new JaegerClient(settings).search(search).then(
+        () => undefined,
+        (e: unknown) => e
+      );
+      expect(error).toBeInstanceOf(SourceError);
+      expect((error as SourceError).kind).toBe(kind);
+      expect((error as SourceError).upstreamFault).toBe(upstreamFault);
+      if (kind === 'bad_query') {
+        expect((error as SourceError).message).toContain('tag values are regular expressions');
+      }
+    } finally {
+      jaeger.closeAllConnections();
+      await new Promise((resolve) => jaeger.close(resolve));
+    }
+  });
+});

@@ -119,6 +119,17 @@ export class JaegerClient {
     }
     if (status >= 400 || !body || body.data === undefined) {
       const reason = body?.errors?.[0]?.msg ?? `HTTP ${status}`;
+      if (status === 500 && reason.includes('elastic: Error 400')) {
+        // Jaeger on Elasticsearch storage passes on Elasticsearch's 400 as its own 500: the search
+        // was refused, not failed (a tag value is a Lucene regular expression there, so "a(b" is
+        // not valid), and must not count against Jaeger's circuit breaker.
+        throw new SourceError(
+          JAEGER,
+          'bad_query',
+          `Jaeger's Elasticsearch storage refused the search (on it, tag values are regular expressions: put \\ before ( ) [ ] { } . * + ? | & @ ~ < > " # \\ to match one literally): ${excerpt(reason, LIMITS.maxUpstreamTextLength)}`,
+          status
+        );
+      }
       throw new SourceError(
         JAEGER,
         status === 400 ? 'bad_query' : 'bad_response',
