@@ -12,6 +12,8 @@
 // per source on replay), and QueryData throughput at 50 concurrent clients.
 //
 // Usage (stack up, plugin built): go run ./cmd/querybench   (npm run bench:queries)
+//
+// With -peer it runs the Go peer comparison instead (peer.go; npm run bench:peer, no stack needed).
 package main
 
 import (
@@ -281,9 +283,17 @@ func main() {
 	esDelay := flag.Duration("elasticsearch-delay", 6*time.Millisecond, "replayed Elasticsearch answer delay")
 	jaegerDelay := flag.Duration("jaeger-delay", 8*time.Millisecond, "replayed Jaeger answer delay")
 	mode := flag.String("mode", "both", "replay, real or both")
+	peer := flag.Bool("peer", false, "compare the backend with the Go peer (cmd/gopeer) instead")
+	peerRecord := flag.Bool("record", false, "-peer: re-record the Prometheus answer from the stack first")
+	peerRounds := flag.Int("rounds", 2, "-peer: rounds per plugin and concurrency, alternating")
+	peerDuration := flag.Duration("duration", 5*time.Second, "-peer: length of one round")
 	flag.Parse()
 	if *replayFile != "" {
 		serveReplay(*replayFile, *replayDelay)
+		return
+	}
+	if *peer {
+		runPeer(*peerRecord, *peerRounds, *peerDuration)
 		return
 	}
 
