@@ -8,15 +8,81 @@ import { indexPatternProblem } from './elasticsearchDsl';
 
 export const ELASTICSEARCH = 'elasticsearch' satisfies SourceId;
 
+/** What Elasticsearch says of the shards a search ran on. */
+interface ShardsHeader {
+  total?: number;
+  successful?: number;
+  skipped?: number;
+  failed?: number;
+  failures?: Array<{
+    index?: string | null;
+    shard?: number;
+    reason?: { type?: string; reason?: string | null } | string | null;
+  }>;
+}
+
 interface SearchResponse {
   hits?: {
     total?: { value: number } | number;
     hits?: Array<{ _id: string; _index: string; _source: Record<string, unknown> }>;
   };
   aggregations?: Record<string, any>;
-  error?: { type?: string; reason?: string; root_cause?: Array<{ reason?: string }> };
+  error?: { type?: string; reason?: string | null; root_cause?: Array<{ type?: string; reason?: string | null }> };
   status?: number;
   timed_out?: boolean;
+  _shards?: ShardsHeader;
+}
+
+/** A search's answer, with what makes it partial said in words (frame notices). */
+export interface SearchResult extends SearchResponse {
+  warnings: string[];
+}
+
+/** Text Elasticsearch sent, as it may be quoted in a message. */
+const quoted = (text: unknown) => excerpt(text, LIMITS.maxUpstreamTextLength);
+
+const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/** A shard failure's reason in one line: its text, else its type ("no_shard_available_action_exception"). */
+function failureReason(failure: NonNullable<ShardsHeader['failures']>[number]): string {
+  const reason = failure.reason;
+  const text =
+    typeof reason === 'string'
+      ? reason
+      : reason
+        ? (reason.reason ?? reason.type ?? 'unknown reason')
+        : 'unknown reason';
+  const where = [
+    typeof failure.index === 'string' ? `index ${failure.index}` : undefined,
+    count(failure.shard) !== undefined ? `shard ${failure.shard}` : undefined,
+  ].filter(Boolean);
+  return quoted(where.length > 0 ? `${where.join(' ')}: ${text}` : text);
+}
+
+/**
+ * What makes an answer partial, as notices: shards that failed (a node down holding the only copy,
+ * a shard that errored), the search's own timeout. A search Elasticsearch answers from some
+ * shards only is still an answer; the user must be told it is not the whole one. Skipped shards
+ * are not missing: Elasticsearch skips those that cannot match and counts them as successful.
+ */
+export function searchWarnings(response: Pick<SearchResponse, '_shards' | 'timed_out'>): string[] {
+  const warnings: string[] = [];
+  const shards = response._shards;
+  const total = count(shards?.total);
+  const successful = count(shards?.successful);
+  const failed = count(shards?.failed) ?? (total !== undefined && successful !== undefined ? total - successful : 0);
+  if (total !== undefined && failed > 0) {
+    const first = Array.isArray(shards?.failures) && shards.failures.length > 0 ? shards.failures[0] : undefined;
+    warnings.push(
+      `Elasticsearch: partial results: ${successful ?? total - failed} of ${total} shards answered, ${failed} failed` +
+        (first ? ` (first: ${failureReason(first)})` : '') +
+        '. Events on the missing shards are not counted or shown.'
+    );
+  }
+  if (response.timed_out === true) {
+    warnings.push('Elasticsearch: the search timed out; the results are those gathered before it did.');
+  }
+  return warnings;
 }
 
 /** Every hit must carry its document: without `_source` there is no event to show. */
@@ -43,7 +109,7 @@ export class ElasticsearchClient {
     private readonly timings?: QueryTimings
   ) {}
 
-  async search(body: unknown, signal?: AbortSignal): Promise<SearchResponse> {
+  async search(body: unknown, signal?: AbortSignal): Promise<SearchResult> {
     // Checked here too, not only when the settings are read: whatever builds this client, a
     // pattern such as "..", "_all" or ".security" never reaches the URL.
     const problem = indexPatternProblem(this.settings.index);
@@ -59,12 +125,19 @@ export class ElasticsearchClient {
     });
     const response = (json ?? {}) as SearchResponse;
     if (status >= 400 || response.error) {
-      const reason = response.error?.root_cause?.[0]?.reason ?? response.error?.reason ?? `HTTP ${status}`;
-      const badQuery = status === 400 || response.error?.type === 'search_phase_execution_exception';
+      const cause = response.error?.root_cause?.[0];
+      const reason = cause?.reason ?? response.error?.reason ?? cause?.type ?? `HTTP ${status}`;
+      // "All shards failed" is the query's fault, unless Elasticsearch says it is unavailable
+      // (503: no copy of a searched shard is on a live node).
+      const badQuery =
+        status === 400 || (response.error?.type === 'search_phase_execution_exception' && status !== 503);
+      const causeType = cause?.type && cause.type !== reason ? ` (${quoted(cause.type)})` : '';
       throw new SourceError(
         ELASTICSEARCH,
         badQuery ? 'bad_query' : 'http',
-        `Elasticsearch rejected the search: ${excerpt(reason, LIMITS.maxUpstreamTextLength)}`,
+        status >= 500
+          ? `Elasticsearch could not run the search (HTTP ${status}): ${quoted(reason)}${causeType}`
+          : `Elasticsearch rejected the search: ${quoted(reason)}`,
         status
       );
     }
@@ -77,7 +150,7 @@ export class ElasticsearchClient {
         status
       );
     }
-    return response;
+    return { ...response, warnings: searchWarnings(response) };
   }
 
   /** The cluster's version and health, for CheckHealth. */

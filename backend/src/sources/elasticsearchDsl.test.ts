@@ -49,6 +49,9 @@ describe('Elasticsearch index patterns', () => {
     'ai-*,-ai-secret-*',
     'remote:ai-events-*',
     'Alias',
+    // A data stream, by its name or a pattern (the SDK's ai-events-stream is inside ai-events-*).
+    'ai-events-stream',
+    'ai-events-stream,ai-events-2026.*',
   ])('accepts %p', (pattern) => {
     expect(indexPatternProblem(pattern)).toBeUndefined();
   });
@@ -77,6 +80,8 @@ describe('Elasticsearch index patterns', () => {
     ['ai/../_search', 'contains "/"'],
     ['ai?', 'contains "?"'],
     ['ai#x', 'contains "#"'],
+    ['.ds-ai-events-stream-*', "a data stream's backing index: search the data stream by its name"],
+    ['ai-events-*,.ds-ai-events-stream-2026.12.07-000001', "a data stream's backing index"],
   ])('refuses %p, saying why', (pattern, why) => {
     const problem = indexPatternProblem(pattern);
     expect(problem).toContain(`Elasticsearch index pattern "${pattern}" is not valid`);

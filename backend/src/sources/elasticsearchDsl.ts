@@ -147,6 +147,11 @@ function indexPartProblem(part: string): string | undefined {
   if (onlyDots(name)) {
     return `has the part "${name}", which is a path segment, not an index`;
   }
+  if (name.startsWith('.ds-')) {
+    // Allowed by Elasticsearch, but a data stream is searched by its name, which covers every
+    // backing index (and follows its rollovers).
+    return `has the part "${name.slice(0, 60)}", a data stream's backing index: search the data stream by its name (e.g. ai-events-stream, or ai-events-*) instead`;
+  }
   if (FORBIDDEN_INDEX_STARTS.has(name[0])) {
     return `has the part "${name.slice(0, 60)}" starting with "${name[0]}": names starting with "." or "_" are system indices or APIs, and no index name starts with "-", "+" or "*"`;
   }

@@ -36,6 +36,7 @@ async function prometheusPart(query: CorrelateQuery, ctx: ExecuteContext, parts:
 async function elasticsearchPart(query: CorrelateQuery, ctx: ExecuteContext, parts: CorrelationParts) {
   const { client, guard } = elasticsearch(ctx);
   const response = await guard(() => client.search(errorsByOperationBody(query.range), ctx.signal));
+  parts.failures.push(...response.warnings);
   const map = new Map<string, Array<{ type: string; count: number }>>();
   for (const bucket of response.aggregations?.operations?.buckets ?? []) {
     map.set(

@@ -24,8 +24,10 @@ const LABEL_FIELDS = [
   'memory_id',
 ];
 
-function noticeMeta(notices: string[]): Pick<FrameMeta, 'notices'> {
-  return notices.length > 0 ? { notices: notices.map((text) => ({ severity: 'warning' as const, text })) } : {};
+/** The query's own notices, then what Elasticsearch said makes its answer partial (searchWarnings). */
+function noticeMeta(notices: string[], upstream: string[] = []): Pick<FrameMeta, 'notices'> {
+  const all = [...notices, ...upstream];
+  return all.length > 0 ? { notices: all.map((text) => ({ severity: 'warning' as const, text })) } : {};
 }
 
 /**
@@ -36,7 +38,8 @@ export function logsFrame(
   query: LogsQuery,
   hits: Array<{ _id: string; _index: string; _source: Record<string, unknown> }>,
   total: number,
-  self: SelfLink
+  self: SelfLink,
+  upstreamWarnings: string[] = []
 ): Frame {
   const timestamps: number[] = [];
   const bodies: string[] = [];
@@ -75,7 +78,12 @@ export function logsFrame(
   return {
     name: 'AI events',
     refId: query.refId,
-    meta: { type: 'log-lines', typeVersion: [0, 0], preferredVisualisationType: 'logs', ...noticeMeta(notices) },
+    meta: {
+      type: 'log-lines',
+      typeVersion: [0, 0],
+      preferredVisualisationType: 'logs',
+      ...noticeMeta(notices, upstreamWarnings),
+    },
     fields: [
       { name: 'timestamp', type: 'time', values: timestamps },
       { name: 'body', type: 'string', values: bodies },
@@ -93,8 +101,16 @@ interface HistogramBucket {
 }
 
 /** Event counts over time as `timeseries-multi` frames, one per group, usable in alert rules. */
-export function countFrames(query: LogsCountQuery, aggregations: Record<string, any> | undefined): Frame[] {
-  const meta = { type: 'timeseries-multi', typeVersion: [0, 1] as [number, number], ...noticeMeta(query.notices) };
+export function countFrames(
+  query: LogsCountQuery,
+  aggregations: Record<string, any> | undefined,
+  upstreamWarnings: string[] = []
+): Frame[] {
+  const meta = {
+    type: 'timeseries-multi',
+    typeVersion: [0, 1] as [number, number],
+    ...noticeMeta(query.notices, upstreamWarnings),
+  };
   const series: Array<{ labels: Record<string, string>; buckets: HistogramBucket[] }> = query.groupBy
     ? ((aggregations?.groups?.buckets ?? []) as Array<{ key: string; over_time: { buckets: HistogramBucket[] } }>).map(
         (g) => ({

@@ -10,7 +10,7 @@ export async function runLogs(query: LogsQuery, ctx: ExecuteContext): Promise<Fr
     client.search(logsSearchBody(query.range, query.query, query.filters, query.sort, query.limit), ctx.signal)
   );
   const total = typeof response.hits?.total === 'number' ? response.hits.total : (response.hits?.total?.value ?? 0);
-  return [logsFrame(query, response.hits?.hits ?? [], total, selfOf(ctx))];
+  return [logsFrame(query, response.hits?.hits ?? [], total, selfOf(ctx), response.warnings)];
 }
 
 export async function runLogsCount(query: LogsCountQuery, ctx: ExecuteContext): Promise<Frame[]> {
@@ -21,5 +21,5 @@ export async function runLogsCount(query: LogsCountQuery, ctx: ExecuteContext): 
   const response = await guard(() =>
     client.search(countSearchBody(query.range, query.query, query.filters, query.groupBy, intervalMs), ctx.signal)
   );
-  return countFrames(query, response.aggregations);
+  return countFrames(query, response.aggregations, response.warnings);
 }
