@@ -123,11 +123,20 @@ export function poolUsage(instance: string): { instance: number; process: number
 const COLLECT_AFTER_BYTES = 48 * MiB;
 
 /**
+ * Smaller answers are left to V8: their copies die young, in scavenges that cost little, and a
+ * forced full collection every 48 MiB of them (every few hundred queries of a busy dashboard,
+ * 40–90 ms each with the event loop stopped) took a quarter of the backend's time under load
+ * (docs/performance.md, "Against a Go data source").
+ */
+const LARGE_ANSWER_BYTES = 1 * MiB;
+
+/**
  * Node 24's V8 grows the young generation to 128 MiB under a large answer's allocations (its
  * text pieces and parsed objects) and keeps it: one 16 MiB Prometheus matrix raised the
  * process's RSS by 173 MiB with that growth, by 80 MiB without (tests/conformance/memory_test.go).
- * Kept at its initial size, large answers go to the old generation, which the collections here
- * give back. Set at load, before any answer is read.
+ * Kept at its initial size (8 MiB: the executable's --min-semi-space-size, backend/scripts/build.mjs),
+ * large answers go to the old generation, which the collections here give back. Set at load,
+ * before any answer is read.
  */
 v8.setFlagsFromString('--semi-space-growth-factor=1');
 
@@ -164,6 +173,9 @@ function collectGarbage(): void {
  * locals may still hold them now); collects in the next turn once enough are.
  */
 export function becameGarbage(bytes: number): void {
+  if (bytes < LARGE_ANSWER_BYTES) {
+    return;
+  }
   garbageBytes += bytes;
   if (garbageBytes >= COLLECT_AFTER_BYTES && !collection) {
     collection = setImmediate(collectGarbage);
@@ -178,7 +190,9 @@ export function becameGarbage(bytes: number): void {
  * which can use only pages V8 gave back), instead of every stage's copy waiting together.
  */
 export function collectGarbageNow(bytes: number): void {
-  garbageBytes += bytes;
+  if (bytes >= LARGE_ANSWER_BYTES) {
+    garbageBytes += bytes;
+  }
   if (garbageBytes >= COLLECT_AFTER_BYTES) {
     collectGarbage();
   }
