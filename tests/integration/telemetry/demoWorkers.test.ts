@@ -7,6 +7,7 @@
  * worker killed and replaced takes nothing from the counters.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -178,9 +179,12 @@ it('applies a fault request in every worker', async () => {
 
 it('replaces a killed worker in its slot without taking anything from the counters', async () => {
   const before = value(await scrape(url), ADMIN_GETS)!;
+  // A worker: a child running the demo's own script (tsx may have children of its own, esbuild's).
   const [victim] = execFileSync('pgrep', ['-P', String(demo.pid)], { encoding: 'utf8' })
     .trim()
-    .split('\n');
+    .split('\n')
+    .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('src/main.ts'));
+  expect(victim).toBeDefined();
   process.kill(Number(victim), 'SIGKILL');
   await eventually(
     async () => (occurrences('starting another in its slot') === 1 ? true : undefined),
