@@ -406,7 +406,8 @@ start_es() {
     -Epath.data="$data" -Epath.logs="$SERVICE_STATE_DIR/$name/logs" \
     -Ecluster.routing.allocation.disk.watermark.low=1b -Ecluster.routing.allocation.disk.watermark.high=1b \
     -Ecluster.routing.allocation.disk.watermark.flood_stage=1b -Eaction.destructive_requires_name=false
-  await "$name" 120 "${probe[@]}" -fsS --max-time 2 "$scheme://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s"
+  # A cluster's node says what healthy means for it (ES_HEALTH_QUERY): a single node, yellow.
+  await "$name" 120 "${probe[@]}" -fsS --max-time 2 "$scheme://127.0.0.1:$port/_cluster/health?${ES_HEALTH_QUERY:-wait_for_status=yellow&timeout=1s}"
 }
 
 # TLS material and users for the secured Elasticsearch: a CA and a server certificate for

@@ -50,12 +50,16 @@ start_es_cluster_a() {
   if ! run_as_service test -d "$SERVICE_STATE_DIR/es-cluster-a/data/_state"; then
     settings+=(-Ecluster.initial_master_nodes=es-cluster-a)
   fi
-  start_es es-cluster-a "$ES_VERSION" "$ES_CLUSTER_A_PORT" "$ES_CLUSTER_A_TRANSPORT_PORT" "${settings[@]}" -Enode.roles=master,data,ingest
+  # Up once it has elected itself master, whatever the status: indices with shards on B only are
+  # red until B joins, which is B's start, not A's.
+  ES_HEALTH_QUERY='timeout=1s' \
+    start_es es-cluster-a "$ES_VERSION" "$ES_CLUSTER_A_PORT" "$ES_CLUSTER_A_TRANSPORT_PORT" "${settings[@]}" -Enode.roles=master,data,ingest
 }
 
-# B answers its health check once it has joined A's cluster (it asks the elected master).
+# B is up once the cluster has both nodes (it asks the elected master).
 start_es_cluster_b() {
   local settings=()
   mapfile -t settings < <(es_cluster_settings es-cluster-b)
-  start_es es-cluster-b "$ES_VERSION" "$ES_CLUSTER_B_PORT" "$ES_CLUSTER_B_TRANSPORT_PORT" "${settings[@]}" -Enode.roles=data,ingest
+  ES_HEALTH_QUERY='wait_for_nodes=2&timeout=1s' \
+    start_es es-cluster-b "$ES_VERSION" "$ES_CLUSTER_B_PORT" "$ES_CLUSTER_B_TRANSPORT_PORT" "${settings[@]}" -Enode.roles=data,ingest
 }

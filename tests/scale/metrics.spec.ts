@@ -77,6 +77,28 @@ async function replicaHistoryStart(request: APIRequestContext): Promise<number> 
   return replicaHistoryFrom;
 }
 
+/** How much of replica a's history a value comparison needs: the range, a 1m window, the lookback. */
+const HISTORY_NEEDED_MS = 3 * 60_000 + 60_000 + LOOKBACK_MS + 60_000;
+
+/**
+ * The replicas start with the stack; until they hold enough history, no value could be compared
+ * (each answer would be compared by its series only): wait for it rather than pass on less.
+ */
+test.beforeAll(async ({ request }) => {
+  const deadline = Date.now() + 9 * 60_000;
+  for (;;) {
+    replicaHistoryFrom = undefined;
+    const since = await replicaHistoryStart(request);
+    if (since <= Date.now() - HISTORY_NEEDED_MS) {
+      return;
+    }
+    expect(Date.now(), `replica a holds ${Math.round((Date.now() - since) / 1000)} s of history`).toBeLessThan(
+      deadline
+    );
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+  }
+});
+
 /** Whether replica a still holds every sample the query reads over the range. */
 async function valuesComparable(request: APIRequestContext, query: any, range: Range): Promise<boolean> {
   const reads = range.from - longestWindowMs(String(query.expr ?? '')) - LOOKBACK_MS;
@@ -189,6 +211,8 @@ function compareResults(references: any[], other: any, uid: string, query: any, 
 }
 
 test.afterAll(() => {
+  // Every answer past the replicas' retention is compared by its series only; the rest by value.
+  expect(tally.values === 0 && tally.seriesOnly > 0, 'no answer had its values compared').toBe(false);
   console.log(
     `answers compared: ${tally.values} with their values, ${tally.seriesOnly} by their series only (reading past replica a's retention)`
   );
