@@ -121,13 +121,13 @@ function recentRange(minutes = 3): Range {
   return { from: to - minutes * 60_000, to };
 }
 
-async function runQueries(request: APIRequestContext, uid: string, queries: any[], range: Range) {
+async function runQueries(request: APIRequestContext, uid: string, queries: any[], range: Range, stepMs = STEP_MS) {
   const res = await request.post('/api/ds/query', {
     data: {
       queries: queries.map((q) => ({
         ...q,
         datasource: { type: 'memstack-agentmemory-datasource', uid },
-        intervalMs: STEP_MS,
+        intervalMs: stepMs,
         maxDataPoints: 800,
       })),
       from: String(range.from),
@@ -349,16 +349,7 @@ test('a gap in one replica is healed by deduplication', async ({ request }) => {
     expr: 'count_over_time(up{job="agentmemory-demo"}[10s])',
     interval: '10s',
   };
-  const body = (uid: string) =>
-    request
-      .post('/api/ds/query', {
-        data: {
-          queries: [{ ...query, datasource: { uid }, intervalMs: step, maxDataPoints: 1000 }],
-          from: String(range.from),
-          to: String(range.to),
-        },
-      })
-      .then((r) => r.json());
+  const body = (uid: string) => runQueries(request, uid, [query], range, step);
   const raw = seriesOf((await body('thanos-raw')).results.A, 'without deduplication');
   const byReplica = Object.fromEntries(
     [...raw.entries()].map(([key, s]) => [key.includes('"replica","b"') ? 'b' : 'a', s])

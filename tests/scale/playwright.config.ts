@@ -20,7 +20,7 @@ function dataSource(prometheusUrl: string, customQueryParameters?: string) {
   };
 }
 
-export const STORE_GATEWAY_ADDRESS = needEnv('THANOS_STORE_ADDRESS');
+const STORE_GATEWAY_ADDRESS = needEnv('THANOS_STORE_ADDRESS');
 
 const datasources = {
   // One Prometheus alone: replica a, whose samples Thanos deduplicates and VictoriaMetrics receives.
