@@ -95,7 +95,10 @@ const HISTORY_NEEDED_MS = 3 * 60_000 + 60_000 + LOOKBACK_MS + 60_000;
  * (each answer would be compared by its series only): wait for it rather than pass on less.
  */
 test.beforeAll(async ({ request }) => {
-  const deadline = Date.now() + 9 * 60_000;
+  // Long enough for replicas started with the suite (bash tests/scale/run.sh on a cold stack).
+  const wait = HISTORY_NEEDED_MS + 2 * 60_000;
+  test.setTimeout(wait + 60_000);
+  const deadline = Date.now() + wait;
   for (;;) {
     replicaHistoryFrom = undefined;
     const since = await replicaHistoryStart(request);
